@@ -1,0 +1,270 @@
+"""Build the Word templates shipped in templates/ (run once; buyers then restyle them in Word).
+
+    python scripts/make_templates.py
+
+Each template is an ordinary .docx with docxtpl tags (``{{ … }}``, ``{%p … %}``, ``{%tr … %}``), each tag
+typed in a single run so that Word and LibreOffice keep it intact. The variables each template may use
+are documented in tenderkit/render/contexts.py and checked by ``tenderkit templates check``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from tenderkit.text import french_typography
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+BLUE = RGBColor(0x1F, 0x3A, 0x5F)
+FONT = "Liberation Sans"  # metric-compatible with Arial; Word substitutes Arial when missing
+
+
+def new_document(landscape: bool = False) -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_height, section.page_width = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.2))
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "fr-FR")
+    rpr.append(lang)
+    for name, size in (("Title", 24), ("Subtitle", 15), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11)):
+        style = styles[name]
+        style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), BLUE
+        style.font.bold = name != "Subtitle"
+        style.font.italic = False
+        rfonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+        if rfonts is not None:
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia", "w:asciiTheme", "w:hAnsiTheme"):
+                if attr.endswith("Theme"):
+                    rfonts.attrib.pop(qn(attr), None)
+                else:
+                    rfonts.set(qn(attr), FONT)
+    styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    styles["Heading 1"].paragraph_format.page_break_before = False
+    styles["Heading 2"].paragraph_format.space_before = Pt(12)
+    styles["Heading 2"].paragraph_format.keep_with_next = True
+    styles["List Bullet"].paragraph_format.space_after = Pt(2)
+    styles["Title"].paragraph_format.space_after = Pt(12)
+    return doc
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A complex field (PAGE, NUMPAGES, TOC…) with a cached result."""
+    def fld(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")
+        run._r.append(element)
+
+    fld("begin")
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    fld("separate")
+    paragraph.add_run(placeholder)
+    fld("end")
+
+
+def footer(doc: Document, text: str) -> None:
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(french_typography(text) + " — page ")
+    run.font.size = Pt(8.5)
+    add_field(paragraph, "PAGE")
+    paragraph.add_run(" / ").font.size = Pt(8.5)
+    add_field(paragraph, "NUMPAGES")
+    for run in paragraph.runs:
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+
+def para(doc_or_cell, text: str = "", style: str | None = None, bold: bool = False, italic: bool = False,
+         size: float | None = None, align=None, color: RGBColor | None = None):
+    paragraph = doc_or_cell.add_paragraph(style=style)
+    if text:
+        run = paragraph.add_run(french_typography(text))
+        run.bold, run.italic = bold or None, italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color:
+            run.font.color.rgb = color
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def tag(doc, text: str):
+    """A paragraph holding only a docxtpl block tag ({%p …%}); it disappears at render time."""
+    return doc.add_paragraph(text)
+
+
+def page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float], size: float = 9):
+    """A table: a header row, then one row per item of ``loop`` (``{%tr for … %}`` rows around it)."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    header = table.rows[0]
+    repeat_header(header)
+    for cell, text in zip(header.cells, headers, strict=True):
+        shade(cell, "1F3A5F")
+        run = cell.paragraphs[0].add_run(french_typography(text))
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(size), RGBColor(0xFF, 0xFF, 0xFF)
+    table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
+    for cell, text in zip(table.rows[2].cells, cells, strict=True):
+        cell.paragraphs[0].add_run(text).font.size = Pt(size)
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+    doc.add_paragraph()
+    return table
+
+
+def cover(doc, title: str, subtitle: str) -> None:
+    para(doc, "{{ buyer.name }}", bold=True, size=13, color=BLUE)
+    para(doc, "{{ buyer.address }}", size=9.5)
+    for _ in range(5):
+        doc.add_paragraph()
+    para(doc, title, style="Title")
+    para(doc, subtitle, style="Subtitle")
+    doc.add_paragraph()
+    para(doc, "Objet du marché : {{ tender.title }}", bold=True, size=12)
+    para(doc, "Référence de la consultation : {{ tender.reference }}")
+    tag(doc, "{%p if tender.lots %}")
+    tag(doc, "{%p for lot in tender.lots %}")
+    para(doc, "Lot {{ lot.number }} : {{ lot.title }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "Type de marché (ENISA) : {{ tender.procurement_type }}")
+    para(doc, "Date : {{ date }}")
+
+
+def cctp() -> Document:
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Annexe au CCTP : exigences de sécurité numérique")
+    cover(doc, "Annexe au CCTP", "Exigences de sécurité numérique du dispositif médical et de ses logiciels")
+    page_break(doc)
+    para(doc, "Sommaire", style="TOC Heading")
+    para(doc, "[[SOMMAIRE]]")
+    page_break(doc)
+
+    para(doc, "Préambule", style="Heading 1")
+    para(doc, "La présente annexe au cahier des clauses techniques particulières (CCTP) fixe les exigences de "
+              "sécurité numérique applicables au dispositif médical, à ses logiciels et aux prestations associées. "
+              "Elle s’appuie sur les recommandations de l’ANSM relatives à la cybersécurité des dispositifs "
+              "médicaux intégrant du logiciel, sur les lignes directrices de l’ENISA pour la passation de marchés "
+              "des hôpitaux et sur le questionnaire standardisé de l’AFIB.")
+    para(doc, "Dans la présente annexe, « le titulaire » désigne le titulaire du marché et « l’établissement » "
+              "désigne {{ buyer.designation }}. Le titulaire remet avec son offre le questionnaire de sécurité "
+              "numérique dûment complété ainsi que les pièces énumérées à l’article « Pièces à joindre à "
+              "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres.")
+
+    tag(doc, "{%p for theme in themes %}")
+    para(doc, "{{ theme.number }}. {{ theme.title }}", style="Heading 1")
+    tag(doc, "{%p for clause in theme.clauses %}")
+    para(doc, "Article {{ clause.number }} – {{ clause.title }}", style="Heading 2")
+    tag(doc, "{%p for block in clause.blocks %}")
+    tag(doc, "{%p if block.kind == 'bullets' %}")
+    tag(doc, "{%p for item in block.items %}")
+    para(doc, "{{ item }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ block.text }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if clause.deliverables %}")
+    para(doc, "Pièces à fournir : {{ clause.deliverables }}.", italic=True, size=9.5, color=BLUE)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "{{ deliverables_number }}. Pièces à joindre à l’offre", style="Heading 1")
+    para(doc, "Le candidat joint à son offre les pièces suivantes, dans un format ouvert ou bureautique "
+              "courant, et en indique le nom de fichier dans la feuille « Pièces à joindre » du questionnaire.")
+    loop_table(doc, ["N°", "Pièce", "Contenu attendu", "Exigée par"],
+               ["{{ d.number }}", "{{ d.title }}", "{{ d.description }}", "{{ d.required_by }}"],
+               "d in deliverables", [1.2, 4.6, 6.4, 4.4])
+
+    page_break(doc)
+    para(doc, "Annexe – Traçabilité des exigences", style="Heading 1")
+    para(doc, "Chaque article de la présente annexe met en œuvre des recommandations de l’ANSM et des bonnes "
+              "pratiques de l’ENISA, et se vérifie par des questions du questionnaire de sécurité numérique.")
+    loop_table(doc, ["Article", "Recommandations ANSM", "Bonnes pratiques ENISA", "Questions"],
+               ["{{ t.number }} {{ t.title }}", "{{ t.ansm }}", "{{ t.enisa }}", "{{ t.questions }}"],
+               "t in trace", [5.2, 3.6, 3.6, 4.2])
+    para(doc, "Recommandations de l’ANSM citées", style="Heading 2")
+    loop_table(doc, ["N°", "Recommandation", "Objectifs"], ["{{ r.id }}", "{{ r.title }}", "{{ r.objectives }}"],
+               "r in ansm", [1.4, 12.6, 2.6])
+    para(doc, "Objectifs de sécurité : C = confidentialité, D = disponibilité, I = intégrité, A = auditabilité.",
+         italic=True, size=9)
+    para(doc, "Bonnes pratiques de l’ENISA citées", style="Heading 2")
+    loop_table(doc, ["N°", "Bonne pratique"], ["{{ b.id }}", "{{ b.title }}"], "b in enisa", [1.4, 15.2])
+    para(doc, "Sources : ANSM, « Cybersécurité des dispositifs médicaux intégrant du logiciel au cours de leur "
+              "cycle de vie » ; ENISA, « Lignes directrices en matière de passation de marchés pour la "
+              "cybersécurité des hôpitaux » ; AFIB, questionnaire standardisé de la sécurité numérique dans les "
+              "procédures d’acquisition.", italic=True, size=9)
+    return doc
+
+
+BUILDERS = {"cctp.docx": cctp}
+
+
+def main(names: list[str]) -> None:
+    TEMPLATES.mkdir(exist_ok=True)
+    for name, build in BUILDERS.items():
+        if names and name not in names:
+            continue
+        build().save(TEMPLATES / name)
+        print(f"wrote {TEMPLATES / name}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

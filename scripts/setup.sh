@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up everything tenderkit needs on a fresh Debian/Ubuntu machine (idempotent):
+#   - LibreOffice (headless) and poppler-utils, to convert documents to PDF/PNG (tests, previews);
+#   - a virtual environment .venv with tenderkit installed as users install it (`pip install .`).
+# Usage: scripts/setup.sh [--test]   (--test also installs the test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" fonts-dejavu-core fonts-liberation >/dev/null
+fi
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install -q ".[test]"
+else
+  .venv/bin/python -m pip install -q .
+fi

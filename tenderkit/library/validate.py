@@ -1,0 +1,170 @@
+"""Cross-reference checks of a loaded library: ids unique, every reference resolving."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from tenderkit.library.models import YES_NO_TYPES, Deliverable, Library, ShowIf
+from tenderkit.library.problems import Problem
+
+NORMALIZED_YES_NO = {"yes_no": ("oui", "non"), "yes_no_na": ("oui", "non", "na")}
+
+
+def _duplicates(ids: Iterable[str]) -> set[str]:
+    return {key for key, count in Counter(ids).items() if count > 1}
+
+
+def allowed_values(library: Library, question_id: str) -> tuple[str, ...]:
+    """Normalized values a ``show_if.equals`` may test for this question."""
+    question = library.questions[question_id]
+    if question.answer_type in NORMALIZED_YES_NO:
+        return NORMALIZED_YES_NO[question.answer_type]
+    return tuple(question.options)
+
+
+def cross_check(library: Library, deliverables: list[Deliverable], part_files: dict[int, Path]) -> list[Problem]:
+    """Every cross-reference problem of the library, in file order."""
+    problems: list[Problem] = []
+    root = library.root
+    facts = {f.id for f in library.facts}
+    themes = {t.id for t in library.themes}
+    ansm = library.ansm_by_id
+    enisa = library.enisa_by_id
+    questions = library.questions
+
+    for name, ids, path in (
+        ("profile fact", [f.id for f in library.facts], root / "profile.yaml"),
+        ("theme", [t.id for t in library.themes], root / "themes.yaml"),
+        ("deliverable", [d.id for d in deliverables], root / "deliverables.yaml"),
+    ):
+        for dup in sorted(_duplicates(ids)):
+            problems.append(Problem(path, dup, f"{name} id is used more than once"))
+
+    def check_applies_if(path: Path, entry: str, condition: dict[str, bool]) -> None:
+        for key in condition:
+            if key not in facts:
+                problems.append(Problem(path, entry, f"applies_if names an unknown profile fact '{key}' "
+                                                     f"(known: {', '.join(sorted(facts))})"))
+
+    seen: dict[str, Path] = {}
+    for clause, path in zip(library.clauses, library.clause_paths, strict=True):
+        if clause.id in seen:
+            problems.append(Problem(path, clause.id, f"clause id already used in {seen[clause.id]}"))
+        seen.setdefault(clause.id, path)
+        if clause.theme not in themes:
+            problems.append(Problem(path, clause.id, f"unknown theme '{clause.theme}'"))
+        for ref in clause.deliverables:
+            if ref not in library.deliverables:
+                problems.append(Problem(path, clause.id, f"unknown deliverable '{ref}'"))
+        for ref in clause.references.ansm:
+            if ref not in ansm:
+                problems.append(Problem(path, clause.id, f"unknown ANSM recommendation '{ref}'"))
+        for ref in clause.references.enisa:
+            if ref not in enisa:
+                problems.append(Problem(path, clause.id, f"unknown ENISA good practice '{ref}'"))
+        for ref in clause.questions:
+            if ref not in questions:
+                problems.append(Problem(path, clause.id, f"unknown questionnaire item '{ref}'"))
+        check_applies_if(path, clause.id, clause.applies_if)
+
+    problems += _check_questionnaire(library, part_files, check_applies_if)
+    problems += _check_catalogs(library)
+    return problems
+
+
+def _check_questionnaire(library: Library, part_files: dict[int, Path], check_applies_if) -> list[Problem]:
+    problems: list[Problem] = []
+    for dup in sorted(_duplicates(p.part for p in library.parts)):
+        problems.append(Problem(part_files[dup], None, f"part number {dup} is used by two files"))
+    for dup in sorted(_duplicates(p.sheet for p in library.parts)):
+        problems.append(Problem(library.root / "questionnaire", None, f"sheet name '{dup}' is used twice"))
+    all_ids = [s.id for p in library.parts for s in p.sections]
+    all_ids += [q.id for p in library.parts for s in p.sections for q in s.questions]
+    duplicated = _duplicates(all_ids)
+    order = {qid: index for index, qid in enumerate(library.questions)}
+    groups = library.groups
+
+    for part in library.parts:
+        path = part_files.get(part.part, library.root / "questionnaire")
+        for group in part.groups:
+            if group.repeat_question not in library.questions:
+                problems.append(Problem(path, group.id, f"repeat_question '{group.repeat_question}' "
+                                                        "is not a questionnaire item"))
+
+        def check_show_if(entry: str, show_if: ShowIf | None, position: int) -> None:
+            if show_if is None:
+                return
+            target = library.questions.get(show_if.question)
+            if target is None:
+                problems.append(Problem(path, entry, f"show_if refers to unknown item '{show_if.question}'"))
+                return
+            if target.answer_type not in (*YES_NO_TYPES, "choice"):
+                problems.append(Problem(path, entry, f"show_if refers to '{show_if.question}', a "
+                                                     f"{target.answer_type} item; it must be yes/no or choice"))
+                return
+            allowed = allowed_values(library, show_if.question)
+            if show_if.equals not in allowed:
+                problems.append(Problem(path, entry, f"show_if value '{show_if.equals}' is not an answer of "
+                                                     f"'{show_if.question}' (allowed: {', '.join(allowed)})"))
+            if order[show_if.question] >= position:
+                problems.append(Problem(path, entry, f"show_if refers to '{show_if.question}', which comes "
+                                                     "later in the questionnaire"))
+
+        for section in part.sections:
+            if section.id in duplicated:
+                problems.append(Problem(path, section.id, "id is used more than once in the questionnaire"))
+            if section.group and section.group not in groups:
+                problems.append(Problem(path, section.id, f"unknown group '{section.group}'"))
+            check_applies_if(path, section.id, section.applies_if)
+            check_show_if(section.id, section.show_if, order.get(section.questions[0].id, 0))
+            for item in section.questions:
+                if item.id in duplicated:
+                    problems.append(Problem(path, item.id, "id is used more than once in the questionnaire"))
+                check_show_if(item.id, item.show_if, order[item.id])
+                if item.answer_type == "choice" and not item.options:
+                    problems.append(Problem(path, item.id, "a choice item needs its options"))
+                if item.options and item.answer_type not in ("choice", "list"):
+                    problems.append(Problem(path, item.id, f"options are only for choice or list items, "
+                                                           f"not {item.answer_type}"))
+                if item.expected and item.answer_type not in YES_NO_TYPES:
+                    problems.append(Problem(path, item.id, "expected is only for yes/no items"))
+                if item.flag and not item.expected:
+                    problems.append(Problem(path, item.id, "a flagged item needs its expected answer"))
+                if item.flag and not item.flag_reason:
+                    problems.append(Problem(path, item.id, "a flagged item needs a flag_reason"))
+                if item.deliverable and item.deliverable not in library.deliverables:
+                    problems.append(Problem(path, item.id, f"unknown deliverable '{item.deliverable}'"))
+    return problems
+
+
+def _check_catalogs(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    catalogs = library.root / "catalogs"
+    ansm_path, enisa_path, afib_path = catalogs / "ansm.yaml", catalogs / "enisa.yaml", catalogs / "afib.yaml"
+    for dup in sorted(_duplicates(r.id for r in library.ansm.recommendations)):
+        problems.append(Problem(ansm_path, dup, "recommendation id is used more than once"))
+    lifecycle = {item.id for item in library.ansm.lifecycle}
+    for rec in library.ansm.recommendations:
+        if rec.lifecycle not in lifecycle:
+            problems.append(Problem(ansm_path, rec.id, f"unknown lifecycle activity '{rec.lifecycle}'"))
+
+    enisa = library.enisa
+    for name, items in (("phase", enisa.phases), ("procurement type", enisa.procurement_types),
+                        ("threat", enisa.threats), ("good practice", enisa.good_practices)):
+        for dup in sorted(_duplicates(i.id for i in items)):
+            problems.append(Problem(enisa_path, dup, f"{name} id is used more than once"))
+    known = {"phases": {p.id for p in enisa.phases}, "procurement_types": {t.id for t in enisa.procurement_types},
+             "threats": {t.id for t in enisa.threats}}
+    for bp in enisa.good_practices:
+        for key, ids in known.items():
+            for ref in getattr(bp, key):
+                if ref not in ids:
+                    problems.append(Problem(enisa_path, bp.id, f"{key} names unknown id '{ref}'"))
+
+    for sheet_field in library.afib.identification_sheet:
+        for ref in sheet_field.source:
+            if ref not in library.questions:
+                problems.append(Problem(afib_path, sheet_field.id, f"source names unknown item '{ref}'"))
+    return problems

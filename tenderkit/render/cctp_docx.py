@@ -1,0 +1,79 @@
+"""The CCTP security annex (.docx), rendered with docxtpl from ``templates/cctp.docx``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tenderkit.library.variables import clause_blocks
+from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.tender.selection import Selection
+from tenderkit.text import french_date
+
+
+def tender_context(selection: Selection) -> dict[str, Any]:
+    """What every tender document shows of the buyer and the tender."""
+    tender = selection.tender
+    types = {t.id: t.title for t in selection.library.enisa.procurement_types}
+    return {
+        "buyer": {"name": tender.buyer.name, "designation": tender.buyer.designation,
+                  "address": tender.buyer.address, "contact": tender.buyer.contact.model_dump()},
+        "tender": {"reference": tender.reference, "title": tender.title,
+                   "lots": [lot.model_dump() for lot in tender.lots],
+                   "procurement_type": types[tender.procurement_type],
+                   "deadline": french_date(tender.deadline) if tender.deadline else ""},
+        "date": french_date(tender.date or date.today()),
+    }
+
+
+def cctp_context(selection: Selection) -> dict[str, Any]:
+    """The plain data the CCTP template reads (see templates/cctp.docx)."""
+    library = selection.library
+    designation = selection.tender.buyer.designation
+    themes, trace, numbers = [], [], {}
+    for theme in library.themes:
+        clauses = [c for c in selection.clauses if c.theme == theme.id]
+        if not clauses:
+            continue
+        theme_number = len(themes) + 1
+        entries = []
+        for index, clause in enumerate(clauses, start=1):
+            number = f"{theme_number}.{index}"
+            numbers[clause.id] = number
+            entries.append({
+                "id": clause.id, "number": number, "title": clause.title,
+                "blocks": clause_blocks(clause, designation),
+                "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables),
+            })
+            trace.append({"number": number, "title": clause.title,
+                          "ansm": ", ".join(clause.references.ansm) or "—",
+                          "enisa": ", ".join(clause.references.enisa) or "—",
+                          "questions": ", ".join(q for q in clause.questions if q in selection.questions) or "—"})
+        themes.append({"number": theme_number, "title": theme.title, "clauses": entries})
+
+    deliverables = []
+    for number, (deliverable, _) in enumerate(selection.deliverables, start=1):
+        by_clauses = [f"art. {numbers[c.id]}" for c in selection.clauses if deliverable.id in c.deliverables]
+        by_items = [q.id for q in selection.questions.values() if q.deliverable == deliverable.id]
+        required_by = ", ".join(by_clauses + ([f"questionnaire ({', '.join(by_items)})"] if by_items else []))
+        deliverables.append({"number": number, "id": deliverable.id, "title": deliverable.title,
+                             "description": deliverable.description, "required_by": required_by})
+
+    cited_ansm = {r for c in selection.clauses for r in c.references.ansm}
+    cited_enisa = {r for c in selection.clauses for r in c.references.enisa}
+    context = tender_context(selection)
+    context.update({
+        "themes": themes,
+        "deliverables": deliverables,
+        "deliverables_number": len(themes) + 1,
+        "trace": trace,
+        "ansm": [{"id": r.id, "title": r.title, "objectives": "".join(r.objectives)}
+                 for r in library.ansm.recommendations if r.id in cited_ansm],
+        "enisa": [{"id": bp.id, "title": bp.title} for bp in library.enisa.good_practices if bp.id in cited_enisa],
+    })
+    return context
+
+
+def write_cctp(selection: Selection, template: Path, target: Path) -> Path:
+    return render_docx(template, clean_context(cctp_context(selection)), target)

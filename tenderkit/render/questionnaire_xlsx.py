@@ -1,0 +1,415 @@
+"""The vendor questionnaire (.xlsx), built with openpyxl from the selected questionnaire items.
+
+Sheets: Instructions · one sheet per AFIB part · one table sheet per repeatable group (postes, serveurs,
+logiciels) · Pièces à joindre · Synthèse (formulas counting what is still empty) · Listes and tenderkit
+(hidden: dropdown values, questionnaire identity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderkit import __version__, layout
+from tenderkit.library.models import Question
+from tenderkit.output import write_atomic
+from tenderkit.render.xlsx_common import (
+    ANSWER_FILL,
+    BODY_FONT,
+    BORDER,
+    FONT,
+    GREY_FILL,
+    NAVY,
+    SECTION_FILL,
+    UNLOCKED,
+    WRAP,
+    formula,
+    header_row,
+    print_setup,
+    protect,
+    put,
+    widths,
+)
+from tenderkit.tender.selection import Selection
+from tenderkit.text import french_date, french_typography
+
+HEADER_ROW = 5
+FIRST_ROW = HEADER_ROW + 1
+GROUP_ROWS = 15            # empty rows offered per repeatable group
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color=NAVY)
+STAMP_FONT = Font(name=FONT, size=9, italic=True, color="595959")
+EQUALS_TEXT = {"oui": layout.YES, "non": layout.NO, "na": layout.NOT_APPLICABLE}
+TYPE_HINT = {
+    "yes_no": "Oui / Non",
+    "yes_no_na": "Oui / Non / Sans objet",
+    "text": "Texte libre",
+    "list": "Une ligne par élément (Alt+Entrée)",
+    "number": "Nombre",
+    "date": "Date (jj/mm/aaaa)",
+}
+
+
+@dataclass
+class _Placed:
+    sheet: Worksheet
+    row: int
+
+
+class _Validations:
+    """One data validation per kind of answer, shared by all cells of that kind in a sheet."""
+
+    def __init__(self, book: Workbook, sheet: Worksheet):
+        self.book, self.sheet, self.by_key = book, sheet, {}
+
+    def _list_source(self, options: list[str]) -> str:
+        inline = ",".join(options)
+        if len(inline) <= 250 and not any("," in o or '"' in o for o in options):
+            return f'"{inline}"'
+        lists = self.book[layout.LISTS_SHEET]  # long lists live in a hidden sheet (255-character limit)
+        column = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
+        for row, option in enumerate(options, start=1):
+            put(lists.cell(row=row, column=column), option)
+        letter = get_column_letter(column)
+        return f"{quote_sheetname(layout.LISTS_SHEET)}!${letter}$1:${letter}${len(options)}"
+
+    def add(self, question: Question, cell: str) -> None:
+        kind = question.answer_type
+        if kind in ("text", "list"):
+            return
+        key = (kind, tuple(question.options))
+        if key not in self.by_key:
+            if kind in ("yes_no", "yes_no_na", "choice"):
+                values = {"yes_no": [layout.YES, layout.NO],
+                          "yes_no_na": [layout.YES, layout.NO, layout.NOT_APPLICABLE]}.get(kind, question.options)
+                validation = DataValidation(type="list", formula1=self._list_source(list(values)), allow_blank=True)
+                validation.prompt = "Choisissez dans la liste ; précisez si besoin dans « Commentaire »."
+            elif kind == "number":
+                validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                                            allow_blank=True)
+                validation.prompt = "Indiquez un nombre."
+            else:
+                validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+                validation.prompt = "Indiquez une date (jj/mm/aaaa)."
+            validation.errorStyle = "warning"  # a typed answer is accepted after a warning, never lost
+            validation.error = "Valeur inattendue : utilisez la liste ou précisez dans « Commentaire »."
+            validation.errorTitle = "Réponse"
+            validation.showErrorMessage = True
+            validation.showInputMessage = True
+            self.sheet.add_data_validation(validation)
+            self.by_key[key] = validation
+        self.by_key[key].add(cell)
+
+
+def _help_text(question: Question) -> str:
+    parts = []
+    if question.help:
+        parts.append(question.help)
+    if question.answer_type == "choice":
+        parts.append(" / ".join(question.options))
+    else:
+        parts.append(TYPE_HINT[question.answer_type] + (f" ({question.unit})" if question.unit else ""))
+    if question.show_if:
+        parts.append(f"Si « {EQUALS_TEXT.get(question.show_if.equals, question.show_if.equals)} » "
+                     f"à la question {question.show_if.question}")
+    return french_typography(". ".join(p.rstrip(".") for p in parts))
+
+
+def _title_block(sheet: Worksheet, title: str, stamp_text: str, last_column: str, note: str = "") -> None:
+    put(sheet["B1"], french_typography(title), font=TITLE_FONT)
+    put(sheet["B2"], stamp_text, font=STAMP_FONT)
+    if note:
+        put(sheet["B3"], french_typography(note), font=Font(name=FONT, size=9, italic=True),
+            alignment=Alignment(wrap_text=True, vertical="top"))
+        sheet.merge_cells(f"B3:{last_column}3")
+        sheet.row_dimensions[3].height = 30
+
+
+class QuestionnaireBuilder:
+    def __init__(self, selection: Selection):
+        self.selection = selection
+        self.library = selection.library
+        meta = self.library.meta
+        self.stamp = layout.stamp(selection.tender.reference, meta.id, meta.version)
+        self.book = Workbook()
+        self.placed: dict[str, _Placed] = {}
+
+    def build(self) -> Workbook:
+        book = self.book
+        book.remove(book.active)
+        self._instructions(book.create_sheet(layout.INSTRUCTIONS_SHEET))
+        lists = book.create_sheet(layout.LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        for part in self.selection.parts:
+            self._part(part)
+        for group in self.library.groups.values():
+            self._group(group)
+        self._deliverables(book.create_sheet(layout.DELIVERABLES_SHEET))
+        self._summary(book.create_sheet(layout.SUMMARY_SHEET, 1))
+        self._meta(book.create_sheet(layout.META_SHEET))
+        book.move_sheet(layout.LISTS_SHEET, offset=len(book.sheetnames))
+        book.active = 0
+        tender = self.selection.tender
+        book.properties.title = f"Questionnaire de sécurité numérique – {tender.title}"
+        book.properties.subject = self.stamp
+        book.properties.keywords = self.stamp
+        book.properties.creator = f"tenderkit {__version__}"
+        book.properties.language = "fr-FR"
+        return book
+
+    # -- sheets -------------------------------------------------------------------------------------
+    def _instructions(self, sheet: Worksheet) -> None:
+        tender, meta = self.selection.tender, self.library.meta
+        widths(sheet, {"A": 2, "B": 30, "C": 90})
+        _title_block(sheet, "Questionnaire de sécurité numérique", self.stamp, "C")
+        contact = tender.buyer.contact
+        rows = [
+            ("Acheteur", tender.buyer.name),
+            ("Objet du marché", tender.title),
+            ("Référence", tender.reference),
+            ("Lots", "; ".join(f"Lot {lot.number} : {lot.title}" for lot in tender.lots) or "Lot unique"),
+            ("Date limite de remise", french_date(tender.deadline) if tender.deadline else "Voir le règlement "
+                                                                                          "de la consultation"),
+            ("Contact", ", ".join(v for v in (contact.name, contact.email, contact.phone) if v) or "—"),
+            ("Questionnaire", f"{meta.title}, version {meta.version}"),
+        ]
+        row = 4
+        for label, value in rows:
+            put(sheet.cell(row=row, column=2), french_typography(label), font=Font(name=FONT, bold=True))
+            put(sheet.cell(row=row, column=3), french_typography(value), font=BODY_FONT, alignment=WRAP)
+            row += 1
+        put(sheet.cell(row=row, column=2), layout.HEADER_VENDOR, font=Font(name=FONT, bold=True, color="C00000"))
+        put(sheet.cell(row=row, column=3), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED)
+        self.vendor_cell = f"C{row}"
+        row += 2
+        put(sheet.cell(row=row, column=2), "Comment répondre", font=Font(name=FONT, bold=True, size=12, color=NAVY))
+        row += 1
+        for line in meta.instructions:
+            put(sheet.cell(row=row, column=2), "•", alignment=Alignment(horizontal="right", vertical="top"))
+            put(sheet.cell(row=row, column=3), french_typography(line), font=BODY_FONT, alignment=WRAP)
+            sheet.row_dimensions[row].height = 28 if len(line) > 95 else 15
+            row += 1
+        row += 1
+        put(sheet.cell(row=row, column=2), "Valeurs attendues", font=Font(name=FONT, bold=True, size=12, color=NAVY))
+        row += 1
+        for label, text in (
+            ("Oui / Non", "Questions fermées : choisissez dans la liste déroulante."),
+            ("Sans objet", "Lorsque la question ne concerne pas votre solution (proposé quand c’est pertinent)."),
+            ("Nombre, date", "Saisissez la valeur seule ; la date au format jj/mm/aaaa."),
+            ("Texte libre", "Décrivez ; plusieurs éléments sur plusieurs lignes (Alt+Entrée)."),
+        ):
+            put(sheet.cell(row=row, column=2), french_typography(label), font=Font(name=FONT, bold=True))
+            put(sheet.cell(row=row, column=3), french_typography(text), font=BODY_FONT, alignment=WRAP)
+            row += 1
+        row += 1
+        put(sheet.cell(row=row, column=2), "Avertissement", font=Font(name=FONT, bold=True, size=12, color=NAVY))
+        put(sheet.cell(row=row + 1, column=3), french_typography(meta.foreword), font=BODY_FONT, alignment=WRAP)
+        sheet.row_dimensions[row + 1].height = 60
+        put(sheet.cell(row=row + 3, column=3), french_typography(f"Source : {meta.source}"), font=STAMP_FONT,
+            alignment=WRAP)
+        sheet.row_dimensions[row + 3].height = 40
+        protect(sheet)
+        print_setup(sheet, None, self.stamp, landscape=False)
+
+    def _part(self, part) -> None:
+        sheet = self.book.create_sheet(f"{part.part} {part.sheet}"[:31])
+        widths(sheet, {"A": 24, "B": 7, "C": 20, "D": 55, "E": 26, "F": 22, "G": 30, "H": 6, "I": 6})
+        _title_block(sheet, f"Partie {part.part} – {part.title}", self.stamp, "G",
+                     "Répondez dans la colonne « Réponse » (cellules jaunes). Les lignes grisées ne s’appliquent "
+                     "pas compte tenu de vos réponses précédentes.")
+        header_row(sheet, HEADER_ROW, layout.PART_COLUMNS)
+        sheet.row_dimensions[HEADER_ROW].height = 30
+        validations = _Validations(self.book, sheet)
+        row = FIRST_ROW
+        questions = [q for q in self.selection.questions.values() if q.part == part.part]
+        sections = [s for s in part.sections if any(q.section_id == s.id for q in questions)]
+        for section_number, section in enumerate(sections, start=1):
+            number = f"{part.part}.{section_number}"
+            put(sheet.cell(row=row, column=2), number, font=Font(name=FONT, bold=True), fill=SECTION_FILL)
+            put(sheet.cell(row=row, column=3), french_typography(section.title), font=Font(name=FONT, bold=True),
+                fill=SECTION_FILL, alignment=Alignment(vertical="center"))
+            sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+            row += 1
+            if section.guidance:
+                guidance = french_typography(" ".join(section.guidance.split()))
+                put(sheet.cell(row=row, column=3), guidance, font=Font(name=FONT, size=9, italic=True,
+                                                                       color="404040"), alignment=WRAP)
+                sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+                sheet.row_dimensions[row].height = min(409, 13 * (len(guidance) // 150 + 1) + 4)
+                row += 1
+            items = [q for q in questions if q.section_id == section.id]
+            for item_number, question in enumerate(items, start=1):
+                self._question_row(sheet, row, f"{number}.{item_number}", question, validations)
+                row += 1
+        last = row - 1
+        sheet.conditional_formatting.add(
+            f"B{FIRST_ROW}:G{last}",
+            FormulaRule(formula=[f"AND(ISNUMBER($H{FIRST_ROW}),$H{FIRST_ROW}=0)"], fill=GREY_FILL,
+                        font=Font(color="808080")))
+        sheet.column_dimensions["A"].hidden = True
+        sheet.column_dimensions["H"].hidden = True
+        sheet.column_dimensions["I"].hidden = True
+        sheet.freeze_panes = f"A{FIRST_ROW}"
+        sheet.auto_filter.ref = f"B{HEADER_ROW}:G{last}"
+        protect(sheet)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+        sheet.print_area = f"B1:G{last}"
+        self.part_ranges = getattr(self, "part_ranges", {})
+        self.part_ranges[part.part] = (sheet.title, FIRST_ROW, last)
+
+    def _question_row(self, sheet: Worksheet, row: int, number: str, question: Question,
+                      validations: _Validations) -> None:
+        put(sheet.cell(row=row, column=1), question.id, font=Font(name=FONT, size=8, color="808080"))
+        put(sheet.cell(row=row, column=2), number, font=BODY_FONT, alignment=WRAP, border=BORDER)
+        put(sheet.cell(row=row, column=3), french_typography(question.section), font=Font(name=FONT, size=9),
+            alignment=WRAP, border=BORDER)
+        put(sheet.cell(row=row, column=4), french_typography(question.text), font=BODY_FONT, alignment=WRAP,
+            border=BORDER)
+        put(sheet.cell(row=row, column=5), _help_text(question), font=Font(name=FONT, size=9, color="404040"),
+            alignment=WRAP, border=BORDER)
+        answer = put(sheet.cell(row=row, column=6), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
+                     alignment=WRAP, font=BODY_FONT)
+        if question.answer_type == "date":
+            answer.number_format = "DD/MM/YYYY"
+        put(sheet.cell(row=row, column=7), None, border=BORDER, protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
+        validations.add(question, f"F{row}")
+        self.placed[question.id] = _Placed(sheet, row)
+        condition = question.show_if
+        if condition is None:
+            formula(sheet.cell(row=row, column=8), "=1")
+        else:
+            parent = self.placed[condition.question]
+            prefix = "" if parent.sheet is sheet else f"{quote_sheetname(parent.sheet.title)}!"
+            expected = EQUALS_TEXT.get(condition.equals, condition.equals).lower().replace('"', '""')
+            formula(sheet.cell(row=row, column=8),
+                    f'=IF(AND({prefix}$H${parent.row}=1,LOWER(TRIM({prefix}$F${parent.row}))="{expected}"),1,0)')
+        put(sheet.cell(row=row, column=9), 1 if question.required else 0)
+        lines = max(len(question.text) // 60, len(_help_text(question)) // 30) + 1
+        sheet.row_dimensions[row].height = max(15, min(120, 13 * lines + 2))
+
+    def _group(self, group) -> None:
+        questions = [q for q in self.selection.questions.values() if q.group == group.id]
+        if not questions:
+            return
+        sheet = self.book.create_sheet(group.plural[:31])
+        last_column = get_column_letter(len(questions) + 1)
+        repeat = self.library.questions[group.repeat_question]
+        _title_block(sheet, f"{group.plural} supplémentaires", self.stamp, last_column,
+                     f"À remplir si vous avez répondu « Oui » à la question « {repeat.text} » : une ligne par "
+                     f"{group.label.lower()} supplémentaire. Le premier est décrit dans la feuille de la partie "
+                     f"{repeat.part}.")
+        put(sheet.cell(row=HEADER_ROW - 1, column=1), layout.HEADER_ID)
+        for column, question in enumerate(questions, start=2):
+            put(sheet.cell(row=HEADER_ROW - 1, column=column), question.id)
+        sheet.row_dimensions[HEADER_ROW - 1].hidden = True
+        header_row(sheet, HEADER_ROW, [group.label, *[french_typography(q.text) for q in questions]])
+        sheet.row_dimensions[HEADER_ROW].height = 75
+        validations = _Validations(self.book, sheet)
+        sheet.column_dimensions["A"].width = 20
+        for column, question in enumerate(questions, start=2):
+            letter = get_column_letter(column)
+            sheet.column_dimensions[letter].width = 24 if question.answer_type in ("text", "list") else 14
+            validations.add(question, f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + GROUP_ROWS - 1}")
+        for index in range(GROUP_ROWS):
+            row = FIRST_ROW + index
+            put(sheet.cell(row=row, column=1), f"{group.label} n° {index + 2}", font=Font(name=FONT, bold=True),
+                border=BORDER, fill=ANSWER_FILL if False else None)
+            for column in range(2, len(questions) + 2):
+                put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER,
+                    protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
+        sheet.freeze_panes = f"B{FIRST_ROW}"
+        protect(sheet)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+
+    def _deliverables(self, sheet: Worksheet) -> None:
+        widths(sheet, {"A": 24, "B": 5, "C": 38, "D": 50, "E": 24, "F": 11, "G": 34})
+        _title_block(sheet, "Pièces à joindre à l’offre", self.stamp, "G",
+                     "Indiquez pour chaque pièce si elle est fournie (« Oui » / « Non ») et le nom du fichier joint.")
+        header_row(sheet, HEADER_ROW, (layout.HEADER_ID, layout.HEADER_NUMBER, "Pièce", "Contenu attendu",
+                                       "Exigée par", layout.HEADER_DELIVERED, layout.HEADER_FILENAME))
+        validation = DataValidation(type="list", formula1=f'"{layout.YES},{layout.NO}"', allow_blank=True)
+        validation.errorStyle = "warning"
+        sheet.add_data_validation(validation)
+        row = FIRST_ROW
+        for number, (deliverable, asked_by) in enumerate(self.selection.deliverables, start=1):
+            put(sheet.cell(row=row, column=1), deliverable.id, font=Font(name=FONT, size=8, color="808080"))
+            put(sheet.cell(row=row, column=2), number, border=BORDER, font=BODY_FONT)
+            for column, text in ((3, deliverable.title), (4, deliverable.description), (5, "; ".join(asked_by))):
+                put(sheet.cell(row=row, column=column), french_typography(text), border=BORDER, alignment=WRAP,
+                    font=BODY_FONT if column != 5 else Font(name=FONT, size=9))
+            for column in (6, 7):
+                put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
+                    alignment=WRAP, font=BODY_FONT)
+            validation.add(f"F{row}")
+            sheet.row_dimensions[row].height = max(28, 13 * (len(deliverable.description) // 55 + 1) + 4)
+            row += 1
+        sheet.column_dimensions["A"].hidden = True
+        sheet.freeze_panes = f"A{FIRST_ROW}"
+        protect(sheet)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+        sheet.print_area = f"B1:G{row - 1}"
+        self.deliverables_range = (sheet.title, FIRST_ROW, row - 1)
+
+    def _summary(self, sheet: Worksheet) -> None:
+        widths(sheet, {"A": 2, "B": 55, "C": 18, "D": 18, "E": 18})
+        _title_block(sheet, "Synthèse des réponses", self.stamp, "E",
+                     "Cette feuille se met à jour automatiquement : elle indique, par partie, les réponses "
+                     "obligatoires restant à saisir.")
+        header_row(sheet, HEADER_ROW, ("Partie", "Réponses attendues", "Réponses saisies", "Restant à saisir"),
+                   start_column=2)
+        row = FIRST_ROW
+        for part in self.selection.parts:
+            title, first, last = self.part_ranges[part.part]
+            ref = quote_sheetname(title)
+            visible, required, answer = (f"{ref}!${c}${first}:${c}${last}" for c in ("H", "I", "F"))
+            put(sheet.cell(row=row, column=2), french_typography(f"Partie {part.part} – {part.title}"),
+                border=BORDER, alignment=WRAP, font=BODY_FONT)
+            formula(sheet.cell(row=row, column=3), f"=COUNTIFS({visible},1,{required},1)", border=BORDER)
+            formula(sheet.cell(row=row, column=4), f'=COUNTIFS({visible},1,{required},1,{answer},"<>")',
+                    border=BORDER)
+            formula(sheet.cell(row=row, column=5), f"=C{row}-D{row}", border=BORDER,
+                    font=Font(name=FONT, bold=True))
+            sheet.row_dimensions[row].height = 28
+            row += 1
+        title, first, last = self.deliverables_range
+        put(sheet.cell(row=row, column=2), "Pièces à joindre (colonne « Fournie »)", border=BORDER, font=BODY_FONT)
+        formula(sheet.cell(row=row, column=3), f"=ROWS({quote_sheetname(title)}!$F${first}:$F${last})",
+                border=BORDER)
+        formula(sheet.cell(row=row, column=4), f'=COUNTIF({quote_sheetname(title)}!$F${first}:$F${last},"<>")',
+                border=BORDER)
+        formula(sheet.cell(row=row, column=5), f"=C{row}-D{row}", border=BORDER, font=Font(name=FONT, bold=True))
+        row += 1
+        put(sheet.cell(row=row, column=2), "Total", font=Font(name=FONT, bold=True), border=BORDER)
+        for column in (3, 4, 5):
+            letter = get_column_letter(column)
+            formula(sheet.cell(row=row, column=column), f"=SUM({letter}{FIRST_ROW}:{letter}{row - 1})",
+                    font=Font(name=FONT, bold=True), border=BORDER)
+        sheet.conditional_formatting.add(f"E{FIRST_ROW}:E{row}", FormulaRule(
+            formula=[f"E{FIRST_ROW}>0"], font=Font(color="C00000", bold=True)))
+        protect(sheet)
+        print_setup(sheet, None, self.stamp, landscape=False)
+
+    def _meta(self, sheet: Worksheet) -> None:
+        tender, meta = self.selection.tender, self.library.meta
+        values = [("reference", tender.reference), ("questionnaire", meta.id), ("version", meta.version),
+                  ("generated", date.today().isoformat()), ("questions", len(self.selection.questions)),
+                  ("tenderkit", __version__), ("vendor_cell", f"{layout.INSTRUCTIONS_SHEET}!{self.vendor_cell}")]
+        for row, (key, value) in enumerate(values, start=1):
+            put(sheet.cell(row=row, column=1), key)
+            put(sheet.cell(row=row, column=2), value)
+        sheet.sheet_state = "hidden"
+        self.book.defined_names["tenderkit_reference"] = DefinedName(
+            "tenderkit_reference", attr_text=f"{quote_sheetname(sheet.title)}!$B$1")
+
+
+def write_questionnaire(selection: Selection, target: Path) -> Path:
+    book = QuestionnaireBuilder(selection).build()
+    return write_atomic(target, lambda temp: book.save(temp))

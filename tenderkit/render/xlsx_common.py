@@ -1,0 +1,89 @@
+"""Shared openpyxl helpers: safe text cells, styles, print setup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderkit.text import xml_safe
+
+NAVY = "1F3A5F"
+FONT = "Liberation Sans"
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF", size=10)
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+SECTION_FILL = PatternFill("solid", fgColor="DCE6F1")
+ANSWER_FILL = PatternFill("solid", fgColor="FFF9DB")
+GREY_FILL = PatternFill("solid", fgColor="D9D9D9")
+BODY_FONT = Font(name=FONT, size=10)
+UNLOCKED = Protection(locked=False)
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def put(cell: Cell, value: Any, **style: Any) -> Cell:
+    """Write a value; strings are XML-cleaned and always stored as text, never as a formula."""
+    if isinstance(value, str):
+        value = xml_safe(value)
+        cell.value = value
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def formula(cell: Cell, expression: str, **style: Any) -> Cell:
+    """Write one of *our* formulas (never built from untrusted text)."""
+    cell.value = expression
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def header_row(sheet: Worksheet, row: int, titles: list[str] | tuple[str, ...], start_column: int = 1) -> None:
+    for offset, title in enumerate(titles):
+        put(sheet.cell(row=row, column=start_column + offset), title, font=HEADER_FONT, fill=HEADER_FILL,
+            alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"), border=BORDER)
+
+
+def widths(sheet: Worksheet, columns: dict[str, float]) -> None:
+    for letter, width in columns.items():
+        sheet.column_dimensions[letter].width = width
+
+
+def print_setup(sheet: Worksheet, title_rows: str | None, footer: str, landscape: bool = True) -> None:
+    """Fit to page width, repeat header rows, page numbers: a vendor's PDF printout stays legible."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.oddFooter.left.text = xml_safe(footer).replace("&", "&&")
+    sheet.oddFooter.left.size = 8
+    sheet.oddFooter.right.text = "Page &P / &N"
+    sheet.oddFooter.right.size = 8
+
+
+def protect(sheet: Worksheet) -> None:
+    """Protect structure and question cells, without a password: answer cells are unlocked."""
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = False   # False = allowed: the vendor may widen columns,
+    protection.formatRows = False      # heighten rows,
+    protection.formatCells = False     # and format cells
+    protection.autoFilter = False
+    protection.sort = True
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False

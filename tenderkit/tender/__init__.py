@@ -1,0 +1,1 @@
+"""The tender workspace (``tender.yaml``, ``returns/``, ``out/``) and the selection of clauses."""

@@ -1,0 +1,95 @@
+"""Which clauses and questionnaire sections apply to a tender, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tenderkit.library.models import Clause, Deliverable, GoodPractice, Library, Part, Question, Section
+from tenderkit.tender.workspace import Tender, profile_facts
+
+
+@dataclass(frozen=True)
+class Decision:
+    selected: bool
+    reason: str
+
+
+def _condition(applies_if: dict[str, bool], facts: dict[str, bool]) -> Decision:
+    if not applies_if:
+        return Decision(True, "always applies")
+    failed = [k for k, v in applies_if.items() if facts.get(k) != v]
+    described = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in applies_if.items())
+    if failed:
+        return Decision(False, f"needs {described}; profile has "
+                               + ", ".join(f"{k}={'yes' if facts.get(k) else 'no'}" for k in failed))
+    return Decision(True, f"profile has {described}")
+
+
+@dataclass
+class Selection:
+    """The tender's view of the library: every clause and section with its decision."""
+
+    tender: Tender
+    library: Library
+    facts: dict[str, bool]
+    clause_decisions: list[tuple[Clause, Decision]] = field(default_factory=list)
+    section_decisions: list[tuple[Part, Section, Decision]] = field(default_factory=list)
+
+    @cached_property
+    def clauses(self) -> list[Clause]:
+        """Selected clauses, grouped by theme in the order of themes.yaml."""
+        chosen = [c for c, d in self.clause_decisions if d.selected]
+        order = {t.id: i for i, t in enumerate(self.library.themes)}
+        return sorted(chosen, key=lambda c: order[c.theme])
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        """Items of the selected sections; an item whose show_if parent is not asked is dropped too."""
+        sections = {s.id for _, s, d in self.section_decisions if d.selected}
+        chosen: dict[str, Question] = {}
+        for qid, question in self.library.questions.items():
+            parent = question.show_if.question if question.show_if else None
+            if question.section_id in sections and (parent is None or parent in chosen):
+                chosen[qid] = question
+        return chosen
+
+    @cached_property
+    def parts(self) -> list[Part]:
+        parts = {q.part for q in self.questions.values()}
+        return [p for p in self.library.parts if p.part in parts]
+
+    @cached_property
+    def deliverables(self) -> list[tuple[Deliverable, list[str]]]:
+        """Deliverables asked by the selected clauses and items, each with who asks for it."""
+        asked: dict[str, list[str]] = {}
+        for clause in self.clauses:
+            for ref in clause.deliverables:
+                asked.setdefault(ref, []).append(clause.title)
+        for question in self.questions.values():
+            if question.deliverable:
+                asked.setdefault(question.deliverable, []).append(f"Question {question.id}")
+        return [(self.library.deliverables[ref], who) for ref, who in asked.items()]
+
+    @cached_property
+    def good_practices(self) -> list[GoodPractice]:
+        """ENISA good practices that concern this procurement type."""
+        kind = self.tender.procurement_type
+        return [bp for bp in self.library.enisa.good_practices if kind in bp.procurement_types]
+
+
+def select(tender: Tender, library: Library) -> Selection:
+    """Apply the profile, then the buyer's include/exclude overrides (which win)."""
+    facts = profile_facts(tender, library)
+    selection = Selection(tender=tender, library=library, facts=facts)
+    for clause in library.clauses:
+        decision = _condition(clause.applies_if, facts)
+        if clause.id in tender.clauses.exclude:
+            decision = Decision(False, "excluded in tender.yaml (clauses.exclude)")
+        elif clause.id in tender.clauses.include and not decision.selected:
+            decision = Decision(True, f"included in tender.yaml (clauses.include) although it {decision.reason}")
+        selection.clause_decisions.append((clause, decision))
+    for part in library.parts:
+        for section in part.sections:
+            selection.section_decisions.append((part, section, _condition(section.applies_if, facts)))
+    return selection

@@ -1,0 +1,173 @@
+"""A tender workspace: ``DIR/tender.yaml`` plus ``returns/`` (vendor files, never modified) and ``out/``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tenderkit.errors import TenderkitError
+from tenderkit.library.models import Library
+from tenderkit.library.problems import describe_validation_error
+
+TENDER_FILE = "tender.yaml"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Contact(Model):
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Buyer(Model):
+    name: str = Field(min_length=1)
+    designation: str = "l’établissement"   # how clauses name the buyer: « le CHU de Nantes »
+    address: str = ""
+    contact: Contact = Contact()
+
+
+class Lot(Model):
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+
+
+class ClauseOverrides(Model):
+    include: list[str] = []       # clause ids applied whatever the profile says
+    exclude: list[str] = []       # clause ids never applied
+    extra: list[str] = []         # folders of the buyer's own clauses (relative to the workspace)
+
+
+class Weights(Model):
+    """Scoring weights, editable by the buyer; the committee grid carries them as editable cells."""
+
+    parts: dict[int, float] = {1: 1.0, 2: 1.0, 3: 1.0, 4: 2.0}
+    clauses: dict[str, float] = {}   # multiplier of the items that verify a clause
+    questions: dict[str, float] = {}  # override of an item's own weight
+
+    @field_validator("parts", "clauses", "questions")
+    @classmethod
+    def _non_negative(cls, values: dict) -> dict:
+        for key, value in values.items():
+            if value < 0:
+                raise ValueError(f"weight of {key} must not be negative")
+        return values
+
+
+class Tender(Model):
+    reference: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    buyer: Buyer
+    procurement_type: str = "medical_device"
+    lots: list[Lot] = []
+    deadline: date | None = None
+    date: date | None = None            # date printed on the documents (default: today)
+    profile: dict[str, bool] = {}
+    clauses: ClauseOverrides = ClauseOverrides()
+    weights: Weights = Weights()
+    vendors: dict[str, str] = {}        # file stem → vendor name, when a return does not name itself
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_is_filename_safe(cls, value: str) -> str:
+        if any(c in value for c in '/\\:*?"<>|\n'):
+            raise ValueError("must not contain / \\ : * ? \" < > | (it is used in file names)")
+        return value.strip()
+
+
+def profile_facts(tender: Tender, library: Library) -> dict[str, bool]:
+    """The tender's profile with the library's defaults for omitted facts."""
+    return {fact.id: tender.profile.get(fact.id, fact.default) for fact in library.facts}
+
+
+def check_against_library(tender: Tender, library: Library, source: Path) -> None:
+    """Reject keys and values that only the library can judge (facts, procurement type, clause ids)."""
+    facts = {f.id for f in library.facts}
+    for key in tender.profile:
+        if key not in facts:
+            raise TenderkitError(f"{source}: profile.{key} is not a profile fact (allowed: "
+                                 f"{', '.join(sorted(facts))}).")
+    types = [t.id for t in library.enisa.procurement_types]
+    if tender.procurement_type not in types:
+        raise TenderkitError(f"{source}: procurement_type '{tender.procurement_type}' is unknown "
+                             f"(allowed: {', '.join(types)}).")
+    known = {c.id for c in library.clauses}
+    for key in ("include", "exclude"):
+        for clause_id in getattr(tender.clauses, key):
+            if clause_id not in known:
+                raise TenderkitError(f"{source}: clauses.{key} names unknown clause '{clause_id}' "
+                                     "(see `tenderkit library list`).")
+    for clause_id in tender.weights.clauses:
+        if clause_id not in known:
+            raise TenderkitError(f"{source}: weights.clauses names unknown clause '{clause_id}'.")
+    for question_id in tender.weights.questions:
+        if question_id not in library.questions:
+            raise TenderkitError(f"{source}: weights.questions names unknown item '{question_id}'.")
+    parts = {p.part for p in library.parts}
+    for part in tender.weights.parts:
+        if part not in parts:
+            raise TenderkitError(f"{source}: weights.parts names unknown part {part} "
+                                 f"(parts: {', '.join(map(str, sorted(parts)))}).")
+
+
+def parse_tender(data: Any, source: Path) -> Tender:
+    """Validate tender data; a problem is reported as one sentence naming the key."""
+    if not isinstance(data, dict):
+        raise TenderkitError(f"{source}: expected keys such as reference, title, buyer, procurement_type.")
+    try:
+        return Tender.model_validate(data)
+    except ValidationError as error:
+        messages = describe_validation_error(error)
+        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+        raise TenderkitError(f"{source}: {messages[0]}{more}.") from None
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise TenderkitError(f"{path}: file not found.") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise TenderkitError(f"{path}: not valid YAML{where}.") from None
+
+
+class Workspace:
+    """A tender folder. ``returns/`` is read-only for tenderkit; outputs go to ``out/``."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    @property
+    def tender_file(self) -> Path:
+        return self.root / TENDER_FILE
+
+    @property
+    def returns(self) -> Path:
+        return self.root / "returns"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def responses(self) -> Path:
+        return self.root / "responses"
+
+    def load(self) -> Tender:
+        if not self.root.is_dir():
+            raise TenderkitError(f"{self.root}: no such tender folder (create one with `tenderkit new`).")
+        if not self.tender_file.is_file():
+            raise TenderkitError(f"{self.root}: no {TENDER_FILE} in this folder (create one with `tenderkit new`).")
+        return parse_tender(read_yaml(self.tender_file), self.tender_file)
+
+    def extra_clause_dirs(self, tender: Tender) -> list[Path]:
+        return [(self.root / p) for p in tender.clauses.extra]

@@ -1,0 +1,55 @@
+"""Text helpers shared by every stage: cleaning untrusted text, French typography, French dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+NBSP = "\u00a0"   # espace insécable, before « : » and inside « »
+NNBSP = "\u202f"  # espace fine insécable, before ; ? !
+
+# XML 1.0 forbids C0 controls except tab, LF and CR (and U+FFFE/U+FFFF); text pasted from PDFs carries them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u2009]+")
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre")
+
+
+def xml_safe(text: str) -> str:
+    """Remove the characters an Office XML file cannot hold."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def normalize_spaces(text: str) -> str:
+    """NFC, typographic apostrophes kept, runs of spaces (incl. non-breaking) collapsed, lines trimmed."""
+    text = unicodedata.normalize("NFC", xml_safe(text)).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def fold(text: str) -> str:
+    """A comparison key: lowercase, no accents, apostrophes and spaces unified, punctuation kept."""
+    text = normalize_spaces(text).replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("\n", " ")
+
+
+def french_typography(text: str) -> str:
+    """Non-breaking spaces of French typography: before : ; ? ! and inside « ».
+
+    Idempotent; leaves URLs (« https://… ») and times (« 10:30 ») alone.
+    """
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    text = re.sub(r"(?<=\S)[ \u00a0\u202f]*([;?!])", NNBSP + r"\1", text)
+    text = re.sub(r"(?<=[^\s\d:/])[ \u00a0\u202f]*:(?=\s|$)", NBSP + ":", text)
+    text = re.sub(r"(?<=\S) :(?=\s|$)", NBSP + ":", text)
+    return text
+
+
+def french_date(day: date) -> str:
+    """« 1er décembre 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
