@@ -158,12 +158,15 @@ def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: lis
         run = cell.paragraphs[0].add_run(french_typography(text))
         run.bold, run.font.size, run.font.color.rgb = True, Pt(size), RGBColor(0xFF, 0xFF, 0xFF)
     table.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
+    table.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never splits across pages
     for cell, text in zip(table.rows[2].cells, cells, strict=True):
         cell.paragraphs[0].add_run(text).font.size = Pt(size)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
+    for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_column.set(qn("w:w"), str(int(Cm(width).twips)))
     doc.add_paragraph()
     return table
 
@@ -201,11 +204,12 @@ def cctp() -> Document:
               "sécurité numérique applicables au dispositif médical, à ses logiciels et aux prestations associées. "
               "Elle s’appuie sur les recommandations de l’ANSM relatives à la cybersécurité des dispositifs "
               "médicaux intégrant du logiciel, sur les lignes directrices de l’ENISA pour la passation de marchés "
-              "des hôpitaux et sur le questionnaire standardisé de l’AFIB.")
+              "des hôpitaux et sur le questionnaire standardisé de l’AFIB.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "Dans la présente annexe, « le titulaire » désigne le titulaire du marché et « l’établissement » "
               "désigne {{ buyer.designation }}. Le titulaire remet avec son offre le questionnaire de sécurité "
               "numérique dûment complété ainsi que les pièces énumérées à l’article « Pièces à joindre à "
-              "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres.")
+              "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     tag(doc, "{%p for theme in themes %}")
     para(doc, "{{ theme.number }}. {{ theme.title }}", style="Heading 1")
@@ -213,7 +217,7 @@ def cctp() -> Document:
     para(doc, "Article {{ clause.number }} – {{ clause.title }}", style="Heading 2")
     tag(doc, "{%p for block in clause.blocks %}")
     tag(doc, "{%p if block.kind == 'bullets' %}")
-    tag(doc, "{%p for item in block.items %}")
+    tag(doc, "{%p for item in block.bullets %}")
     para(doc, "{{ item }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
@@ -254,7 +258,29 @@ def cctp() -> Document:
     return doc
 
 
-BUILDERS = {"cctp.docx": cctp}
+def checklist() -> Document:
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Aide-mémoire de l’acheteur (document interne)")
+    para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
+    para(doc, "Aide-mémoire de l’acheteur", style="Title")
+    para(doc, "Bonnes pratiques de cybersécurité pour la passation du marché (ENISA)", style="Subtitle")
+    para(doc, "Objet du marché : {{ tender.title }} — référence {{ tender.reference }}", bold=True)
+    para(doc, "Type de marché : {{ tender.procurement_type }}. Document interne, à ne pas joindre au DCE. Il "
+              "rappelle, phase par phase, ce que l’établissement doit faire en plus de l’annexe de sécurité "
+              "du CCTP. Date : {{ date }}.")
+    tag(doc, "{%p for phase in phases %}")
+    para(doc, "{{ phase.title }}", style="Heading 1")
+    para(doc, "{{ phase.description }}", italic=True, size=9.5)
+    loop_table(doc, ["Fait", "N°", "Bonne pratique", "Menaces"],
+               ["☐", "{{ bp.id }}", "{{ bp.title }}", "{{ bp.threats }}"], "bp in phase.practices",
+               [1.2, 1.4, 10.2, 3.8])
+    tag(doc, "{%p endfor %}")
+    para(doc, "Source : ENISA, « Lignes directrices en matière de passation de marchés pour la cybersécurité "
+              "des hôpitaux ».", italic=True, size=9)
+    return doc
+
+
+BUILDERS = {"cctp.docx": cctp, "checklist.docx": checklist}
 
 
 def main(names: list[str]) -> None:

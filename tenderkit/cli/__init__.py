@@ -25,6 +25,9 @@ class TenderkitGroup(click.Group):
             sys.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # output piped into `head`: stop quietly
+            sys.stderr.close()
+            sys.exit(0)
         except Exception as error:  # a bug: say so plainly, keep the traceback for --verbose
             if ctx.find_root().params.get("verbose"):
                 raise
@@ -41,9 +44,9 @@ def main(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from tenderkit.cli import library
+    from tenderkit.cli import library, templates, tender
 
-    for module in (library,):
+    for module in (library, tender, templates):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -152,6 +152,9 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
     if not part_files:
         reader.problems.append(Problem(questionnaire, None, "no questionnaire part (partie-*.yaml)"))
 
+    theme_order = {t.id: i for i, t in enumerate(themes)}
+    ordered = sorted(zip(clauses, clause_paths, strict=True), key=lambda cp: theme_order.get(cp[0].theme, 99))
+    clauses, clause_paths = [c for c, _ in ordered], [p for _, p in ordered]
     if meta is None or ansm is None or enisa is None or afib is None or not parts:
         return None, reader.problems
     library = Library(

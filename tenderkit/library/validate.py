@@ -93,36 +93,21 @@ def _check_questionnaire(library: Library, part_files: dict[int, Path], check_ap
                 problems.append(Problem(path, group.id, f"repeat_question '{group.repeat_question}' "
                                                         "is not a questionnaire item"))
 
-        def check_show_if(entry: str, show_if: ShowIf | None, position: int) -> None:
-            if show_if is None:
-                return
-            target = library.questions.get(show_if.question)
-            if target is None:
-                problems.append(Problem(path, entry, f"show_if refers to unknown item '{show_if.question}'"))
-                return
-            if target.answer_type not in (*YES_NO_TYPES, "choice"):
-                problems.append(Problem(path, entry, f"show_if refers to '{show_if.question}', a "
-                                                     f"{target.answer_type} item; it must be yes/no or choice"))
-                return
-            allowed = allowed_values(library, show_if.question)
-            if show_if.equals not in allowed:
-                problems.append(Problem(path, entry, f"show_if value '{show_if.equals}' is not an answer of "
-                                                     f"'{show_if.question}' (allowed: {', '.join(allowed)})"))
-            if order[show_if.question] >= position:
-                problems.append(Problem(path, entry, f"show_if refers to '{show_if.question}', which comes "
-                                                     "later in the questionnaire"))
-
         for section in part.sections:
             if section.id in duplicated:
                 problems.append(Problem(path, section.id, "id is used more than once in the questionnaire"))
             if section.group and section.group not in groups:
                 problems.append(Problem(path, section.id, f"unknown group '{section.group}'"))
             check_applies_if(path, section.id, section.applies_if)
-            check_show_if(section.id, section.show_if, order.get(section.questions[0].id, 0))
+            message = _show_if_problem(library, section.show_if, order.get(section.questions[0].id, 0), order)
+            if message:
+                problems.append(Problem(path, section.id, message))
             for item in section.questions:
                 if item.id in duplicated:
                     problems.append(Problem(path, item.id, "id is used more than once in the questionnaire"))
-                check_show_if(item.id, item.show_if, order[item.id])
+                message = _show_if_problem(library, item.show_if, order[item.id], order)
+                if message:
+                    problems.append(Problem(path, item.id, message))
                 if item.answer_type == "choice" and not item.options:
                     problems.append(Problem(path, item.id, "a choice item needs its options"))
                 if item.options and item.answer_type not in ("choice", "list"):
@@ -137,6 +122,24 @@ def _check_questionnaire(library: Library, part_files: dict[int, Path], check_ap
                 if item.deliverable and item.deliverable not in library.deliverables:
                     problems.append(Problem(path, item.id, f"unknown deliverable '{item.deliverable}'"))
     return problems
+
+
+def _show_if_problem(library: Library, show_if: ShowIf | None, position: int, order: dict[str, int]) -> str | None:
+    """What is wrong with a show_if condition placed at ``position`` in the questionnaire, if anything."""
+    if show_if is None:
+        return None
+    target = library.questions.get(show_if.question)
+    if target is None:
+        return f"show_if refers to unknown item '{show_if.question}'"
+    if target.answer_type not in (*YES_NO_TYPES, "choice"):
+        return f"show_if refers to '{show_if.question}', a {target.answer_type} item; it must be yes/no or choice"
+    allowed = allowed_values(library, show_if.question)
+    if show_if.equals not in allowed:
+        return (f"show_if value '{show_if.equals}' is not an answer of '{show_if.question}' "
+                f"(allowed: {', '.join(allowed)})")
+    if order[show_if.question] >= position:
+        return f"show_if refers to '{show_if.question}', which comes later in the questionnaire"
+    return None
 
 
 def _check_catalogs(library: Library) -> list[Problem]:

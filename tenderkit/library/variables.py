@@ -22,11 +22,11 @@ def substitute(text: str, designation: str) -> str:
 
 
 def clause_blocks(clause: Clause, designation: str) -> list[dict]:
-    """The clause text as ``{"kind": "paragraph", "text"}`` / ``{"kind": "bullets", "items"}`` blocks."""
+    """The clause text as ``{"kind": "paragraph", "text"}`` / ``{"kind": "bullets", "bullets"}`` blocks."""
     blocks = []
     for block in clause.text:
         if isinstance(block, Bullets):
-            blocks.append({"kind": "bullets", "items": [substitute(i, designation) for i in block.bullets]})
+            blocks.append({"kind": "bullets", "bullets": [substitute(i, designation) for i in block.bullets]})
         else:
             blocks.append({"kind": "paragraph", "text": substitute(block, designation)})
     return blocks

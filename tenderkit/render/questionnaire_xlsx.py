@@ -37,6 +37,7 @@ from tenderkit.render.xlsx_common import (
     print_setup,
     protect,
     put,
+    row_height,
     widths,
 )
 from tenderkit.tender.selection import Selection
@@ -121,6 +122,12 @@ def _help_text(question: Question) -> str:
         parts.append(f"Si « {EQUALS_TEXT.get(question.show_if.equals, question.show_if.equals)} » "
                      f"à la question {question.show_if.question}")
     return french_typography(". ".join(p.rstrip(".") for p in parts))
+
+
+def _guidance_text(guidance: str) -> str:
+    """The seed's guidance with its line structure: one line per paragraph, « • » for list items."""
+    lines = [line.strip() for line in guidance.splitlines() if line.strip()]
+    return "\n".join("• " + line[2:] if line.startswith("- ") else line for line in lines)
 
 
 def _title_block(sheet: Worksheet, title: str, stamp_text: str, last_column: str, note: str = "") -> None:
@@ -239,11 +246,11 @@ class QuestionnaireBuilder:
             sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
             row += 1
             if section.guidance:
-                guidance = french_typography(" ".join(section.guidance.split()))
+                guidance = french_typography(_guidance_text(section.guidance))
                 put(sheet.cell(row=row, column=3), guidance, font=Font(name=FONT, size=9, italic=True,
                                                                        color="404040"), alignment=WRAP)
                 sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
-                sheet.row_dimensions[row].height = min(409, 13 * (len(guidance) // 150 + 1) + 4)
+                sheet.row_dimensions[row].height = row_height((guidance, 150, 9))
                 row += 1
             items = [q for q in questions if q.section_id == section.id]
             for item_number, question in enumerate(items, start=1):
@@ -292,8 +299,8 @@ class QuestionnaireBuilder:
             formula(sheet.cell(row=row, column=8),
                     f'=IF(AND({prefix}$H${parent.row}=1,LOWER(TRIM({prefix}$F${parent.row}))="{expected}"),1,0)')
         put(sheet.cell(row=row, column=9), 1 if question.required else 0)
-        lines = max(len(question.text) // 60, len(_help_text(question)) // 30) + 1
-        sheet.row_dimensions[row].height = max(15, min(120, 13 * lines + 2))
+        sheet.row_dimensions[row].height = row_height(
+            (question.section, 20, 9), (question.text, 55, 10), (_help_text(question), 26, 9))
 
     def _group(self, group) -> None:
         questions = [q for q in self.selection.questions.values() if q.group == group.id]
@@ -321,7 +328,7 @@ class QuestionnaireBuilder:
         for index in range(GROUP_ROWS):
             row = FIRST_ROW + index
             put(sheet.cell(row=row, column=1), f"{group.label} n° {index + 2}", font=Font(name=FONT, bold=True),
-                border=BORDER, fill=ANSWER_FILL if False else None)
+                border=BORDER)
             for column in range(2, len(questions) + 2):
                 put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER,
                     protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
@@ -349,7 +356,8 @@ class QuestionnaireBuilder:
                 put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
                     alignment=WRAP, font=BODY_FONT)
             validation.add(f"F{row}")
-            sheet.row_dimensions[row].height = max(28, 13 * (len(deliverable.description) // 55 + 1) + 4)
+            sheet.row_dimensions[row].height = row_height(
+                (deliverable.title, 38, 10), (deliverable.description, 50, 10), ("; ".join(asked_by), 24, 9))
             row += 1
         sheet.column_dimensions["A"].hidden = True
         sheet.freeze_panes = f"A{FIRST_ROW}"

@@ -47,6 +47,17 @@ def formula(cell: Cell, expression: str, **style: Any) -> Cell:
     return cell
 
 
+def row_height(*cells: tuple[str | None, float, float]) -> float:
+    """Row height (points) fitting wrapped texts, given ``(text, column width, font size)`` per cell."""
+    lines = 1
+    for text, width, size in cells:
+        if not text:
+            continue
+        per_line = max(8, int(width * 1.15 * 10 / size))
+        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in str(text).split("\n")))
+    return min(409, lines * 12.75 + 3)
+
+
 def header_row(sheet: Worksheet, row: int, titles: list[str] | tuple[str, ...], start_column: int = 1) -> None:
     for offset, title in enumerate(titles):
         put(sheet.cell(row=row, column=start_column + offset), title, font=HEADER_FONT, fill=HEADER_FILL,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +66,8 @@ class Tender(Model):
     buyer: Buyer
     procurement_type: str = "medical_device"
     lots: list[Lot] = []
-    deadline: date | None = None
-    date: date | None = None            # date printed on the documents (default: today)
+    deadline: dt.date | None = None
+    date: dt.date | None = None         # date printed on the documents (default: today)
     profile: dict[str, bool] = {}
     clauses: ClauseOverrides = ClauseOverrides()
     weights: Weights = Weights()

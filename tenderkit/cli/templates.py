@@ -1,0 +1,42 @@
+"""`tenderkit templates check FILE`: lint a Word template (e.g. after restyling it in Word)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tenderkit.errors import TenderkitError
+from tenderkit.generate import load_tender
+from tenderkit.paths import samples_dir
+from tenderkit.render.template_check import check_template
+from tenderkit.render.template_kinds import KINDS, guess_kind
+
+
+@click.group("templates")
+def templates_group() -> None:
+    """Check Word templates before use."""
+
+
+@templates_group.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(sorted(KINDS)), help="Which document the template is for "
+              "(default: guessed from the file name, e.g. cctp.docx).")
+def check_command(files: tuple[Path, ...], kind: str | None) -> None:
+    """Report unknown variables, tags split across Word runs and syntax errors, with where they are."""
+    loaded = load_tender(samples_dir() / "demo")
+    failed = 0
+    for path in files:
+        template_kind = kind or guess_kind(path)
+        problems = check_template(path, KINDS[template_kind](loaded.selection))
+        if problems:
+            failed += 1
+            for problem in problems:
+                click.echo(f"✗ {path}: {str(problem).rstrip('.')}.", err=True)
+        else:
+            click.echo(f"✓ {path}: renders correctly as a {template_kind} template.")
+    if failed:
+        raise TenderkitError(f"{failed} template(s) have problems.")
+
+
+COMMANDS = [templates_group]

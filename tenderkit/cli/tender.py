@@ -1,0 +1,122 @@
+"""`tenderkit new`, `tenderkit build`, `tenderkit demo`: create a tender and build its documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tenderkit.errors import TenderkitError
+from tenderkit.generate import build_documents, load_tender
+from tenderkit.library import load_library
+from tenderkit.paths import samples_dir
+from tenderkit.tender.create import create_workspace, profile_values
+from tenderkit.tender.workspace import read_yaml
+
+REQUIRED = (("reference", "Tender reference (e.g. 2026-BIO-017)"), ("title", "Object of the tender"),
+            ("buyer_name", "Buyer (establishment name)"))
+
+
+@click.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--profile", "profile_file", type=click.Path(path_type=Path),
+              help="YAML file with the keys of tender.yaml (reference, title, buyer, procurement_type, profile).")
+@click.option("--reference", help="Tender reference, used in file names.")
+@click.option("--title", help="Object of the tender.")
+@click.option("--buyer", "buyer_name", help="Buyer's name (establishment).")
+@click.option("--designation", help="How clauses name the buyer, e.g. « le CHU de Nantes ».")
+@click.option("--procurement-type", help="ENISA procurement type id (e.g. medical_device).")
+@click.option("--fact", "facts", multiple=True, metavar="NAME=yes|no",
+              help="Profile fact, e.g. --fact telemaintenance=no (repeatable).")
+@click.option("--force", is_flag=True, help="Overwrite an existing tender.yaml.")
+def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...], force: bool, **options: Any) -> None:
+    """Create a tender workspace FOLDER with its tender.yaml (asks questions when run without options)."""
+    library = load_library()
+    values: dict[str, Any] = profile_values(read_yaml(profile_file) or {}) if profile_file else {"profile": {}}
+    values.update({k: v for k, v in options.items() if v is not None})
+    known = {f.id: f for f in library.facts}
+    for fact in facts:
+        name, _, answer = fact.partition("=")
+        if name not in known or answer.lower() not in ("yes", "no", "true", "false", "oui", "non"):
+            raise TenderkitError(f"--fact {fact}: expected NAME=yes|no with NAME one of {', '.join(known)}.")
+        values["profile"][name] = answer.lower() in ("yes", "true", "oui")
+
+    interactive = sys.stdin.isatty() and not profile_file and not any(options.values()) and not facts
+    if interactive:
+        for key, label in REQUIRED:
+            values[key] = click.prompt(label)
+        values["designation"] = click.prompt("How clauses name the buyer", default=f"le {values['buyer_name']}")
+        types = [t.id for t in library.enisa.procurement_types]
+        values["procurement_type"] = click.prompt("ENISA procurement type", type=click.Choice(types),
+                                                  default="medical_device")
+        for fact in library.facts:
+            values["profile"][fact.id] = click.confirm(fact.label, default=fact.default)
+    missing = [f"--{k.replace('_name', '')}" for k, _ in REQUIRED if not values.get(k)]
+    if missing:
+        raise TenderkitError(f"missing {', '.join(missing)} (or give --profile FILE, or run in a terminal to be "
+                             "asked).")
+    path = create_workspace(folder, values, library, force=force)
+    click.echo(f"Created {path}. Next: edit it, then `tenderkit build {folder}`.")
+
+
+@click.command("build")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only list what is selected, and why; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the written paths as JSON.")
+def build_command(folder: Path, dry_run: bool, as_json: bool) -> None:
+    """Build the CCTP annex (.docx), the vendor questionnaire (.xlsx) and the buyer's checklist."""
+    loaded = load_tender(folder)
+    if dry_run:
+        _print_selection(loaded)
+        return
+    paths = build_documents(loaded)
+    if as_json:
+        click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
+    else:
+        selection = loaded.selection
+        click.echo(f"{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
+                   f"{len(selection.deliverables)} deliverables selected.")
+        for path in paths.values():
+            click.echo(f"  wrote {path}")
+
+
+def _print_selection(loaded) -> None:
+    selection = loaded.selection
+    facts = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in selection.facts.items())
+    click.echo(f"Profile: {facts}")
+    click.secho("\nClauses", bold=True)
+    for clause, decision in selection.clause_decisions:
+        mark = click.style("✓", fg="green") if decision.selected else click.style("✗", fg="red")
+        click.echo(f"  {mark} {clause.id:28} {decision.reason}")
+    click.secho("\nQuestionnaire sections", bold=True)
+    for part, section, decision in selection.section_decisions:
+        mark = click.style("✓", fg="green") if decision.selected else click.style("✗", fg="red")
+        click.echo(f"  {mark} {part.part} {section.title[:60]:60} {decision.reason}")
+    click.echo(f"\n{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
+               f"{len(selection.deliverables)} deliverables, {len(selection.good_practices)} ENISA good practices.")
+
+
+@click.command("demo")
+@click.argument("folder", type=click.Path(path_type=Path), default="tenderkit-demo")
+def demo_command(folder: Path) -> None:
+    """Create the sample tender in FOLDER, build its documents and review the sample vendor returns."""
+    sample = samples_dir() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(sample / "tender.yaml", folder / "tender.yaml")
+    returns = sample / "returns"
+    if returns.is_dir():
+        (folder / "returns").mkdir(exist_ok=True)
+        for item in sorted(returns.iterdir()):
+            if item.is_file():
+                shutil.copyfile(item, folder / "returns" / item.name)
+    click.echo(f"Sample tender written to {folder / 'tender.yaml'}")
+    loaded = load_tender(folder)
+    for path in build_documents(loaded).values():
+        click.echo(f"  wrote {path}")
+
+
+COMMANDS = [new_command, build_command, demo_command]

@@ -1,0 +1,69 @@
+"""Creating a tender workspace: ``tender.yaml`` from a profile file, options or answers to questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tenderkit.errors import TenderkitError
+from tenderkit.library.models import Library
+from tenderkit.output import ensure_dir, write_text_atomic
+from tenderkit.paths import templates_dir
+from tenderkit.render.docx_template import jinja_environment
+from tenderkit.tender.workspace import TENDER_FILE, Workspace, check_against_library, parse_tender
+
+DEFAULTS: dict[str, Any] = {
+    "designation": "l’établissement", "address": "", "contact_name": "", "contact_email": "",
+    "contact_phone": "", "lots": [], "deadline": None, "procurement_type": "medical_device",
+}
+
+
+def _yaml_scalar(value: Any) -> str:
+    """A YAML flow value: JSON is valid YAML, and keeps any text (quotes, colons, « ») intact."""
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return json.dumps(value, ensure_ascii=False)
+
+
+def tender_yaml(values: dict[str, Any], library: Library, folder: Path) -> str:
+    """The commented tender.yaml for these values (from templates/tender.yaml)."""
+    environment = jinja_environment()
+    environment.autoescape = False
+    environment.filters["yaml"] = _yaml_scalar
+    template = environment.from_string((templates_dir() / TENDER_FILE).read_text(encoding="utf-8"))
+    data = {**DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
+    profile = {f.id: values.get("profile", {}).get(f.id, f.default) for f in library.facts}
+    return template.render(
+        **data, profile=profile, facts=library.facts, dir=str(folder),
+        procurement_types=", ".join(t.id for t in library.enisa.procurement_types)) + "\n"
+
+
+def profile_values(data: dict[str, Any]) -> dict[str, Any]:
+    """Flatten a profile file (keys of tender.yaml) into the template's values."""
+    buyer = data.get("buyer") or {}
+    if isinstance(buyer, str):
+        buyer = {"name": buyer}
+    contact = buyer.get("contact") or {}
+    return {
+        "reference": data.get("reference"), "title": data.get("title"), "buyer_name": buyer.get("name"),
+        "designation": buyer.get("designation"), "address": buyer.get("address"),
+        "contact_name": contact.get("name"), "contact_email": contact.get("email"),
+        "contact_phone": contact.get("phone"), "lots": data.get("lots"), "deadline": data.get("deadline"),
+        "procurement_type": data.get("procurement_type"), "profile": data.get("profile") or {},
+    }
+
+
+def create_workspace(folder: Path, values: dict[str, Any], library: Library, force: bool = False) -> Path:
+    """Write ``folder/tender.yaml`` (validated) and the ``returns/`` folder; return the tender file."""
+    workspace = Workspace(folder)
+    if workspace.tender_file.exists() and not force:
+        raise TenderkitError(f"{workspace.tender_file} already exists (use --force to overwrite it).")
+    text = tender_yaml(values, library, folder)  # must load back to a valid tender
+    tender = parse_tender(yaml.safe_load(text), workspace.tender_file)
+    check_against_library(tender, library, workspace.tender_file)
+    ensure_dir(folder)
+    ensure_dir(workspace.returns)
+    return write_text_atomic(workspace.tender_file, text)
