@@ -44,7 +44,9 @@ def open_template(path: Path) -> DocxTemplate:
     if not path.is_file():
         raise TenderkitError(f"template {path} not found.")
     try:
-        return DocxTemplate(str(path))
+        template = DocxTemplate(str(path))
+        template.init_docx()  # docxtpl opens the file lazily: open it now to report a bad file here
+        return template
     except Exception:  # python-docx raises various errors on a non-docx file
         raise TenderkitError(f"template {path} is not a Word .docx file.") from None
 

@@ -41,7 +41,7 @@ from tenderkit.render.xlsx_common import (
     widths,
 )
 from tenderkit.tender.selection import Selection
-from tenderkit.text import french_date, french_typography
+from tenderkit.text import french_date, french_typography, xml_safe
 
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
@@ -165,7 +165,7 @@ class QuestionnaireBuilder:
         book.move_sheet(layout.LISTS_SHEET, offset=len(book.sheetnames))
         book.active = 0
         tender = self.selection.tender
-        book.properties.title = f"Questionnaire de sécurité numérique – {tender.title}"
+        book.properties.title = xml_safe(f"Questionnaire de sécurité numérique – {tender.title}")
         book.properties.subject = self.stamp
         book.properties.keywords = self.stamp
         book.properties.creator = f"tenderkit {__version__}"

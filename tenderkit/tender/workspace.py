@@ -12,12 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tenderkit.errors import TenderkitError
 from tenderkit.library.models import Library
 from tenderkit.library.problems import describe_validation_error
+from tenderkit.text import xml_safe
 
 TENDER_FILE = "tender.yaml"
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _xml_safe(cls, value: Any) -> Any:
+        """Buyer text goes into Office XML: drop the control characters XML cannot hold."""
+        return xml_safe(value) if isinstance(value, str) else value
 
 
 class Contact(Model):

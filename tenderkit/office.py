@@ -1,0 +1,41 @@
+"""Headless LibreOffice: convert documents (to PDF, or re-save as xlsx/docx) as vendors' tools do.
+
+Used by the sample-return generator, the benchmarks and the tests; tenderkit itself never needs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from tenderkit.errors import TenderkitError
+
+
+def soffice() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise TenderkitError("LibreOffice (soffice) is not installed; run scripts/setup.sh.")
+
+
+def convert(source: Path, target_format: str, out_dir: Path, filter_options: str | None = None) -> Path:
+    """Convert ``source`` with LibreOffice into ``out_dir``; return the converted file.
+
+    ``target_format`` is what ``--convert-to`` takes: ``pdf``, ``xlsx``, ``docx``, or ``xlsx:"Calc MS Excel
+    2007 XML"``. Each call uses its own LibreOffice profile, so calls may run in parallel.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tk-lo-") as profile:
+        command = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                   "--convert-to", target_format + (f":{filter_options}" if filter_options else ""),
+                   "--outdir", str(out_dir), str(source)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    extension = target_format.split(":")[0]
+    produced = out_dir / f"{source.stem}.{extension}"
+    if result.returncode != 0 or not produced.is_file():
+        raise TenderkitError(f"LibreOffice could not convert {source.name} to {extension}: "
+                             f"{(result.stderr or result.stdout).strip()[:300]}")
+    return produced

@@ -1,0 +1,43 @@
+"""Shared fixtures: the shipped library, sample tenders, and LibreOffice conversions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import make_tender
+
+from tenderkit.cli import main
+from tenderkit.generate import load_tender
+from tenderkit.library import load_library
+from tenderkit.paths import library_dir
+
+
+@pytest.fixture(scope="session")
+def library():
+    return load_library()
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped library, to break on purpose."""
+    target = tmp_path / "clause_library"
+    shutil.copytree(library_dir(), target)
+    return target
+
+
+@pytest.fixture
+def demo_tender(tmp_path: Path):
+    return load_tender(make_tender(tmp_path / "tender"))
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    return invoke
