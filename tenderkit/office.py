@@ -21,17 +21,19 @@ def soffice() -> str:
     raise TenderkitError("LibreOffice (soffice) is not installed; run scripts/setup.sh.")
 
 
-def convert(source: Path, target_format: str, out_dir: Path, filter_options: str | None = None) -> Path:
+def convert(source: Path, target_format: str, out_dir: Path, infilter: str | None = None) -> Path:
     """Convert ``source`` with LibreOffice into ``out_dir``; return the converted file.
 
-    ``target_format`` is what ``--convert-to`` takes: ``pdf``, ``xlsx``, ``docx``, or ``xlsx:"Calc MS Excel
-    2007 XML"``. Each call uses its own LibreOffice profile, so calls may run in parallel.
+    ``target_format`` is what ``--convert-to`` takes: ``pdf``, ``xlsx``, ``docx``, or ``docx:MS Word
+    2007 XML`` (no shell quoting); ``infilter`` forces the import filter (e.g. ``HTML (StarWriter)`` to
+    open HTML in Writer).
+    Each call uses its own LibreOffice profile, so calls may run in parallel.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tk-lo-") as profile:
         command = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                   "--convert-to", target_format + (f":{filter_options}" if filter_options else ""),
-                   "--outdir", str(out_dir), str(source)]
+                   *([f"--infilter={infilter}"] if infilter else []),
+                   "--convert-to", target_format, "--outdir", str(out_dir), str(source)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
     extension = target_format.split(":")[0]
     produced = out_dir / f"{source.stem}.{extension}"

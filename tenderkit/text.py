@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 NBSP = "\u00a0"   # espace insécable, before « : » and inside « »
 NNBSP = "\u202f"  # espace fine insécable, before ; ? !
@@ -29,6 +30,7 @@ def normalize_spaces(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """A comparison key: lowercase, no accents, apostrophes and spaces unified, punctuation kept."""
     text = normalize_spaces(text).replace("’", "'").replace("‘", "'").replace("`", "'")

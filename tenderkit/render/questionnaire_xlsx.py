@@ -37,6 +37,7 @@ from tenderkit.render.xlsx_common import (
     print_setup,
     protect,
     put,
+    release_row_heights,
     row_height,
     widths,
 )
@@ -250,7 +251,7 @@ class QuestionnaireBuilder:
                 put(sheet.cell(row=row, column=3), guidance, font=Font(name=FONT, size=9, italic=True,
                                                                        color="404040"), alignment=WRAP)
                 sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
-                sheet.row_dimensions[row].height = row_height((guidance, 150, 9))
+                sheet.row_dimensions[row].height = row_height((guidance, 150, 9))  # merged: never auto-fitted
                 row += 1
             items = [q for q in questions if q.section_id == section.id]
             for item_number, question in enumerate(items, start=1):
@@ -420,4 +421,8 @@ class QuestionnaireBuilder:
 
 def write_questionnaire(selection: Selection, target: Path) -> Path:
     book = QuestionnaireBuilder(selection).build()
-    return write_atomic(target, lambda temp: book.save(temp))
+
+    def save(temp: Path) -> None:
+        book.save(temp)
+        release_row_heights(temp)
+    return write_atomic(target, save)

@@ -1,0 +1,79 @@
+"""`tenderkit parse FILE... [--tender DIR] [--json] [--jobs N]`: read vendor returns."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tenderkit.generate import load_tender
+from tenderkit.library import load_library
+from tenderkit.parse.batch import default_jobs, parse_many
+from tenderkit.parse.parser import Expectation
+from tenderkit.parse.response import Response
+from tenderkit.parse.store import store
+
+
+def expectation_for(tender_dir: Path | None) -> tuple[Expectation, object | None]:
+    """Questions to look for: the tender's selection, or the whole library without a tender."""
+    if tender_dir is None:
+        library = load_library()
+        return Expectation(library, library.questions), None
+    loaded = load_tender(tender_dir)
+    return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
+                       loaded.tender.vendors), loaded
+
+
+def progress_bar(total: int, label: str):
+    """A progress bar on stderr when it is a terminal, else nothing."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+
+
+def describe(response: Response) -> None:
+    name = Path(response.file).name
+    if response.errors:
+        for error in response.errors:
+            click.secho(f"✗ {error}", fg="red")
+        return
+    counts = response.counts()
+    click.echo(f"{click.style('✓', fg='green')} {name} — {response.vendor} ({response.format}): "
+               f"{counts['answered']} answered, {counts['empty']} empty, {counts['invalid']} invalid"
+               + (f"; {len(response.warnings)} warning(s)" if response.warnings else ""))
+    for warning in response.warnings:
+        click.echo(f"    ! {warning}")
+
+
+@click.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--tender", "tender_dir", type=click.Path(path_type=Path),
+              help="Tender folder: check the returns against its questionnaire; store the responses of its returns/.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (a JSON list).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Files parsed in parallel (default: all cores).")
+def parse_command(files: tuple[Path, ...], tender_dir: Path | None, as_json: bool, jobs: int | None) -> None:
+    """Read returned questionnaires (xlsx, PDF, docx); exit status 1 if any file could not be read."""
+    expect, loaded = expectation_for(tender_dir)
+    bar = progress_bar(len(files), "Parsing")
+    if bar:
+        with bar:
+            responses = parse_many(list(files), expect, jobs or default_jobs(), lambda _: bar.update(1))
+    else:
+        responses = parse_many(list(files), expect, jobs or default_jobs())
+    if loaded is not None:
+        returns = loaded.workspace.returns.resolve()
+        for response in responses:
+            if response.sha256 and Path(response.file).resolve().parent == returns:
+                store(loaded.workspace, response, expect)
+    if as_json:
+        click.echo(json.dumps([r.contract() for r in responses], ensure_ascii=False, indent=2, default=str))
+    else:
+        for response in responses:
+            describe(response)
+    if any(r.errors for r in responses):
+        sys.exit(1)
+
+
+COMMANDS = [parse_command]

@@ -1,0 +1,289 @@
+"""Putting meaning on a vendor's grids: which row answers which question, where the answer cell is.
+
+Rows are tied to questions by their id when the id column survived (wherever it moved), else by their
+question text (rapidfuzz ``ratio`` — never ``partial_ratio``, which scores a short « Oui » 100 against any
+question — with a cut-off, the row's section, and the questionnaire order to separate the many AFIB
+questions worded alike: « Nom », « Processeur », « Nature des données transmises »…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from tenderkit import layout
+from tenderkit.library.models import Deliverable, Question
+from tenderkit.parse.grid import Cell, Extracted
+from tenderkit.parse.normalize import fold_answer
+from tenderkit.text import fold
+
+TEXT_CUTOFF = 80         # below this similarity a row is not that question
+EXACT = 97               # at or above: the vendor did not alter the wording
+TIE_MARGIN = 3           # candidates this close to the best are a tie, to be separated by section or order
+SECTION_MATCH = 85
+
+ROLES = {
+    "id": ("id",),
+    "number": ("n°", "no", "n", "numero", "num"),
+    "section": ("section", "rubrique"),
+    "question": ("question", "questions", "intitule", "libelle"),
+    "help": (fold(layout.HEADER_HELP),),
+    "answer": ("reponse", "reponses", "reponse du candidat", "reponse fournisseur", "reponse du fournisseur",
+               "votre reponse"),
+    "comment": ("commentaire", "commentaires", "remarque", "remarques", "observations", "precisions"),
+    "delivered": (fold(layout.HEADER_DELIVERED), "fourni", "jointe", "joint"),
+    "filename": (fold(layout.HEADER_FILENAME), "fichier", "nom de fichier"),
+    "piece": ("piece", "pieces", "document"),
+}
+_ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
+
+
+@dataclass
+class Found:
+    question_id: str
+    answer: Cell
+    comment: str | None
+    how: str                 # id | text
+    seen_text: str           # the question text as the vendor's file shows it
+
+
+@dataclass
+class Matched:
+    answers: dict[str, Found] = field(default_factory=dict)
+    groups: dict[str, list[dict[str, Cell]]] = field(default_factory=dict)
+    deliverables: dict[str, tuple[Cell | None, Cell | None]] = field(default_factory=dict)
+    vendor: str | None = None
+    stamp: dict[str, str] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _role(cell: Cell) -> str | None:
+    if not cell.text or len(cell.text) > 40:
+        return None
+    folded = fold_answer(cell.text)
+    if folded in _ROLE_OF:
+        return _ROLE_OF[folded]
+    return "answer" if folded.startswith("reponse") else None
+
+
+def _layout(row: list[Cell]) -> dict[str, int] | None:
+    """Column of each role if ``row`` is a header row (it must name an answer or a « Fournie » column)."""
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        role = _role(cell)
+        if role and role not in roles:
+            roles[role] = index
+    return roles if ("answer" in roles or "delivered" in roles) and len(roles) >= 2 else None
+
+
+class QuestionIndex:
+    """Fuzzy lookup of questions by text, disambiguated by section and questionnaire order."""
+
+    def __init__(self, questions: dict[str, Question]):
+        self.ids = list(questions)
+        self.questions = questions
+        self.texts = [fold(q.text) for q in questions.values()]
+        self.sections = [fold(q.section) for q in questions.values()]
+        self.position = {qid: i for i, qid in enumerate(self.ids)}
+        self.section_titles = sorted(set(self.sections))
+        self.group_members: dict[str, dict[str, str]] = {}  # group → {question id: folded text}
+        for qid, question in questions.items():
+            if question.group:
+                self.group_members.setdefault(question.group, {})[qid] = fold(question.text)
+
+    def is_section(self, text: str) -> bool:
+        folded = fold(text)
+        return any(fuzz.ratio(folded, title) >= 92 for title in self.section_titles)
+
+    def match(self, text: str, section: str | None, after: int) -> tuple[str | None, float, list[str]]:
+        """(question id or None, similarity, tied candidates when ambiguous)."""
+        folded = fold(text)
+        if len(folded) < 2:
+            return None, 0, []
+        hits = process.extract(folded, self.texts, scorer=fuzz.ratio, score_cutoff=TEXT_CUTOFF, limit=25)
+        if not hits:
+            return None, 0, []
+        best = hits[0][1]
+        tied = [index for _, score, index in hits if score >= best - TIE_MARGIN]
+        if len(tied) > 1 and section:
+            in_section = [i for i in tied if fuzz.ratio(fold(section), self.sections[i]) >= SECTION_MATCH]
+            tied = in_section or tied
+        if len(tied) > 1:
+            following = sorted(i for i in tied if i > after)
+            if following:
+                tied = following[:1]
+        if len(tied) > 1:
+            return None, best, [self.ids[i] for i in tied]
+        return self.ids[tied[0]], max(score for _, score, index in hits if index == tied[0]), []
+
+
+def _find_vendor(extracted: Extracted) -> str | None:
+    label = fold(layout.HEADER_VENDOR)
+    for grid in extracted.grids:
+        for row in grid.rows:
+            for index, cell in enumerate(row):
+                if cell.text and len(cell.text) < 40 and fold_answer(cell.text) == label:
+                    after = [c.text for c in row[index + 1:] if c.text]
+                    if after:
+                        return after[0]
+    pattern = re.compile(rf"{re.escape(layout.HEADER_VENDOR)}\s*:?\s*(\S.*)")
+    for text in extracted.texts:
+        for line in text.splitlines():
+            match = pattern.search(line)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def _find_stamp(extracted: Extracted) -> dict[str, str] | None:
+    candidates = list(extracted.texts)
+    for grid in extracted.grids:
+        candidates += [cell.text for row in grid.rows[:4] for cell in row if "·" in cell.text]
+    for text in candidates:
+        match = layout.STAMP_PATTERN.search(text or "")
+        if match:
+            return match.groupdict()
+    return None
+
+
+def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int, str]] | None:
+    """If ``row`` heads a repeatable-group table (by ids or by question texts): the group and its columns."""
+    texts = [(i, c.text) for i, c in enumerate(row) if c.text]
+    if len(texts) < 3:
+        return None
+    for group_id, members in index.group_members.items():
+        by_id = {i: text for i, text in texts if text in members}
+        if len(by_id) >= 2:
+            return group_id, by_id
+        by_text = {}
+        for i, text in texts:
+            best = process.extractOne(fold(text), members, scorer=fuzz.ratio, score_cutoff=92)
+            if best:
+                by_text[i] = best[2]
+        if len(by_text) >= 3:
+            return group_id, by_text
+    return None
+
+
+def match_answers(extracted: Extracted, questions: dict[str, Question],
+                  deliverables: dict[str, Deliverable]) -> Matched:
+    """Tie the vendor's rows to questions, group items and deliverables; warn about what cannot be tied."""
+    result = Matched(vendor=_find_vendor(extracted), stamp=_find_stamp(extracted))
+    index = QuestionIndex(questions)
+    after = -1
+    carried: tuple[dict[str, int], int] | None = None  # the last header's roles and width
+    unmatched: list[str] = []
+    ambiguous: list[str] = []
+    for grid in extracted.grids:
+        group = None
+        roles: dict[str, int] | None = None
+        current_section: str | None = None
+        for row in grid.rows:
+            header = _layout(row)
+            if header:
+                roles, group, carried = header, None, (header, len(row))
+                continue
+            new_group = _group_columns(row, index)
+            if new_group:
+                roles, group = None, new_group
+                continue
+            if group:
+                _read_group_row(row, group, result)
+                continue
+            if roles is None and carried and len(row) == carried[1]:
+                roles = carried[0]  # a table continued on the next page, or split by the vendor
+            if roles is None:
+                continue
+            if "delivered" in roles:
+                _read_deliverable_row(row, roles, deliverables, result)
+                continue
+            after, current_section = _read_question_row(row, roles, index, questions, after, current_section,
+                                                        result, unmatched, ambiguous)
+    if unmatched:
+        shown = "; ".join(unmatched[:5]) + (f"; and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        result.warnings.append(f"{len(unmatched)} answer(s) could not be tied to a question and were not read: {shown}")
+    if ambiguous:
+        result.warnings.append("question text matches several questions, answer not read: " + "; ".join(ambiguous[:5]))
+    return result
+
+
+def _cell(row: list[Cell], roles: dict[str, int], role: str) -> Cell | None:
+    column = roles.get(role)
+    return row[column] if column is not None and column < len(row) else None
+
+
+def _read_question_row(row, roles, index: QuestionIndex, questions, after: int, current_section: str | None,
+                       result: Matched, unmatched: list[str], ambiguous: list[str]) -> tuple[int, str | None]:
+    answer = _cell(row, roles, "answer")
+    if answer is None:
+        return after, current_section
+    comment_cell = _cell(row, roles, "comment")
+    id_cell = _cell(row, roles, "id")
+    question_cell = _cell(row, roles, "question")
+    section_cell = _cell(row, roles, "section")
+    skip = {roles.get("answer"), roles.get("comment"), roles.get("help")}
+    texts = [(i, c) for i, c in enumerate(row) if i not in skip and c.text]
+    seen_text = question_cell.text if question_cell and question_cell.text else max(
+        (c.text for _, c in texts), key=len, default="")
+
+    question_id = id_cell.text if id_cell and id_cell.text in questions else None
+    if question_id is None:
+        question_id = next((c.text for _, c in texts if c.text in questions), None)
+    how = "id"
+    number = _cell(row, roles, "number")
+    numbering = number.text.count(".") if number and re.fullmatch(r"\d+(\.\d+)+", number.text) else None
+    if question_id is None:
+        if not answer.text and (numbering == 1 or (numbering is None and index.is_section(seen_text))):
+            return after, seen_text  # a section heading row
+        section = section_cell.text if section_cell and section_cell.text else current_section
+        question_id, score, tied = index.match(seen_text, section, after)
+        how = "text"
+        if question_id is None:
+            if answer.text:
+                (ambiguous if tied else unmatched).append(
+                    f"{answer.location} « {seen_text[:60]} »" + (f" ({', '.join(tied)})" if tied else ""))
+            return after, current_section
+        if score < EXACT:
+            result.warnings.append(f"{question_id} ({answer.location}): the question text was altered by the vendor "
+                                   f"(« {seen_text[:80]} »)")
+    elif seen_text and seen_text != question_id:
+        similarity = fuzz.ratio(fold(seen_text), index.texts[index.position[question_id]])
+        if similarity < 90 and not index.is_section(seen_text):
+            result.warnings.append(f"{question_id} ({answer.location}): the question text was altered by the vendor "
+                                   f"(« {seen_text[:80]} »)")
+    if question_id in result.answers:
+        first = result.answers[question_id]
+        if answer.text and not first.answer.text:
+            result.answers[question_id] = Found(question_id, answer, comment_cell.text if comment_cell else None,
+                                                how, seen_text)
+        elif answer.text and answer.text != first.answer.text:
+            result.warnings.append(f"{question_id}: answered twice ({first.answer.location} and {answer.location}); "
+                                   "the first answer is kept")
+        return index.position[question_id], current_section
+    result.answers[question_id] = Found(question_id, answer, comment_cell.text if comment_cell and comment_cell.text
+                                        else None, how, seen_text)
+    return index.position[question_id], questions[question_id].section
+
+
+def _read_group_row(row: list[Cell], group: tuple[str, dict[int, str]], result: Matched) -> None:
+    group_id, columns = group
+    item = {qid: row[i] for i, qid in columns.items() if i < len(row) and row[i].text}
+    if item:
+        result.groups.setdefault(group_id, []).append(item)
+
+
+def _read_deliverable_row(row, roles, deliverables: dict[str, Deliverable], result: Matched) -> None:
+    ids = [c.text for c in row if c.text in deliverables]
+    deliverable_id = ids[0] if ids else None
+    if deliverable_id is None:
+        title = _cell(row, roles, "piece")
+        if title is None or not title.text:
+            return
+        titles = {d.id: fold(d.title) for d in deliverables.values()}
+        best = process.extractOne(fold(title.text), titles, scorer=fuzz.ratio, score_cutoff=85)
+        if not best:
+            return
+        deliverable_id = best[2]
+    result.deliverables[deliverable_id] = (_cell(row, roles, "delivered"), _cell(row, roles, "filename"))

@@ -1,0 +1,134 @@
+"""Parsing one vendor return into a :class:`Response`: safety checks, reading, matching, normalizing.
+
+Nothing here raises for a bad file: every problem ends in ``Response.errors`` (the file could not be
+read) or ``Response.warnings`` (read, with reservations). The file is only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tenderkit.library.models import Library, Question
+from tenderkit.parse.docx import read_docx
+from tenderkit.parse.grid import Cell, Extracted
+from tenderkit.parse.match import match_answers
+from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
+from tenderkit.parse.pdf import read_pdf
+from tenderkit.parse.response import Answer, Deliverable, Response
+from tenderkit.parse.safety import ReturnError, sniff
+from tenderkit.parse.xlsx import read_xlsx
+
+READERS = {"xlsx": read_xlsx, "pdf": read_pdf, "docx": read_docx}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the returns of a tender should be: its questions, reference and vendor names by file stem."""
+
+    library: Library
+    questions: dict[str, Question]
+    reference: str | None = None
+    vendor_names: dict[str, str] | None = None
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _answer(question: Question, cell: Cell, comment: str | None, how: str) -> tuple[Answer, str | None]:
+    normalized = normalize(question.answer_type, cell.value, question.options)
+    raw = None if cell.value is None else (cell.value.isoformat() if hasattr(cell.value, "isoformat")
+                                            else str(cell.value))
+    answer = Answer(value=normalized.value, raw=raw, status=normalized.status, location=cell.location,
+                    comment=comment, how=how)
+    warning = None
+    if normalized.note and normalized.status == INVALID:
+        warning = f"{question.id} ({cell.location}): « {str(raw)[:60]} » — {normalized.note}"
+    elif normalized.note:
+        warning = f"{question.id} ({cell.location}): {normalized.note}"
+    return answer, warning
+
+
+def parse_file(path: Path, expect: Expectation) -> Response:
+    """Parse one return; a file that cannot be read still gets its Response, with ``errors`` saying why."""
+    path = Path(path)
+    names = expect.vendor_names or {}
+    response = Response(file=str(path), vendor=names.get(path.stem, path.stem))
+    try:
+        sniffed = sniff(path)
+        response.format = sniffed.format
+        response.sha256 = file_hash(path)
+        extracted: Extracted = READERS[sniffed.format](path)
+    except ReturnError as error:
+        response.errors.append(f"{path.name}: {error}.")
+        return response
+    except Exception as error:  # a reader bug must not stop the batch; say what happened
+        response.errors.append(f"{path.name}: could not be read ({type(error).__name__}: {str(error)[:100]}).")
+        return response
+
+    library = expect.library
+    matched = match_answers(extracted, expect.questions, library.deliverables)
+    if matched.vendor and path.stem not in names:
+        response.vendor = " ".join(matched.vendor.split())[:80]
+    if matched.stamp:
+        response.questionnaire = matched.stamp
+        reference = matched.stamp["reference"]
+        if expect.reference and reference != expect.reference:
+            response.errors.append(f"{path.name}: this is a return of another tender's questionnaire (reference "
+                                   f"{reference}, expected {expect.reference}).")
+            return response
+        if matched.stamp["version"] != library.meta.version:
+            response.warnings.append(f"questionnaire version {matched.stamp['version']} (current "
+                                     f"{library.meta.version}): answers were matched by id and text")
+    else:
+        response.warnings.append("no tenderkit questionnaire reference found in the file: answers were matched by "
+                                 "question text")
+    if not matched.answers:
+        response.errors.append(f"{path.name}: no questionnaire answers found in this {sniffed.format} file "
+                               "(is it the security questionnaire?).")
+        return response
+
+    by_text = 0
+    for question_id, question in expect.questions.items():
+        found = matched.answers.get(question_id)
+        if found is None:
+            response.answers[question_id] = Answer(status=EMPTY)
+            continue
+        by_text += found.how == "text"
+        answer, warning = _answer(question, found.answer, found.comment, found.how)
+        response.answers[question_id] = answer
+        if warning:
+            response.warnings.append(warning)
+    for group_id, items in matched.groups.items():
+        response.groups[group_id] = []
+        for item in items:
+            parsed = {}
+            for question_id, cell in item.items():
+                parsed[question_id], warning = _answer(expect.questions[question_id], cell, None, "id")
+                if warning:
+                    response.warnings.append(f"{group_id}: {warning}")
+            response.groups[group_id].append(parsed)
+    for deliverable_id, (provided, filename) in matched.deliverables.items():
+        value = normalize_yes_no(provided.text).value if provided is not None and provided.text else None
+        response.deliverables[deliverable_id] = Deliverable(
+            provided=None if value is None else value in ("oui", "partiel"),
+            file=filename.text or None if filename is not None else None,
+            location=(provided or filename).location if (provided or filename) else None)
+
+    missing = [qid for qid in expect.questions if qid not in matched.answers]
+    if missing:
+        response.warnings.append(f"{len(missing)} question(s) not found in the file: "
+                                 + ", ".join(missing[:8]) + ("…" if len(missing) > 8 else ""))
+    if by_text:
+        response.warnings.append(f"{by_text} answer(s) were tied to their question by its text (no id column)")
+    response.warnings += matched.warnings
+    counts = response.counts()
+    if counts[ANSWERED] == 0 and counts[INVALID] == 0:
+        response.warnings.append("the questionnaire was returned without any answer")
+    return response

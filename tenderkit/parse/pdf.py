@@ -1,0 +1,59 @@
+"""Reading a questionnaire printed to PDF: the bordered tables of each page, and the page text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from tenderkit.parse.grid import Cell, Extracted, Grid
+from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError
+
+ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
+                  "intersection_tolerance": 5}
+
+
+def _unwrap(text: str | None) -> str | None:
+    """Undo the hyphenation of words wrapped in a narrow cell (« p1-\ndesignation » → « p1-designation »)."""
+    return re.sub(r"(?<=\w-)\n(?=[a-z0-9])", "", text) if text else text
+
+
+def read_pdf(path: Path) -> Extracted:
+    extracted = Extracted(format="pdf")
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = pdf.pages
+            if len(pages) > MAX_PDF_PAGES:
+                raise ReturnError(f"the PDF has {len(pages)} pages, more than the {MAX_PDF_PAGES} of any questionnaire "
+                                  "printout")
+            extracted.pages = len(pages)
+            characters = 0
+            for number, page in enumerate(pages, start=1):
+                characters += len(page.chars)
+                extracted.texts.append(page.extract_text() or "")
+                for index, table in enumerate(page.extract_tables(ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
+TABLE_SETTINGS), start=1):
+                    grid = Grid(f"page {number}, table {index}")
+                    for row in table:
+                        if any(cell and cell.strip() for cell in row):
+                            grid.rows.append([Cell(_unwrap(cell), f"page {number}") for cell in row])
+                    extracted.grids.append(grid)
+                page.flush_cache()
+            if characters == 0:
+                raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
+    except ReturnError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReturnError(ENCRYPTED) from None
+    except PDFSyntaxError:
+        raise ReturnError("the PDF is damaged (truncated or corrupt)") from None
+    except Exception as error:
+        name = type(error).__name__
+        if "password" in name.lower() or "encrypt" in str(error).lower():
+            raise ReturnError(ENCRYPTED) from None
+        raise ReturnError(f"the PDF cannot be read ({name})") from None
+    return extracted

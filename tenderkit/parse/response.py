@@ -1,0 +1,53 @@
+"""A vendor's parsed return: the record of the parse contract (DESIGN.md), stored as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Answer(BaseModel):
+    value: Any = None
+    raw: str | None = None
+    status: str = "empty"          # answered | empty | invalid
+    location: str | None = None
+    comment: str | None = None     # the vendor's « Commentaire » cell, if any
+    how: str | None = None         # id | text: how the row was tied to the question
+
+
+class Deliverable(BaseModel):
+    provided: bool | None = None
+    file: str | None = None
+    location: str | None = None
+
+
+class Response(BaseModel):
+    file: str
+    vendor: str
+    format: str | None = None
+    sha256: str | None = None
+    questionnaire: dict[str, str] = Field(default_factory=dict)   # reference, questionnaire, version
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    groups: dict[str, list[dict[str, Answer]]] = Field(default_factory=dict)
+    deliverables: dict[str, Deliverable] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        counts = {"answered": 0, "empty": 0, "invalid": 0}
+        for answer in self.answers.values():
+            counts[answer.status] = counts.get(answer.status, 0) + 1
+        return counts
+
+    def contract(self) -> dict[str, Any]:
+        """The JSON object of `tenderkit parse --json` (contract keys first, extensions after)."""
+        data = self.model_dump()
+        data["answers"] = {qid: {k: a[k] for k in ("value", "raw", "status", "location", "comment", "how")}
+                           for qid, a in data["answers"].items()}
+        data["counts"] = self.counts()
+        return data

@@ -1,0 +1,116 @@
+"""First look at an untrusted file: size, real format, zip and XML bombs — before any parser sees it.
+
+Every refusal is a :class:`ReturnError` whose message is one plain sentence (the file is named by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 50 * 1024 * 1024          # a questionnaire return is a few hundred KB
+MAX_ZIP_MEMBERS = 5000
+MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # all members together
+MAX_MEMBER_RATIO = 200                     # uncompressed / compressed, for members above 1 MB
+MAX_PDF_PAGES = 300
+XML_HEAD_BYTES = 4096
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class ReturnError(Exception):
+    """A vendor file that cannot be read; ``str()`` is the sentence for the buyer."""
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    format: str            # xlsx | docx | pdf
+    size: int
+
+
+def _check_zip(path: Path) -> str:
+    """Validate an Office zip container; return ``xlsx`` or ``docx``."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ReturnError("the file is damaged (truncated or corrupt zip container)") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise ReturnError(f"the file holds {len(members)} parts, more than any questionnaire; refused as a "
+                              "possible zip bomb")
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise ReturnError(f"the file would expand to {total // (1024 * 1024)} MB; refused as a possible zip bomb")
+        for member in members:
+            ratio = member.file_size // max(member.compress_size, 1)
+            if member.file_size > 1024 * 1024 and ratio > MAX_MEMBER_RATIO:
+                raise ReturnError(f"part {member.filename} is compressed {ratio} times; refused as a possible zip bomb")
+        names = {m.filename for m in members}
+        try:
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as handle:
+                        if _DTD.search(handle.read(XML_HEAD_BYTES)):
+                            raise ReturnError(f"part {member.filename} declares XML entities (a DTD), which Office "
+                                              "files never do; refused as a possible XML bomb")
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise ReturnError(f"the file is damaged ({error})") from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "[Content_Types].xml" in names:
+        raise ReturnError("the file is an Office document but neither a workbook nor a Word document")
+    raise ReturnError("the file is a zip archive, not an Excel, Word or PDF document")
+
+
+def sniff(path: Path) -> Sniffed:
+    """The real format of ``path`` from its content (not its extension), after the safety checks."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except FileNotFoundError:
+        raise ReturnError("the file does not exist") from None
+    except IsADirectoryError:
+        raise ReturnError("this is a folder, not a file") from None
+    except PermissionError:
+        raise ReturnError("the file cannot be read (permission denied)") from None
+    if size == 0:
+        raise ReturnError("the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ReturnError(f"the file is {size // (1024 * 1024)} MB, larger than the {MAX_FILE_BYTES // (1024 * 1024)} "
+                          "MB accepted for a questionnaire return")
+    if head.startswith(ZIP_MAGIC):
+        return Sniffed(_check_zip(path), size)
+    if head.lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in head[:1024]:
+        return Sniffed("pdf", size)
+    if head.startswith(OLE_MAGIC):  # an OLE container: an encrypted Office file, or the old binary formats
+        if "EncryptedPackage".encode("utf-16-le") in _read(path, 4 * 1024 * 1024):
+            raise ReturnError("the file is password-protected (encrypted); ask the vendor for an unprotected copy")
+        raise ReturnError("the file is in the old Excel 97 / Word 97 format; ask the vendor for .xlsx or .docx "
+                          "(or re-save it as .xlsx)")
+    if head.startswith(b"{\\rtf"):
+        raise ReturnError("the file is an RTF document; ask the vendor for .docx, .xlsx or PDF")
+    if _looks_like_text(head):
+        raise ReturnError("the file is plain text, not an Excel, Word or PDF document (wrong extension?)")
+    raise ReturnError("the file is not an Excel, Word or PDF document")
+
+
+def _read(path: Path, limit: int = 1024 * 1024) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(limit)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return all(b >= 9 for b in head[:200])

@@ -1,0 +1,228 @@
+"""Simulated vendors: answer plans and filled questionnaires, made the way vendors make them.
+
+Used by the sample-return generator (scripts/make_samples.py), the tests and the benchmarks — never by
+the pipeline itself. A plan maps each question to what the vendor *types* and what tenderkit should
+read from it, so that parsing accuracy can be asserted answer by answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from tenderkit import layout
+from tenderkit.library.models import Question
+from tenderkit.office import convert
+from tenderkit.render.xlsx_common import row_height
+
+
+@dataclass(frozen=True)
+class Typed:
+    raw: Any          # what goes into the cell
+    expected: Any     # the normalized value tenderkit must read
+
+
+@dataclass
+class Plan:
+    vendor: str
+    answers: dict[str, Typed] = field(default_factory=dict)
+    groups: dict[str, list[dict[str, Typed]]] = field(default_factory=dict)
+    deliverables: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id → (Oui/Non, file)
+
+
+YES_VARIANTS = [("Oui", "oui"), ("OUI", "oui"), ("oui", "oui"), ("Oui.", "oui"), ("Oui – cf. doc. technique", "oui"),
+                (" Oui ", "oui"), ("Yes", "oui")]
+NO_VARIANTS = [("Non", "non"), ("NON", "non"), ("non.", "non"), ("Non, cf. annexe 2", "non")]
+NA_VARIANTS = [("Sans objet", "na"), ("S.O.", "na"), ("Non concerné", "na"), ("N/A", "na"), ("Non applicable", "na")]
+PARTIAL_VARIANTS = [("Oui sous réserve de validation", "partiel"), ("En partie", "partiel"),
+                    ("Oui, sauf pour le module d’export", "partiel")]
+
+
+def _yes_no(value: str, rng: random.Random, plain: bool) -> Typed:
+    variants = {"oui": YES_VARIANTS, "non": NO_VARIANTS, "na": NA_VARIANTS, "partiel": PARTIAL_VARIANTS}[value]
+    raw, expected = variants[0] if plain else rng.choice(variants)
+    return Typed(raw, expected)
+
+
+def make_plan(vendor: str, questions: dict[str, Question], style: str = "favourable", seed: int = 0,
+              plain: bool = False, deliverables: list[str] = ()) -> Plan:
+    """Answers of a simulated vendor.
+
+    ``favourable``: every scored item answered with its expected value; ``risky``: unfavourable answers on
+    flagged items, a few empty, invalid and qualified answers; ``plain`` uses the dropdown spellings only.
+    Items whose ``show_if`` parent does not open them are left empty, as a vendor following the flowchart does.
+    """
+    rng = random.Random(f"{vendor}-{seed}")
+    plan = Plan(vendor)
+    for qid, question in questions.items():
+        parent = question.show_if
+        if parent and (parent.question not in plan.answers
+                       or plan.answers[parent.question].expected != parent.equals):
+            continue
+        kind = question.answer_type
+        if style == "risky" and rng.random() < 0.06 and not any(q.show_if and q.show_if.question == qid
+                                                                 for q in questions.values()):
+            continue  # left empty
+        if kind in ("yes_no", "yes_no_na"):
+            value = question.expected or ("oui" if rng.random() < 0.7 else "non")
+            if style == "risky":
+                if question.flag and rng.random() < 0.5:
+                    value = "non" if question.expected == "oui" else "oui"
+                elif question.expected and rng.random() < 0.1:
+                    value = "partiel"
+                elif kind == "yes_no_na" and rng.random() < 0.15:
+                    value = "na"
+            if any(q.show_if and q.show_if.question == qid for q in questions.values()) and value == "partiel":
+                value = "oui"
+            plan.answers[qid] = _yes_no(value, rng, plain)
+            if style == "risky" and rng.random() < 0.03 and not any(
+                    q.show_if and q.show_if.question == qid for q in questions.values()):
+                plan.answers[qid] = Typed("Oui/Non", None)  # an answer that cannot be read
+        elif kind == "number":
+            number = rng.randint(1, 8)
+            plan.answers[qid] = Typed(number if plain or rng.random() < 0.5 else f"{number} serveur(s)", number)
+        elif kind == "date":
+            day = dt.date(2018 + rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
+            plan.answers[qid] = Typed(dt.datetime(day.year, day.month, day.day) if plain or rng.random() < 0.5
+                                      else day.strftime("%d/%m/%Y"), day.isoformat())
+        elif kind == "choice":
+            option = rng.choice(question.options)
+            plan.answers[qid] = Typed(option, option)
+        elif kind == "list":
+            text = f"{vendor} – élément A ({qid})\nÉlément B & <C>"
+            plan.answers[qid] = Typed(text, text)
+        else:
+            text = f"{vendor} : réponse « {qid} » & <détail> n° {rng.randint(1, 99)}"
+            plan.answers[qid] = Typed(text, text)
+    for deliverable in deliverables:
+        provided = style == "favourable" or rng.random() < 0.6
+        plan.deliverables[deliverable] = ("Oui" if provided else "Non",
+                                          f"{deliverable}.pdf" if provided else None)
+    return plan
+
+
+def _id_rows(book) -> dict[str, tuple[Any, int, int]]:
+    """Question id → (sheet, row, answer column) in a generated questionnaire."""
+    found = {}
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[5]]
+        if layout.HEADER_ANSWER in header and layout.HEADER_ID in header:
+            answer = header.index(layout.HEADER_ANSWER) + 1
+            for row in range(6, sheet.max_row + 1):
+                value = sheet.cell(row=row, column=1).value
+                if value:
+                    found[value] = (sheet, row, answer)
+    return found
+
+
+def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
+    """Fill a generated questionnaire with ``plan`` (vendor name, answers, group rows, deliverables)."""
+    book = openpyxl.load_workbook(questionnaire)
+    rows = _id_rows(book)
+    for qid, typed in plan.answers.items():
+        sheet, row, column = rows[qid]
+        cell = sheet.cell(row=row, column=column)
+        cell.value = typed.raw
+        # what Excel and LibreOffice do as the vendor types: the row grows to fit the answer
+        current = sheet.row_dimensions[row].height or 15
+        sheet.row_dimensions[row].height = max(current, row_height((str(typed.raw), 22, 10)))
+        if isinstance(typed.raw, str) and typed.raw.startswith(("=", "+", "-", "@")):
+            cell.data_type = "s"
+    instructions = book[layout.INSTRUCTIONS_SHEET]
+    for row in instructions.iter_rows():
+        if row[1].value == layout.HEADER_VENDOR:
+            row[2].value = plan.vendor
+    for items in plan.groups.values():
+        sheet = next(s for s in book.worksheets if s.cell(row=4, column=2).value
+                     and any(s.cell(row=4, column=c).value in items[0] for c in range(2, s.max_column + 1)))
+        columns = {sheet.cell(row=4, column=c).value: c for c in range(2, sheet.max_column + 1)}
+        for offset, item in enumerate(items):
+            for qid, typed in item.items():
+                sheet.cell(row=6 + offset, column=columns[qid]).value = typed.raw
+    if plan.deliverables:
+        sheet = book[layout.DELIVERABLES_SHEET]
+        for row in range(6, sheet.max_row + 1):
+            deliverable = sheet.cell(row=row, column=1).value
+            if deliverable in plan.deliverables:
+                provided, filename = plan.deliverables[deliverable]
+                sheet.cell(row=row, column=6).value = provided
+                sheet.cell(row=row, column=7).value = filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
+
+
+def resave_with_libreoffice(source: Path, target: Path) -> Path:
+    """Open and save again with LibreOffice Calc (styles, protection and shared strings rewritten)."""
+    converted = convert(source, "xlsx", target.parent / ".lo-resave")
+    shutil.move(converted, target)
+    shutil.rmtree(target.parent / ".lo-resave", ignore_errors=True)
+    return target
+
+
+def vendor_edits(source: Path, target: Path, letterhead_rows: int = 3, extra_column: bool = True,
+                 rename: bool = True) -> Path:
+    """What a vendor does to the workbook: a letterhead above, their own column before « Réponse »,
+    renamed sheets, protection removed."""
+    book = openpyxl.load_workbook(source)
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[5]]
+        if layout.HEADER_ANSWER not in header:
+            continue
+        sheet.protection.sheet = False
+        answer_column = header.index(layout.HEADER_ANSWER) + 1
+        if extra_column:
+            sheet.insert_cols(answer_column)
+            sheet.cell(row=5, column=answer_column).value = "Réf. interne fournisseur"
+            for row in range(6, sheet.max_row + 1):
+                if sheet.cell(row=row, column=1).value:
+                    sheet.cell(row=row, column=answer_column).value = f"INT-{row:03d}"
+        sheet.insert_rows(1, letterhead_rows)
+        sheet.cell(row=1, column=2).value = "ACME Medical Systems — Réponse à l’appel d’offres"
+        sheet.cell(row=2, column=2).value = "Document confidentiel"
+        if rename:
+            sheet.title = f"Rép. {sheet.title}"[:31]
+    book.save(target)
+    return target
+
+
+def copy_values(source: Path, target: Path, drop_id_column: bool = True) -> Path:
+    """Copy every sheet as plain values into a new workbook (no styles, no validations, ids dropped)."""
+    book = openpyxl.load_workbook(source, data_only=True)
+    new = openpyxl.Workbook()
+    new.remove(new.active)
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        copy = new.create_sheet(sheet.title)
+        header = [c.value for c in sheet[5]]
+        drop = drop_id_column and layout.HEADER_ANSWER in header and header[0] == layout.HEADER_ID
+        for row in sheet.iter_rows(values_only=True):
+            values = list(row[1:] if drop else row)
+            copy.append(values)
+    new.save(target)
+    return target
+
+
+def print_to_pdf(source: Path, target: Path) -> Path:
+    converted = convert(source, "pdf", target.parent / ".lo-pdf")
+    shutil.move(converted, target)
+    shutil.rmtree(target.parent / ".lo-pdf", ignore_errors=True)
+    return target
+
+
+def paste_into_word(source: Path, target: Path) -> Path:
+    """The questionnaire's tables in a Word document, as when a vendor copies the sheets into Word
+    (LibreOffice: workbook → HTML → Writer → .docx)."""
+    work = target.parent / ".lo-word"
+    html = convert(source, "html", work)
+    docx = convert(html, "docx:MS Word 2007 XML", work / "docx", infilter="HTML (StarWriter)")
+    shutil.move(docx, target)
+    shutil.rmtree(work, ignore_errors=True)
+    return target
