@@ -35,8 +35,7 @@ def read_pdf(path: Path) -> Extracted:
             for number, page in enumerate(pages, start=1):
                 characters += len(page.chars)
                 extracted.texts.append(page.extract_text() or "")
-                for index, table in enumerate(page.extract_tables(ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
-TABLE_SETTINGS), start=1):
+                for index, table in enumerate(page.extract_tables(TABLE_SETTINGS), start=1):
                     grid = Grid(f"page {number}, table {index}")
                     for row in table:
                         if any(cell and cell.strip() for cell in row):
