@@ -46,13 +46,11 @@ def read_pdf(path: Path) -> Extracted:
                 raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
     except ReturnError:
         raise
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ReturnError(ENCRYPTED) from None
-    except PDFSyntaxError:
-        raise ReturnError("the PDF is damaged (truncated or corrupt)") from None
     except Exception as error:
-        name = type(error).__name__
-        if "password" in name.lower() or "encrypt" in str(error).lower():
+        cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error  # pdfplumber wraps
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in repr(cause).lower():
             raise ReturnError(ENCRYPTED) from None
-        raise ReturnError(f"the PDF cannot be read ({name})") from None
+        if isinstance(cause, PDFSyntaxError):
+            raise ReturnError("the PDF is damaged (truncated or corrupt)") from None
+        raise ReturnError(f"the PDF cannot be read ({type(cause).__name__})") from None
     return extracted
