@@ -92,7 +92,7 @@ def test_every_answer_is_read_back(tender, plan, returns, kind):
     provided = {k: v[0] == "Oui" for k, v in plan.deliverables.items()}
     assert {k: d.provided for k, d in response.deliverables.items()} == provided
     if kind in ("values", "pdf", "word"):
-        assert any("by its text" in w for w in response.warnings)
+        assert any("recognised by their text" in w for w in response.warnings)
 
 
 @pytest.mark.parametrize("kind", ["filled", "edited", "values"])

@@ -185,17 +185,18 @@ def match_answers(extracted: Extracted, questions: dict[str, Question],
             if header:
                 roles, group, carried = header, None, (header, len(row))
                 continue
-            new_group = _group_columns(row, index)
-            if new_group:
-                roles, group = None, new_group
-                continue
-            if group:
-                _read_group_row(row, group, result)
-                continue
-            if roles is None and carried and len(row) == carried[1]:
-                roles = carried[0]  # a table continued on the next page, or split by the vendor
-            if roles is None:
-                continue
+            if roles is None:  # not (yet) in a question table: a group table, a continued table, or neither
+                new_group = _group_columns(row, index)
+                if new_group:
+                    group = new_group
+                    continue
+                if group:
+                    _read_group_row(row, group, result)
+                    continue
+                if carried and len(row) == carried[1]:
+                    roles = carried[0]  # a table continued on the next page, or split by the vendor
+                else:
+                    continue
             if "delivered" in roles:
                 _read_deliverable_row(row, roles, deliverables, result)
                 continue

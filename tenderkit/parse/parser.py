@@ -126,7 +126,7 @@ def parse_file(path: Path, expect: Expectation) -> Response:
         response.warnings.append(f"{len(missing)} question(s) not found in the file: "
                                  + ", ".join(missing[:8]) + ("…" if len(missing) > 8 else ""))
     if by_text:
-        response.warnings.append(f"{by_text} answer(s) were tied to their question by its text (no id column)")
+        response.warnings.append(f"{by_text} question row(s) recognised by their text, the id column being absent")
     response.warnings += matched.warnings
     counts = response.counts()
     if counts[ANSWERED] == 0 and counts[INVALID] == 0:

@@ -29,7 +29,8 @@ def read_xlsx(path: Path) -> Extracted:
         extracted.texts += [t for t in (properties.subject, properties.keywords, properties.title) if t]
         for sheet in book.worksheets:
             grid = Grid(sheet.title)
-            for row_number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)  # a formatted whole row claims 16384
+            for row_number, row in enumerate(sheet.iter_rows(max_col=width, values_only=True), start=1):
                 if row_number > MAX_ROWS:
                     raise ReturnError(f"sheet « {sheet.title} » has more than {MAX_ROWS} rows; not a questionnaire")
                 values = list(row)
