@@ -280,7 +280,177 @@ def checklist() -> Document:
     return doc
 
 
-BUILDERS = {"cctp.docx": cctp, "checklist.docx": checklist}
+def report() -> Document:
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Rapport d’analyse des offres : sécurité numérique (confidentiel)")
+    cover(doc, "Rapport d’analyse des offres", "Volet sécurité numérique — comité de sélection")
+    para(doc, "Analyse du {{ review_date }} — {{ vendors|length }} offre(s) évaluée(s).", italic=True)
+    page_break(doc)
+    para(doc, "1. Contexte", style="Heading 1")
+    para(doc, "{{ buyer.name }} a inclus dans le dossier de consultation « {{ tender.title }} » (référence "
+              "{{ tender.reference }}) une annexe de sécurité numérique au CCTP et le questionnaire standardisé de "
+              "l’AFIB. Le présent rapport synthétise les réponses des candidats à ce questionnaire et les pièces "
+              "fournies. Conformément aux recommandations de l’AFIB, ces réponses éclairent la sélection sans "
+              "constituer à elles seules un critère éliminatoire ; le service informatique est associé à l’analyse.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "2. Méthode et pondérations", style="Heading 1")
+    para(doc, "Seules les questions fermées pour lesquelles une réponse favorable est attendue sont notées, "
+              "lorsqu’elles s’appliquent compte tenu des réponses précédentes du candidat (logigramme de l’AFIB). "
+              "Une réponse favorable vaut 1 point, une réponse partielle (« oui, sous réserve… ») ½ point, une "
+              "réponse défavorable, absente ou illisible 0 point. « Sans objet » retire la question de la note "
+              "lorsque le questionnaire le propose ; sinon il est traité comme une absence de réponse et fait "
+              "l’objet d’une demande de précision. Chaque partie est notée sur 100 ; la note globale est la "
+              "moyenne des parties pondérée comme suit.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(doc, ["Partie", "Pondération"], ["{{ p.label }}", "{{ p.weight }}"], "p in part_weights", [12.6, 4.0])
+    tag(doc, "{%p if clause_weights %}")
+    para(doc, "Les questions qui vérifient les clauses suivantes voient leur poids multiplié :")
+    tag(doc, "{%p for c in clause_weights %}")
+    para(doc, "{{ c.title }} : × {{ c.factor }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "Les alertes signalent au comité les réponses défavorables aux questions sensibles ; elles "
+              "informent et n’éliminent pas. La grille d’évaluation jointe (Excel) permet d’ajuster pondérations "
+              "et points : notes et rangs s’y recalculent.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "3. Classement", style="Heading 1")
+    loop_table(doc, ["Rang", "Candidat", "Note /100", "Notes par partie", "Alertes", "Sans réponse",
+                     "Pièces manquantes"],
+               ["{{ v.rank }}", "{{ v.name }}", "{{ v.total }}", "{{ v.parts }}", "{{ v.flag_count }}",
+                "{{ v.unanswered_count }}", "{{ v.missing_count }}"], "v in vendors",
+               [1.2, 3.6, 1.8, 4.6, 1.6, 1.9, 1.9])
+    para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "Notes par partie et par candidat.", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, "{%p if failed %}")
+    para(doc, "Fichiers reçus non évalués :", bold=True)
+    tag(doc, "{%p for f in failed %}")
+    para(doc, "{{ f }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "4. Analyse par candidat", style="Heading 1")
+    tag(doc, "{%p for v in vendors %}")
+    para(doc, "4.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note {{ v.total }}/100", style="Heading 2")
+    para(doc, "Points forts", bold=True, color=BLUE)
+    tag(doc, "{%p if v.strengths %}")
+    tag(doc, "{%p for s in v.strengths %}")
+    para(doc, "{{ s }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "Aucune clause entièrement conforme.", italic=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "Alertes", bold=True, color=BLUE)
+    tag(doc, "{%p if v.flags %}")
+    loop_table(doc, ["Question", "Réponse", "Alerte", "Références"],
+               ["{{ f.question }}", "{{ f.answer }}", "{{ f.reason }}", "{{ f.refs }}"], "f in v.flags",
+               [5.6, 2.8, 5.0, 3.2], size=8.5)
+    tag(doc, "{%p else %}")
+    para(doc, "Aucune alerte.", italic=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "Pièces manquantes et réponses à compléter", bold=True, color=BLUE)
+    tag(doc, "{%p if v.missing %}")
+    tag(doc, "{%p for m in v.missing %}")
+    para(doc, "{{ m }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "Toutes les pièces demandées sont annoncées comme fournies.", italic=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ v.to_clarify }}")
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
+def letter() -> Document:
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Demande de précisions — {{ vendor.name }}")
+    para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
+    para(doc, "{{ buyer.address }}", size=9.5)
+    para(doc, "{{ buyer.contact.name }} {{ buyer.contact.email }} {{ buyer.contact.phone }}", size=9.5)
+    doc.add_paragraph()
+    para(doc, "À l’attention de {{ vendor.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "Le {{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    doc.add_paragraph()
+    para(doc, "Objet : demande de précisions — {{ tender.title }} (référence {{ tender.reference }})", bold=True)
+    para(doc, "Madame, Monsieur,")
+    para(doc, "Dans le cadre de l’analyse de votre offre, nous avons étudié le questionnaire de sécurité numérique "
+              "que vous nous avez transmis. Afin de compléter notre analyse, nous vous remercions de bien vouloir "
+              "nous apporter les précisions ci-dessous, en complétant le questionnaire et en joignant les pièces "
+              "manquantes, dans un délai de dix jours à compter de la réception du présent courrier.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if unanswered %}")
+    para(doc, "Questions restées sans réponse", style="Heading 2")
+    loop_table(doc, ["N°", "Section", "Question", "Exigence concernée"],
+               ["{{ q.id }}", "{{ q.section }}", "{{ q.text }}", "{{ q.clauses }}"], "q in unanswered",
+               [3.2, 3.6, 6.4, 3.4], size=8.5)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if invalid %}")
+    para(doc, "Réponses que nous n’avons pas pu interpréter", style="Heading 2")
+    loop_table(doc, ["N°", "Question", "Votre réponse", "Exigence concernée"],
+               ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.clauses }}"], "q in invalid",
+               [3.2, 6.0, 3.8, 3.6], size=8.5)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if ambiguous %}")
+    para(doc, "Réponses à préciser", style="Heading 2")
+    loop_table(doc, ["N°", "Question", "Votre réponse", "Précision attendue"],
+               ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.why }}"], "q in ambiguous",
+               [3.2, 6.0, 3.8, 3.6], size=8.5)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if missing %}")
+    para(doc, "Pièces à transmettre", style="Heading 2")
+    tag(doc, "{%p for d in missing %}")
+    para(doc, "{{ d.title }} — {{ d.description }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if clauses %}")
+    para(doc, "Rappel des exigences du CCTP concernées", style="Heading 2")
+    tag(doc, "{%p for c in clauses %}")
+    para(doc, "{{ c.title }}", bold=True)
+    tag(doc, "{%p for block in c.blocks %}")
+    tag(doc, "{%p if block.kind == 'bullets' %}")
+    tag(doc, "{%p for item in block.bullets %}")
+    para(doc, "{{ item }}", style="List Bullet", size=9.5)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ block.text }}", size=9.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    doc.add_paragraph()
+    para(doc, "Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.")
+    doc.add_paragraph()
+    para(doc, "{{ buyer.contact.name }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return doc
+
+
+def fiche() -> Document:
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Fiche d’identification de l’application — {{ vendor.name }}")
+    para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
+    para(doc, "Fiche d’identification de l’application", style="Title")
+    para(doc, "{{ vendor.name }} — {{ tender.title }}", style="Subtitle")
+    para(doc, "Pré-remplie le {{ date }} à partir des réponses du titulaire au questionnaire de sécurité numérique "
+              "(référence {{ tender.reference }}). À vérifier lors de l’installation, puis à tenir à jour pendant "
+              "toute la durée de vie de l’équipement.", italic=True, size=9.5)
+    loop_table(doc, ["Rubrique", "Informations"], ["{{ f.label }}", "{{ f.text }}"], "f in fields", [4.6, 12.0])
+    tag(doc, "{%p for g in groups %}")
+    para(doc, "{{ g.title }}", style="Heading 2")
+    tag(doc, "{%p for item in g.entries %}")
+    para(doc, "{{ item }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "Répartition des responsabilités", style="Heading 1")
+    para(doc, "{{ responsibilities.note }}", italic=True, size=9.5)
+    loop_table(doc, ["Service biomédical", "Service informatique"], ["{{ r.biomedical }}", "{{ r.it }}"],
+               "r in responsibilities.rows", [8.3, 8.3])
+    para(doc, "Sous la responsabilité du service biomédical :", bold=True)
+    tag(doc, "{%p for item in responsibilities.perimeter %}")
+    para(doc, "{{ item }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    para(doc, "Source : AFIB, « La cybersécurité et les dispositifs médicaux » (fiche d’identification de "
+              "l’application).", italic=True, size=9)
+    return doc
+
+
+BUILDERS = {"cctp.docx": cctp, "checklist.docx": checklist, "report.docx": report, "letter.docx": letter,
+            "fiche.docx": fiche}
 
 
 def main(names: list[str]) -> None:

@@ -51,6 +51,12 @@ def french_typography(text: str) -> str:
     return text
 
 
+def french_number(value: float, decimals: int = 1) -> str:
+    """« 89,5 », « 100 »: decimal comma, no useless zeros."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
 def french_date(day: date) -> str:
     """« 1er décembre 2026 »."""
     number = "1er" if day.day == 1 else str(day.day)

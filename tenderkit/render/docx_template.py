@@ -13,7 +13,8 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -115,11 +116,19 @@ def _insert_toc(document) -> None:
     update.set(qn("w:val"), "true")
 
 
-def render_docx(template: Path, context: Mapping[str, Any], target: Path) -> Path:
-    """Render ``template`` with ``context`` into ``target`` (atomically)."""
+def render_docx(template: Path, context: Mapping[str, Any], target: Path,
+                images: Mapping[str, tuple[Path, float]] | None = None) -> Path:
+    """Render ``template`` with ``context`` into ``target`` (atomically).
+
+    ``images`` maps a context key to a PNG and its width in millimetres; the template shows it with
+    ``{{ key }}`` alone in a paragraph.
+    """
     doc = open_template(template)
+    data = copy.deepcopy(dict(context))
+    for key, (path, width) in (images or {}).items():
+        data[key] = InlineImage(doc, str(path), width=Mm(width))
     try:
-        doc.render(copy.deepcopy(dict(context)), jinja_env=jinja_environment(), autoescape=True)
+        doc.render(data, jinja_env=jinja_environment(), autoescape=True)
     except TemplateError as error:
         raise TenderkitError(f"template {template} cannot be rendered: {error} "
                              f"(check it with `tenderkit templates check {template}`).") from None

@@ -1,0 +1,80 @@
+"""Reviewing a tender's returns: parse what is new in ``returns/``, score, write the committee documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tenderkit.errors import TenderkitError
+from tenderkit.generate import LoadedTender, template_path
+from tenderkit.output import ensure_dir
+from tenderkit.parse.parser import Expectation
+from tenderkit.parse.store import parse_returns, return_files
+from tenderkit.render.fiche_docx import write_fiche
+from tenderkit.render.grid_xlsx import write_grid
+from tenderkit.render.letters_docx import needs_letter, write_letter
+from tenderkit.render.report_docx import write_report
+from tenderkit.review.model import Review
+from tenderkit.review.scoring import review_responses
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A vendor name usable in a file name on every system."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .-")
+    return cleaned[:limit].rstrip(" .-") or "candidat"
+
+
+def expectation(loaded: LoadedTender) -> Expectation:
+    return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference, loaded.tender.vendors)
+
+
+@dataclass
+class ReviewRun:
+    review: Review
+    parsed: int                      # returns parsed in this run (the others came from responses/)
+    paths: dict[str, Path] = field(default_factory=dict)
+    letters: dict[str, Path] = field(default_factory=dict)
+
+
+def run_review(loaded: LoadedTender, jobs: int | None = None,
+               progress: Callable[[Path], None] | None = None) -> ReviewRun:
+    workspace = loaded.workspace
+    if not return_files(workspace):
+        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
+                             "in this folder).")
+    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    review = review_responses(loaded.selection, responses)
+    out = ensure_dir(workspace.out)
+    reference = loaded.tender.reference
+    run = ReviewRun(review, parsed)
+    if review.vendors:
+        run.paths["grid"] = write_grid(review, out / f"{reference} - Grille d'evaluation.xlsx")
+        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"),
+                                           out / f"{reference} - Rapport comite securite.docx")
+        for vendor in review.vendors:
+            if needs_letter(vendor):
+                run.letters[vendor.vendor] = write_letter(
+                    review, vendor, template_path(workspace, "letter.docx"),
+                    out / f"{reference} - Demande de precisions - {safe_name(vendor.vendor)}.docx")
+    return run
+
+
+def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None) -> Path:
+    """The identification sheet of ``vendor_name`` (matched case-insensitively, or by file name)."""
+    import datetime as dt
+
+    responses, _ = parse_returns(loaded.workspace, expectation(loaded), jobs)
+    wanted = vendor_name.casefold()
+    matches = [r for r in responses if not r.errors and (r.vendor.casefold() == wanted
+                                                         or Path(r.file).stem.casefold() == wanted)]
+    if not matches:
+        known = ", ".join(sorted({r.vendor for r in responses if not r.errors})) or "none"
+        raise TenderkitError(f"no readable return from '{vendor_name}' in {loaded.workspace.returns} "
+                             f"(vendors: {known}).")
+    response = max(matches, key=lambda r: r.counts()["answered"])
+    target = ensure_dir(loaded.workspace.out) / (f"{loaded.tender.reference} - Fiche identification - "
+                                                 f"{safe_name(response.vendor)}.docx")
+    return write_fiche(loaded.selection, response, dt.date.today(), template_path(loaded.workspace, "fiche.docx"),
+                       target)

@@ -1,0 +1,62 @@
+"""The AFIB application identification sheet (.docx, ``templates/fiche.docx``), pre-filled from a vendor's
+answers for the retained vendor."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+
+from tenderkit.parse.response import Answer, Response
+from tenderkit.render.cctp_docx import tender_context
+from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.tender.selection import Selection
+from tenderkit.text import french_date
+
+SHOWN = {"oui": "oui", "non": "non", "na": "sans objet", "partiel": "oui, avec réserves"}
+
+
+def _shown(answer: Answer | None) -> str | None:
+    if answer is None or answer.status != "answered":
+        return None
+    value = answer.value
+    return SHOWN.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def fiche_context(selection: Selection, response: Response, today) -> dict[str, Any]:
+    library = selection.library
+    fields = []
+    for field in library.afib.identification_sheet:
+        lines = []
+        for qid in field.source:
+            shown = _shown(response.answers.get(qid))
+            if shown and qid in library.questions:
+                lines.append(f"{library.questions[qid].text} : {shown}")
+        fields.append({"label": field.label, "text": "\n".join(lines) or "à compléter"})
+    groups = []
+    for group_id, items in response.groups.items():
+        group = library.groups.get(group_id)
+        if not group or not items:
+            continue
+        described = []
+        for number, item in enumerate(items, start=2):
+            parts = [f"{library.questions[q].text} : {_shown(a)}" for q, a in item.items() if _shown(a)]
+            described.append(f"{group.label} n° {number} — " + " ; ".join(parts))
+        groups.append({"title": f"{group.plural} supplémentaires", "entries": described})
+    responsibilities = library.afib.responsibilities
+    rows = [{"biomedical": b or "", "it": i or ""}
+            for b, i in zip_longest(responsibilities.get("biomedical", []), responsibilities.get("it", []))]
+    context = tender_context(selection)
+    context.update({
+        "date": french_date(today),
+        "vendor": {"name": response.vendor},
+        "fields": fields,
+        "groups": groups,
+        "responsibilities": {"rows": rows, "perimeter": list(responsibilities.get("perimeter_biomedical", [])),
+                             "note": str(responsibilities.get("perimeter_note", ""))},
+    })
+    return context
+
+
+def write_fiche(selection: Selection, response: Response, today, template: Path, target: Path) -> Path:
+    return render_docx(template, clean_context(fiche_context(selection, response, today)), target)

@@ -1,0 +1,1 @@
+"""Evaluating parsed responses: points, flags, clause compliance, missing deliverables, ranking."""

@@ -1,0 +1,89 @@
+"""The review as plain data: what every committee document (grid, report, letters, JSON) reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tenderkit.parse.response import Response
+from tenderkit.tender.selection import Selection
+
+CONFORME = "conforme"
+PARTIEL = "partiellement conforme"
+NON_CONFORME = "non conforme"
+NON_RENSEIGNE = "non renseigné"
+
+
+@dataclass
+class ItemScore:
+    """One questionnaire item for one vendor."""
+
+    question_id: str
+    part: int
+    applicable: bool          # the flowchart opens it, given the vendor's earlier answers
+    scored: bool              # applicable and has an expected answer
+    points: float             # 0, 0.5 or 1 (scored items); 0 otherwise
+    max_points: float         # 1 for scored items, 0 otherwise (« sans objet » where offered: 0)
+    weight: float             # effective weight (item × clause multiplier × tender.yaml overrides)
+    status: str               # answered | empty | invalid
+    value: object = None
+    raw: str | None = None
+    location: str | None = None
+    comment: str | None = None
+    issue: str | None = None  # unanswered | invalid | partiel | na-not-offered
+
+
+@dataclass
+class Flag:
+    question_id: str
+    question: str
+    answer: str | None
+    value: object
+    reason: str
+    clauses: list[str]
+    ansm: list[str]
+    enisa: list[str]
+    location: str | None
+
+    def as_dict(self) -> dict:
+        return {"question": self.question_id, "text": self.question, "answer": self.answer, "value": self.value,
+                "reason": self.reason, "clauses": self.clauses, "ansm": self.ansm, "enisa": self.enisa,
+                "location": self.location}
+
+
+@dataclass
+class ClauseResult:
+    clause_id: str
+    title: str
+    status: str
+    detail: str
+
+
+@dataclass
+class VendorReview:
+    vendor: str
+    response: Response
+    items: dict[str, ItemScore] = field(default_factory=dict)
+    parts: dict[int, float] = field(default_factory=dict)   # score per part, 0–100
+    total: float = 0.0
+    rank: int = 0
+    flags: list[Flag] = field(default_factory=list)
+    clauses: list[ClauseResult] = field(default_factory=list)
+    missing_deliverables: list[str] = field(default_factory=list)   # deliverable ids
+
+    def issues(self, kind: str) -> list[ItemScore]:
+        return [item for item in self.items.values() if item.issue == kind]
+
+    @property
+    def unanswered(self) -> list[str]:
+        return [item.question_id for item in self.issues("unanswered")]
+
+
+@dataclass
+class Review:
+    selection: Selection
+    part_weights: dict[int, float]
+    vendors: list[VendorReview]
+    failed: list[Response]              # returns that could not be read at all
+    duplicates: list[Response]          # further returns of a vendor already reviewed
+    date: dt.date
