@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -51,6 +52,10 @@ def review_command(folder: Path, as_json: bool, jobs: int | None) -> None:
     if as_json:
         click.echo(json.dumps([vendor_record(v, loaded.library) for v in review.vendors], ensure_ascii=False,
                               indent=2, default=str))
+        if review.failed:
+            for response in review.failed:
+                click.echo("; ".join(response.errors), err=True)
+            sys.exit(1)
         return
     for response in review.failed:
         describe(response)
@@ -64,6 +69,8 @@ def review_command(folder: Path, as_json: bool, jobs: int | None) -> None:
                    "the most complete one is used")
     for path in [*run.paths.values(), *run.letters.values()]:
         click.echo(f"  wrote {path}")
+    if review.failed:
+        sys.exit(1)  # the documents are written; the exit status tells scripts that some returns were unreadable
 
 
 @click.command("fiche")

@@ -11,11 +11,13 @@ from typing import Any
 import click
 
 from tenderkit.errors import TenderkitError
+from tenderkit.evaluate import run_review, write_vendor_fiche
 from tenderkit.generate import build_documents, load_tender
 from tenderkit.library import load_library
 from tenderkit.paths import samples_dir
 from tenderkit.tender.create import create_workspace, profile_values
 from tenderkit.tender.workspace import read_yaml
+from tenderkit.text import french_number
 
 REQUIRED = (("reference", "Tender reference (e.g. 2026-BIO-017)"), ("title", "Object of the tender"),
             ("buyer_name", "Buyer (establishment name)"))
@@ -103,7 +105,8 @@ def _print_selection(loaded) -> None:
 @click.command("demo")
 @click.argument("folder", type=click.Path(path_type=Path), default="tenderkit-demo")
 def demo_command(folder: Path) -> None:
-    """Create the sample tender in FOLDER, build its documents and review the sample vendor returns."""
+    """Create the sample tender in FOLDER, build its documents, review the sample vendor returns and write
+    the identification sheet of the best-ranked vendor."""
     sample = samples_dir() / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(sample / "tender.yaml", folder / "tender.yaml")
@@ -117,6 +120,16 @@ def demo_command(folder: Path) -> None:
     loaded = load_tender(folder)
     for path in build_documents(loaded).values():
         click.echo(f"  wrote {path}")
+    if returns.is_dir():
+        click.echo(f"Reviewing the sample vendor returns in {folder / 'returns'}:")
+        run = run_review(loaded)
+        for vendor in run.review.vendors:
+            click.echo(f"  {vendor.rank}. {vendor.vendor:30} {french_number(vendor.total):>6}/100   "
+                       f"{len(vendor.flags)} flag(s), {len(vendor.missing_deliverables)} missing deliverable(s)")
+        for path in [*run.paths.values(), *run.letters.values()]:
+            click.echo(f"  wrote {path}")
+        best = run.review.vendors[0].vendor
+        click.echo(f"  wrote {write_vendor_fiche(loaded, best)}")
 
 
 COMMANDS = [new_command, build_command, demo_command]

@@ -32,6 +32,7 @@ from tenderkit.render.xlsx_common import (
     header_row,
     print_setup,
     put,
+    register_styles,
     widths,
 )
 from tenderkit.review.model import Review, VendorReview
@@ -65,6 +66,7 @@ class GridBuilder:
         self.review = review
         self.selection = review.selection
         self.book = Workbook()
+        register_styles(self.book)
         self.taken = {"synthèse", "pondérations"}
         self.weight_rows: dict[str, int] = {}
         self.vendor_sheets: dict[str, tuple[str, int]] = {}  # vendor → (sheet title, last row)
@@ -105,9 +107,8 @@ class GridBuilder:
             weight = weights[qid].weight if qid in weights else question.weight
             for column, value in enumerate((qid, question.part, question.section, question.text,
                                             ", ".join(clauses_of.get(qid, []))), start=1):
-                put(sheet.cell(row=row, column=column), value, font=BODY_FONT, alignment=WRAP, border=BORDER)
-            put(sheet.cell(row=row, column=6), weight, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
-                font=BOLD)
+                put(sheet.cell(row=row, column=column), value, "tk text")
+            put(sheet.cell(row=row, column=6), weight, "tk answer")
             self.weight_rows[qid] = row
             row += 1
         sheet.freeze_panes = f"A{FIRST}"
@@ -140,27 +141,23 @@ class GridBuilder:
                      STATUS_FR.get(item.status, item.status) if item.applicable else "non applicable",
                      VALUE_FR.get(question.expected, "") if question.expected else "")
             for column, content in enumerate(cells, start=1):
-                put(sheet.cell(row=row, column=column), content, font=BODY_FONT, alignment=WRAP, border=BORDER)
+                put(sheet.cell(row=row, column=column), content, "tk text")
             if item.scored:
-                put(sheet.cell(row=row, column=9), item.points, fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER)
-                put(sheet.cell(row=row, column=10), item.max_points, border=BORDER)
-                formula(sheet.cell(row=row, column=11), f"={weights_sheet}!$F${self.weight_rows[qid]}", border=BORDER)
+                put(sheet.cell(row=row, column=9), item.points, "tk answer")
+                put(sheet.cell(row=row, column=10), item.max_points, "tk number")
+                formula(sheet.cell(row=row, column=11), f"={weights_sheet}!$F${self.weight_rows[qid]}", "tk number")
             else:
                 for column in (9, 10, 11):
-                    put(sheet.cell(row=row, column=column), 0, border=BORDER, font=Font(name=FONT, color="999999"))
-            formula(sheet.cell(row=row, column=12), f"=I{row}*K{row}", border=BORDER)
-            formula(sheet.cell(row=row, column=13), f"=J{row}*K{row}", border=BORDER)
-            put(sheet.cell(row=row, column=14), flag.reason if flag else None, alignment=WRAP, border=BORDER,
-                font=Font(name=FONT, size=9, bold=True, color="A00000"))
-            put(sheet.cell(row=row, column=15), ", ".join(c.title for c in clauses), alignment=WRAP, border=BORDER,
-                font=Font(name=FONT, size=9))
+                    put(sheet.cell(row=row, column=column), 0, "tk muted")
+            formula(sheet.cell(row=row, column=12), f"=I{row}*K{row}", "tk number")
+            formula(sheet.cell(row=row, column=13), f"=J{row}*K{row}", "tk number")
+            put(sheet.cell(row=row, column=14), flag.reason if flag else None, "tk flag")
+            put(sheet.cell(row=row, column=15), ", ".join(c.title for c in clauses), "tk small")
             put(sheet.cell(row=row, column=16), ", ".join(sorted({r for c in clauses for r in c.references.ansm},
-                                                                  key=lambda r: int(r[1:]))), border=BORDER,
-                alignment=WRAP, font=Font(name=FONT, size=9))
+                                                                  key=lambda r: int(r[1:]))), "tk small")
             put(sheet.cell(row=row, column=17), ", ".join(sorted({r for c in clauses for r in c.references.enisa},
-                                                                  key=lambda r: int(r[2:]))), border=BORDER,
-                alignment=WRAP, font=Font(name=FONT, size=9))
-            put(sheet.cell(row=row, column=18), item.location, border=BORDER, font=Font(name=FONT, size=9))
+                                                                  key=lambda r: int(r[2:]))), "tk small")
+            put(sheet.cell(row=row, column=18), item.location, "tk small")
             row += 1
         last = row - 1
         sheet.conditional_formatting.add(f"A{FIRST}:R{last}", FormulaRule(formula=[f'LEN($N{FIRST})>0'],

@@ -37,6 +37,7 @@ from tenderkit.render.xlsx_common import (
     print_setup,
     protect,
     put,
+    register_styles,
     release_row_heights,
     row_height,
     widths,
@@ -148,6 +149,7 @@ class QuestionnaireBuilder:
         meta = self.library.meta
         self.stamp = layout.stamp(selection.tender.reference, meta.id, meta.version)
         self.book = Workbook()
+        register_styles(self.book)
         self.placed: dict[str, _Placed] = {}
 
     def build(self) -> Workbook:
@@ -275,19 +277,15 @@ class QuestionnaireBuilder:
 
     def _question_row(self, sheet: Worksheet, row: int, number: str, question: Question,
                       validations: _Validations) -> None:
-        put(sheet.cell(row=row, column=1), question.id, font=Font(name=FONT, size=8, color="808080"))
-        put(sheet.cell(row=row, column=2), number, font=BODY_FONT, alignment=WRAP, border=BORDER)
-        put(sheet.cell(row=row, column=3), french_typography(question.section), font=Font(name=FONT, size=9),
-            alignment=WRAP, border=BORDER)
-        put(sheet.cell(row=row, column=4), french_typography(question.text), font=BODY_FONT, alignment=WRAP,
-            border=BORDER)
-        put(sheet.cell(row=row, column=5), _help_text(question), font=Font(name=FONT, size=9, color="404040"),
-            alignment=WRAP, border=BORDER)
-        answer = put(sheet.cell(row=row, column=6), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
-                     alignment=WRAP, font=BODY_FONT)
+        put(sheet.cell(row=row, column=1), question.id, "tk id")
+        put(sheet.cell(row=row, column=2), number, "tk text")
+        put(sheet.cell(row=row, column=3), french_typography(question.section), "tk small")
+        put(sheet.cell(row=row, column=4), french_typography(question.text), "tk text")
+        put(sheet.cell(row=row, column=5), _help_text(question), "tk hint")
+        answer = put(sheet.cell(row=row, column=6), None, "tk answer")
         if question.answer_type == "date":
             answer.number_format = "DD/MM/YYYY"
-        put(sheet.cell(row=row, column=7), None, border=BORDER, protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
+        put(sheet.cell(row=row, column=7), None, "tk text", protection=UNLOCKED)
         validations.add(question, f"F{row}")
         self.placed[question.id] = _Placed(sheet, row)
         condition = question.show_if
