@@ -35,7 +35,9 @@ REQUIRED = (("reference", "Tender reference (e.g. 2026-BIO-017)"), ("title", "Ob
 @click.option("--fact", "facts", multiple=True, metavar="NAME=yes|no",
               help="Profile fact, e.g. --fact telemaintenance=no (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite an existing tender.yaml.")
-def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...], force: bool, **options: Any) -> None:
+@click.option("--ask", is_flag=True, help="Ask the questions even when input is not a terminal.")
+def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...], force: bool, ask: bool,
+                **options: Any) -> None:
     """Create a tender workspace FOLDER with its tender.yaml (asks questions when run without options)."""
     library = load_library()
     values: dict[str, Any] = profile_values(read_yaml(profile_file) or {}) if profile_file else {"profile": {}}
@@ -47,7 +49,7 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
             raise TenderkitError(f"--fact {fact}: expected NAME=yes|no with NAME one of {', '.join(known)}.")
         values["profile"][name] = answer.lower() in ("yes", "true", "oui")
 
-    interactive = sys.stdin.isatty() and not profile_file and not any(options.values()) and not facts
+    interactive = ask or (sys.stdin.isatty() and not profile_file and not any(options.values()) and not facts)
     if interactive:
         for key, label in REQUIRED:
             values[key] = click.prompt(label)

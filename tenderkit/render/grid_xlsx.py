@@ -33,6 +33,8 @@ from tenderkit.render.xlsx_common import (
     print_setup,
     put,
     register_styles,
+    release_row_heights,
+    row_height,
     widths,
 )
 from tenderkit.review.model import Review, VendorReview
@@ -109,6 +111,8 @@ class GridBuilder:
                                             ", ".join(clauses_of.get(qid, []))), start=1):
                 put(sheet.cell(row=row, column=column), value, "tk text")
             put(sheet.cell(row=row, column=6), weight, "tk answer")
+            sheet.row_dimensions[row].height = row_height((question.section, 28, 10), (question.text, 60, 10),
+                                                          (", ".join(clauses_of.get(qid, [])), 34, 10))
             self.weight_rows[qid] = row
             row += 1
         sheet.freeze_panes = f"A{FIRST}"
@@ -158,6 +162,9 @@ class GridBuilder:
             put(sheet.cell(row=row, column=17), ", ".join(sorted({r for c in clauses for r in c.references.enisa},
                                                                   key=lambda r: int(r[2:]))), "tk small")
             put(sheet.cell(row=row, column=18), item.location, "tk small")
+            sheet.row_dimensions[row].height = row_height(
+                (question.section, 22, 10), (question.text, 48, 10), (item.raw, 30, 10),
+                (flag.reason if flag else None, 34, 9), (", ".join(c.title for c in clauses), 26, 9))
             row += 1
         last = row - 1
         sheet.conditional_formatting.add(f"A{FIRST}:R{last}", FormulaRule(formula=[f'LEN($N{FIRST})>0'],
@@ -282,4 +289,8 @@ class GridBuilder:
 
 def write_grid(review: Review, target: Path) -> Path:
     book = GridBuilder(review).build()
-    return write_atomic(target, lambda temp: book.save(temp))
+
+    def save(temp: Path) -> None:
+        book.save(temp)
+        release_row_heights(temp)
+    return write_atomic(target, save)
