@@ -107,8 +107,8 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
     return plan
 
 
-def _id_rows(book) -> dict[str, tuple[Any, int, int]]:
-    """Question id → (sheet, row, answer column) in a generated questionnaire."""
+def question_rows(book) -> dict[str, tuple[Any, int, int]]:
+    """Question id → (sheet, row, answer column) in a generated questionnaire (an openpyxl workbook)."""
     found = {}
     for sheet in book.worksheets:
         header = [c.value for c in sheet[5]]
@@ -124,7 +124,7 @@ def _id_rows(book) -> dict[str, tuple[Any, int, int]]:
 def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
     """Fill a generated questionnaire with ``plan`` (vendor name, answers, group rows, deliverables)."""
     book = openpyxl.load_workbook(questionnaire)
-    rows = _id_rows(book)
+    rows = question_rows(book)
     for qid, typed in plan.answers.items():
         sheet, row, column = rows[qid]
         cell = sheet.cell(row=row, column=column)
@@ -158,12 +158,16 @@ def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
     return target
 
 
+def _through_libreoffice(source: Path, target: Path, target_format: str) -> Path:
+    scratch = target.parent / f".lo-{target.stem}"
+    shutil.move(convert(source, target_format, scratch), target)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
 def resave_with_libreoffice(source: Path, target: Path) -> Path:
     """Open and save again with LibreOffice Calc (styles, protection and shared strings rewritten)."""
-    converted = convert(source, "xlsx", target.parent / ".lo-resave")
-    shutil.move(converted, target)
-    shutil.rmtree(target.parent / ".lo-resave", ignore_errors=True)
-    return target
+    return _through_libreoffice(source, target, "xlsx")
 
 
 def vendor_edits(source: Path, target: Path, letterhead_rows: int = 3, extra_column: bool = True,
@@ -211,10 +215,8 @@ def copy_values(source: Path, target: Path, drop_id_column: bool = True) -> Path
 
 
 def print_to_pdf(source: Path, target: Path) -> Path:
-    converted = convert(source, "pdf", target.parent / ".lo-pdf")
-    shutil.move(converted, target)
-    shutil.rmtree(target.parent / ".lo-pdf", ignore_errors=True)
-    return target
+    """Print the workbook to PDF with LibreOffice (its print setup: fit to width, repeated headers)."""
+    return _through_libreoffice(source, target, "pdf")
 
 
 def paste_into_word(source: Path, target: Path) -> Path:

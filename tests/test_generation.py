@@ -15,6 +15,7 @@ from helpers import make_tender
 from tenderkit import layout
 from tenderkit.generate import build_documents, load_tender
 from tenderkit.office import convert
+from tenderkit.vendor_sim import question_rows
 
 LEAN = {"network_connected": False, "servers": False, "telemaintenance": False, "patient_data": True,
         "external_hosting": False}
@@ -30,17 +31,7 @@ def docx_text(path: Path) -> str:
 
 def question_ids(path: Path) -> dict[str, tuple[str, int]]:
     """Question id → (sheet, row), read from the Id column of every part sheet."""
-    book = openpyxl.load_workbook(path)
-    found = {}
-    for sheet in book.worksheets:
-        header = [c.value for c in sheet[5]]
-        if layout.HEADER_ANSWER in header and layout.HEADER_ID in header:
-            column = header.index(layout.HEADER_ID) + 1
-            for row in range(6, sheet.max_row + 1):
-                value = sheet.cell(row=row, column=column).value
-                if value:
-                    found[value] = (sheet.title, row)
-    return found
+    return {qid: (sheet.title, row) for qid, (sheet, row, _) in question_rows(openpyxl.load_workbook(path)).items()}
 
 
 @pytest.fixture
@@ -246,8 +237,10 @@ def test_templates_check_reports_each_problem_with_where(tmp_path, run):
     assert "« Objet du marché : {{ tender.title }} »: tag {{ tender.title }} is split across Word formatting runs" \
         in result.output
     assert "syntax error: Encountered unknown tag 'endfro'" in result.output
-    ok = run("templates", "check", templates_dir() / "cctp.docx", templates_dir() / "checklist.docx")
-    assert ok.exit_code == 0
+    shipped = sorted(templates_dir().glob("*.docx"))
+    assert {p.name for p in shipped} == {"cctp.docx", "checklist.docx", "report.docx", "letter.docx", "fiche.docx"}
+    ok = run("templates", "check", *shipped)
+    assert ok.exit_code == 0 and ok.output.count("renders correctly") == 5
 
 
 def test_templates_check_unknown_variable(tmp_path, run):
