@@ -95,7 +95,7 @@ def test_every_answer_is_read_back(tender, plan, returns, kind):
         assert any("recognised by their text" in w for w in response.warnings)
 
 
-@pytest.mark.parametrize("kind", ["filled", "edited", "values"])
+@pytest.mark.parametrize("kind", ["filled", "edited", "values", "pdf", "word"])
 def test_repeatable_group_rows(tender, plan, returns, kind):
     loaded, _ = tender
     response = parse_file(returns[kind], expectation(loaded))

@@ -53,6 +53,7 @@ class Found:
 class Matched:
     answers: dict[str, Found] = field(default_factory=dict)
     groups: dict[str, list[dict[str, Cell]]] = field(default_factory=dict)
+    group_labels: dict[str, dict[str, int]] = field(default_factory=dict)  # row label → index in groups
     deliverables: dict[str, tuple[Cell | None, Cell | None]] = field(default_factory=dict)
     vendor: str | None = None
     stamp: dict[str, str] | None = None
@@ -269,10 +270,21 @@ def _read_question_row(row, roles, index: QuestionIndex, questions, after: int, 
 
 
 def _read_group_row(row: list[Cell], group: tuple[str, dict[int, str]], result: Matched) -> None:
+    """One item of a repeatable group; a row whose label (« Serveur n° 2 ») was already seen continues that
+    item, as when a wide table is printed over several pages."""
     group_id, columns = group
     item = {qid: row[i] for i, qid in columns.items() if i < len(row) and row[i].text}
-    if item:
-        result.groups.setdefault(group_id, []).append(item)
+    if not item:
+        return
+    label = next((c.text for i, c in enumerate(row) if c.text and i not in columns), None)
+    items = result.groups.setdefault(group_id, [])
+    labels = result.group_labels.setdefault(group_id, {})
+    if label and label in labels:
+        items[labels[label]].update(item)
+    else:
+        if label:
+            labels[label] = len(items)
+        items.append(item)
 
 
 def _read_deliverable_row(row, roles, deliverables: dict[str, Deliverable], result: Matched) -> None:

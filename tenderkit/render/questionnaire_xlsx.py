@@ -334,6 +334,9 @@ class QuestionnaireBuilder:
         sheet.freeze_panes = f"B{FIRST_ROW}"
         protect(sheet)
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+        total_width = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(questions) + 2))
+        sheet.page_setup.fitToWidth = max(1, round(total_width / 170))  # a wide table: several pages, legible
+        sheet.print_title_cols = "A:A"
 
     def _deliverables(self, sheet: Worksheet) -> None:
         widths(sheet, {"A": 24, "B": 5, "C": 38, "D": 50, "E": 24, "F": 11, "G": 34})
