@@ -128,6 +128,20 @@ def test_altered_question_text_is_a_warning(tender, plan, returns, tmp_path):
     assert any("p1-lieu-fabrication" in w and "altered" in w for w in response.warnings)
 
 
+def test_a_sheet_the_vendor_added_is_reported(tender, returns, tmp_path):
+    loaded, _ = tender
+    book = openpyxl.load_workbook(returns["filled"])
+    notes = book.create_sheet("Nos remarques")
+    for line in ("Remarques générales", "Le module d’export sera livré en V2.", "Voir aussi notre plan d’assurance "
+                 "sécurité.", "Contact : sécurité@fournisseur.example"):
+        notes.append([line])
+    book.save(tmp_path / "with-notes.xlsx")
+    response = parse_file(tmp_path / "with-notes.xlsx", expectation(loaded))
+    assert any("« Nos remarques »" in w and "not read" in w for w in response.warnings)
+    clean = parse_file(returns["filled"], expectation(loaded))
+    assert not any("not read, holding" in w for w in clean.warnings)
+
+
 def test_short_cells_next_to_questions_do_not_match_everything(tender, tmp_path):
     """A row whose only texts are « Oui » and « s » is not tied to a question (partial_ratio pitfall)."""
     loaded, _ = tender

@@ -31,8 +31,9 @@ ROLES = {
     "question": ("question", "questions", "intitule", "libelle"),
     "help": (fold(layout.HEADER_HELP),),
     "answer": ("reponse", "reponses", "reponse du candidat", "reponse fournisseur", "reponse du fournisseur",
-               "votre reponse"),
-    "comment": ("commentaire", "commentaires", "remarque", "remarques", "observations", "precisions"),
+               "votre reponse", "answer", "response", "vendor answer"),
+    "comment": ("commentaire", "commentaires", "remarque", "remarques", "observations", "precisions", "comment",
+                "comments"),
     "delivered": (fold(layout.HEADER_DELIVERED), "fourni", "jointe", "joint"),
     "filename": (fold(layout.HEADER_FILENAME), "fichier", "nom de fichier"),
     "piece": ("piece", "pieces", "document"),
@@ -54,6 +55,7 @@ class Matched:
     answers: dict[str, Found] = field(default_factory=dict)
     groups: dict[str, list[dict[str, Cell]]] = field(default_factory=dict)
     group_labels: dict[str, dict[str, int]] = field(default_factory=dict)  # row label → index in groups
+    unused: list[str] = field(default_factory=list)   # grids holding text but no table tenderkit could read
     deliverables: dict[str, tuple[Cell | None, Cell | None]] = field(default_factory=dict)
     vendor: str | None = None
     stamp: dict[str, str] | None = None
@@ -181,21 +183,23 @@ def match_answers(extracted: Extracted, questions: dict[str, Question],
         group = None
         roles: dict[str, int] | None = None
         current_section: str | None = None
+        used = False
         for row in grid.rows:
             header = _layout(row)
             if header:
                 roles, group, carried = header, None, (header, len(row))
+                used = True
                 continue
             if roles is None:  # not (yet) in a question table: a group table, a continued table, or neither
                 new_group = _group_columns(row, index)
                 if new_group:
-                    group = new_group
+                    group, used = new_group, True
                     continue
                 if group:
                     _read_group_row(row, group, result)
                     continue
                 if carried and len(row) == carried[1]:
-                    roles = carried[0]  # a table continued on the next page, or split by the vendor
+                    roles, used = carried[0], True  # a table continued on the next page, or split by the vendor
                 else:
                     continue
             if "delivered" in roles:
@@ -203,6 +207,8 @@ def match_answers(extracted: Extracted, questions: dict[str, Question],
                 continue
             after, current_section = _read_question_row(row, roles, index, questions, after, current_section,
                                                         result, unmatched, ambiguous)
+        if not used and sum(1 for row in grid.rows for cell in row if cell.text) > 3:
+            result.unused.append(grid.name)
     if unmatched:
         shown = "; ".join(unmatched[:5]) + (f"; and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
         result.warnings.append(f"{len(unmatched)} answer(s) could not be tied to a question and were not read: {shown}")

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tenderkit import layout
 from tenderkit.library.models import Library, Question
 from tenderkit.parse.docx import read_docx
 from tenderkit.parse.grid import Cell, Extracted
@@ -128,6 +129,12 @@ def parse_file(path: Path, expect: Expectation) -> Response:
     if by_text:
         response.warnings.append(f"{by_text} question row(s) recognised by their text, the id column being absent")
     response.warnings += matched.warnings
+    ours = {layout.INSTRUCTIONS_SHEET, layout.SUMMARY_SHEET, layout.LISTS_SHEET, layout.META_SHEET}
+    extra = [name for name in matched.unused if sniffed.format == "xlsx" and name.split(" ", 1)[-1] not in ours
+             and name not in ours]
+    if extra:
+        response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
+            f"« {name} »" for name in extra) + " — check them by hand")
     counts = response.counts()
     if counts[ANSWERED] == 0 and counts[INVALID] == 0:
         response.warnings.append("the questionnaire was returned without any answer")
