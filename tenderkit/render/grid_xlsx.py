@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit import __version__
-from tenderkit.output import write_atomic
 from tenderkit.render.xlsx_common import (
     ANSWER_FILL,
     BODY_FONT,
@@ -33,8 +32,8 @@ from tenderkit.render.xlsx_common import (
     print_setup,
     put,
     register_styles,
-    release_row_heights,
     row_height,
+    save_workbook,
     widths,
 )
 from tenderkit.review.model import Review, VendorReview
@@ -288,9 +287,4 @@ class GridBuilder:
 
 
 def write_grid(review: Review, target: Path) -> Path:
-    book = GridBuilder(review).build()
-
-    def save(temp: Path) -> None:
-        book.save(temp)
-        release_row_heights(temp)
-    return write_atomic(target, save)
+    return save_workbook(GridBuilder(review).build(), target)

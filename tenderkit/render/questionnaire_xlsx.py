@@ -21,7 +21,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit import __version__, layout
 from tenderkit.library.models import Question
-from tenderkit.output import write_atomic
 from tenderkit.render.xlsx_common import (
     ANSWER_FILL,
     BODY_FONT,
@@ -38,8 +37,8 @@ from tenderkit.render.xlsx_common import (
     protect,
     put,
     register_styles,
-    release_row_heights,
     row_height,
+    save_workbook,
     widths,
 )
 from tenderkit.tender.selection import Selection
@@ -151,6 +150,9 @@ class QuestionnaireBuilder:
         self.book = Workbook()
         register_styles(self.book)
         self.placed: dict[str, _Placed] = {}
+        self.part_ranges: dict[int, tuple[str, int, int]] = {}  # part → (sheet, first row, last row)
+        self.deliverables_range: tuple[str, int, int] = ("", 0, 0)
+        self.vendor_cell = ""
 
     def build(self) -> Workbook:
         book = self.book
@@ -272,7 +274,6 @@ class QuestionnaireBuilder:
         protect(sheet)
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
         sheet.print_area = f"B1:G{last}"
-        self.part_ranges = getattr(self, "part_ranges", {})
         self.part_ranges[part.part] = (sheet.title, FIRST_ROW, last)
 
     def _question_row(self, sheet: Worksheet, row: int, number: str, question: Question,
@@ -421,9 +422,4 @@ class QuestionnaireBuilder:
 
 
 def write_questionnaire(selection: Selection, target: Path) -> Path:
-    book = QuestionnaireBuilder(selection).build()
-
-    def save(temp: Path) -> None:
-        book.save(temp)
-        release_row_heights(temp)
-    return write_atomic(target, save)
+    return save_workbook(QuestionnaireBuilder(selection).build(), target)

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Pr
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tenderkit.output import write_atomic
 from tenderkit.text import xml_safe
 
 NAVY = "1F3A5F"
@@ -107,6 +108,14 @@ def release_row_heights(path: Path) -> None:
                 data = re.sub(rb' customHeight="(1|true)"', b"", data)
             target.writestr(item, data)
     shutil.move(temp, path)
+
+
+def save_workbook(book: Workbook, target: Path) -> Path:
+    """Write ``book`` to ``target`` atomically, with automatic row heights (see release_row_heights)."""
+    def save(temp: Path) -> None:
+        book.save(temp)
+        release_row_heights(temp)
+    return write_atomic(target, save)
 
 
 def header_row(sheet: Worksheet, row: int, titles: list[str] | tuple[str, ...], start_column: int = 1) -> None:
