@@ -96,22 +96,17 @@ class GridBuilder:
                     "Modifiez les pondérations (cellules jaunes) : notes et rangs se recalculent.")
         widths(sheet, {"A": 26, "B": 7, "C": 28, "D": 60, "E": 34, "F": 13})
         header_row(sheet, FIRST - 1, ("Id", "Partie", "Section", "Question", "Clauses vérifiées", "Pondération"))
-        clauses_of: dict[str, list[str]] = {}
-        for clause in self.selection.clauses:
-            for qid in clause.questions:
-                clauses_of.setdefault(qid, []).append(clause.title)
         row = FIRST
-        weights = self.review.vendors[0].items if self.review.vendors else {}
+        weights = self.review.item_weights
         for qid, question in self.selection.questions.items():
             if question.expected is None:
                 continue
-            weight = weights[qid].weight if qid in weights else question.weight
-            for column, value in enumerate((qid, question.part, question.section, question.text,
-                                            ", ".join(clauses_of.get(qid, []))), start=1):
+            clauses = ", ".join(c.title for c in self.selection.clauses_of.get(qid, []))
+            for column, value in enumerate((qid, question.part, question.section, question.text, clauses), start=1):
                 put(sheet.cell(row=row, column=column), value, "tk text")
-            put(sheet.cell(row=row, column=6), weight, "tk answer")
+            put(sheet.cell(row=row, column=6), weights[qid], "tk answer")
             sheet.row_dimensions[row].height = row_height((question.section, 28, 10), (question.text, 60, 10),
-                                                          (", ".join(clauses_of.get(qid, [])), 34, 10))
+                                                          (clauses, 34, 10))
             self.weight_rows[qid] = row
             row += 1
         sheet.freeze_panes = f"A{FIRST}"
@@ -129,15 +124,12 @@ class GridBuilder:
                        "K": 9, "L": 9, "M": 9, "N": 34, "O": 26, "P": 12, "Q": 12, "R": 22})
         header_row(sheet, FIRST - 1, VENDOR_COLUMNS)
         flags = {f.question_id: f for f in vendor.flags}
-        clause_of: dict[str, list] = {}
-        for clause in self.selection.clauses:
-            for qid in clause.questions:
-                clause_of.setdefault(qid, []).append(clause)
         weights_sheet = quote_sheetname("Pondérations")
         row = FIRST
         for qid, item in vendor.items.items():
             question = self.selection.questions[qid]
-            clauses = clause_of.get(qid, [])
+            clauses = ", ".join(c.title for c in self.selection.clauses_of.get(qid, []))
+            ansm, enisa = self.selection.references_of(qid)
             flag = flags.get(qid)
             value = VALUE_FR.get(item.value, item.value) if isinstance(item.value, str) else item.value
             cells = (qid, item.part, question.section, question.text, item.raw, value,
@@ -155,15 +147,13 @@ class GridBuilder:
             formula(sheet.cell(row=row, column=12), f"=I{row}*K{row}", "tk number")
             formula(sheet.cell(row=row, column=13), f"=J{row}*K{row}", "tk number")
             put(sheet.cell(row=row, column=14), flag.reason if flag else None, "tk flag")
-            put(sheet.cell(row=row, column=15), ", ".join(c.title for c in clauses), "tk small")
-            put(sheet.cell(row=row, column=16), ", ".join(sorted({r for c in clauses for r in c.references.ansm},
-                                                                  key=lambda r: int(r[1:]))), "tk small")
-            put(sheet.cell(row=row, column=17), ", ".join(sorted({r for c in clauses for r in c.references.enisa},
-                                                                  key=lambda r: int(r[2:]))), "tk small")
+            put(sheet.cell(row=row, column=15), clauses, "tk small")
+            put(sheet.cell(row=row, column=16), ", ".join(ansm), "tk small")
+            put(sheet.cell(row=row, column=17), ", ".join(enisa), "tk small")
             put(sheet.cell(row=row, column=18), item.location, "tk small")
             sheet.row_dimensions[row].height = row_height(
                 (question.section, 22, 10), (question.text, 48, 10), (item.raw, 30, 10),
-                (flag.reason if flag else None, 34, 9), (", ".join(c.title for c in clauses), 26, 9))
+                (flag.reason if flag else None, 34, 9), (clauses, 26, 9))
             row += 1
         last = row - 1
         sheet.conditional_formatting.add(f"A{FIRST}:R{last}", FormulaRule(formula=[f'LEN($N{FIRST})>0'],

@@ -19,15 +19,11 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     selection = review.selection
     library = selection.library
     designation = selection.tender.buyer.designation
-    clauses_of: dict[str, list] = {}
-    for clause in selection.clauses:
-        for qid in clause.questions:
-            clauses_of.setdefault(qid, []).append(clause)
     concerned: dict[str, Any] = {}
 
     def row(item, **extra) -> dict[str, Any]:
         question = selection.questions[item.question_id]
-        clauses = clauses_of.get(item.question_id, [])
+        clauses = selection.clauses_of.get(item.question_id, [])
         for clause in clauses:
             concerned[clause.id] = clause
         return {"id": item.question_id, "section": question.section, "text": question.text,

@@ -83,6 +83,7 @@ class VendorReview:
 class Review:
     selection: Selection
     part_weights: dict[int, float]
+    item_weights: dict[str, float]      # effective weight of every selected item
     vendors: list[VendorReview]
     failed: list[Response]              # returns that could not be read at all
     duplicates: list[Response]          # further returns of a vendor already reviewed

@@ -36,14 +36,11 @@ POINTS = {"oui": 1.0, "non": 0.0, "partiel": 0.5}
 def item_weights(selection: Selection) -> dict[str, float]:
     """Effective weight of every selected item."""
     weights = selection.tender.weights
-    multiplier: dict[str, float] = {}
-    for clause in selection.clauses:
-        factor = weights.clauses.get(clause.id)
-        if factor is not None:
-            for question_id in clause.questions:
-                multiplier[question_id] = max(multiplier.get(question_id, 0.0), factor)
-    return {qid: weights.questions.get(qid, q.weight) * multiplier.get(qid, 1.0)
-            for qid, q in selection.questions.items()}
+
+    def multiplier(question_id: str) -> float:
+        factors = [weights.clauses[c.id] for c in selection.clauses_of.get(question_id, []) if c.id in weights.clauses]
+        return max(factors, default=1.0)
+    return {qid: weights.questions.get(qid, q.weight) * multiplier(qid) for qid, q in selection.questions.items()}
 
 
 def part_weights(selection: Selection) -> dict[int, float]:
@@ -69,10 +66,6 @@ def _applicable(selection: Selection, response: Response) -> dict[str, bool]:
 def score_response(selection: Selection, response: Response, weights: dict[str, float]) -> VendorReview:
     review = VendorReview(vendor=response.vendor, response=response)
     applicable = _applicable(selection, response)
-    clauses_of: dict[str, list] = {}
-    for clause in selection.clauses:
-        for question_id in clause.questions:
-            clauses_of.setdefault(question_id, []).append(clause)
     for qid, question in selection.questions.items():
         answer = response.answers.get(qid)
         value = answer.value if answer else None
@@ -107,14 +100,12 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             comment=answer.comment if answer else None, issue=issue)
         unfavourable = value in ("oui", "non", "partiel") and value != question.expected
         if question.flag and scored and unfavourable:
-            clauses = clauses_of.get(qid, [])
             reason = question.flag_reason or question.text
+            ansm, enisa = selection.references_of(qid)
             review.flags.append(Flag(
                 question_id=qid, question=question.text, answer=answer.raw if answer else None, value=value,
                 reason=reason + (" (réponse partielle)" if value == "partiel" else ""),
-                clauses=[c.title for c in clauses],
-                ansm=sorted({r for c in clauses for r in c.references.ansm}, key=lambda r: int(r[1:])),
-                enisa=sorted({r for c in clauses for r in c.references.enisa}, key=lambda r: int(r[2:])),
+                clauses=[c.title for c in selection.clauses_of.get(qid, [])], ansm=ansm, enisa=enisa,
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
     review.missing_deliverables = [d.id for d, _ in selection.deliverables
@@ -189,5 +180,5 @@ def review_responses(selection: Selection, responses: list[Response], today: dt.
         vendors.append(review)
     rank(vendors)
     vendors.sort(key=lambda v: (v.rank, v.vendor.lower()))
-    return Review(selection=selection, part_weights=parts, vendors=vendors, failed=failed, duplicates=duplicates,
-                  date=today or dt.date.today())
+    return Review(selection=selection, part_weights=parts, item_weights=weights, vendors=vendors, failed=failed,
+                  duplicates=duplicates, date=today or dt.date.today())

@@ -60,6 +60,22 @@ class Selection:
         return [p for p in self.library.parts if p.part in parts]
 
     @cached_property
+    def clauses_of(self) -> dict[str, list[Clause]]:
+        """The selected clauses each questionnaire item verifies."""
+        mapping: dict[str, list[Clause]] = {}
+        for clause in self.clauses:
+            for question_id in clause.questions:
+                mapping.setdefault(question_id, []).append(clause)
+        return mapping
+
+    def references_of(self, question_id: str) -> tuple[list[str], list[str]]:
+        """ANSM and ENISA ids behind an item (through the clauses it verifies), in catalog order."""
+        clauses = self.clauses_of.get(question_id, [])
+        ansm = sorted({r for c in clauses for r in c.references.ansm}, key=lambda r: int(r[1:]))
+        enisa = sorted({r for c in clauses for r in c.references.enisa}, key=lambda r: int(r[2:]))
+        return ansm, enisa
+
+    @cached_property
     def deliverables(self) -> list[tuple[Deliverable, list[str]]]:
         """Deliverables asked by the selected clauses and items, each with who asks for it."""
         asked: dict[str, list[str]] = {}
