@@ -189,6 +189,14 @@ def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: lis
     return table
 
 
+def titled_table(doc, items: str, title: str, headers: list[str], cells: list[str], widths: list[float]) -> None:
+    """A Heading 2 and a table of ``q in <items>``, both omitted when the list is empty."""
+    tag(doc, f"{{%p if {items} %}}")
+    para(doc, title, style="Heading 2")
+    loop_table(doc, headers, cells, f"q in {items}", widths, size=8.5)
+    tag(doc, "{%p endif %}")
+
+
 def cover(doc, title: str, subtitle: str) -> None:
     para(doc, "{{ buyer.name }}", bold=True, size=13, color=BLUE)
     para(doc, "{{ buyer.address }}", size=9.5)
@@ -376,24 +384,14 @@ def letter() -> Document:
               "nous apporter les précisions ci-dessous, en complétant le questionnaire et en joignant les pièces "
               "manquantes, dans un délai de dix jours à compter de la réception du présent courrier.",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    tag(doc, "{%p if unanswered %}")
-    para(doc, "Questions restées sans réponse", style="Heading 2")
-    loop_table(doc, ["N°", "Section", "Question", "Exigence concernée"],
-               ["{{ q.id }}", "{{ q.section }}", "{{ q.text }}", "{{ q.clauses }}"], "q in unanswered",
-               [3.2, 3.6, 6.4, 3.4], size=8.5)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if invalid %}")
-    para(doc, "Réponses que nous n’avons pas pu interpréter", style="Heading 2")
-    loop_table(doc, ["N°", "Question", "Votre réponse", "Exigence concernée"],
-               ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.clauses }}"], "q in invalid",
-               [3.2, 6.0, 3.8, 3.6], size=8.5)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if ambiguous %}")
-    para(doc, "Réponses à préciser", style="Heading 2")
-    loop_table(doc, ["N°", "Question", "Votre réponse", "Précision attendue"],
-               ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.why }}"], "q in ambiguous",
-               [3.2, 6.0, 3.8, 3.6], size=8.5)
-    tag(doc, "{%p endif %}")
+    titled_table(doc, "unanswered", "Questions restées sans réponse",
+                 ["N°", "Section", "Question", "Exigence concernée"],
+                 ["{{ q.id }}", "{{ q.section }}", "{{ q.text }}", "{{ q.clauses }}"], [3.2, 3.6, 6.4, 3.4])
+    titled_table(doc, "invalid", "Réponses que nous n’avons pas pu interpréter",
+                 ["N°", "Question", "Votre réponse", "Exigence concernée"],
+                 ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.clauses }}"], [3.2, 6.0, 3.8, 3.6])
+    titled_table(doc, "ambiguous", "Réponses à préciser", ["N°", "Question", "Votre réponse", "Précision attendue"],
+                 ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.why }}"], [3.2, 6.0, 3.8, 3.6])
     tag(doc, "{%p if missing %}")
     para(doc, "Pièces à transmettre", style="Heading 2")
     bullet_list(doc, "d in missing", "{{ d.title }} — {{ d.description }}")

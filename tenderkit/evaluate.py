@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,8 +64,6 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
 
 def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None) -> Path:
     """The identification sheet of ``vendor_name`` (matched case-insensitively, or by file name)."""
-    import datetime as dt
-
     responses, _ = parse_returns(loaded.workspace, expectation(loaded), jobs)
     wanted = vendor_name.casefold()
     matches = [r for r in responses if not r.errors and (r.vendor.casefold() == wanted

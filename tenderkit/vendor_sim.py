@@ -60,14 +60,14 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
     """
     rng = random.Random(f"{vendor}-{seed}")
     plan = Plan(vendor)
+    parents = {q.show_if.question for q in questions.values() if q.show_if}  # items that open others
     for qid, question in questions.items():
         parent = question.show_if
         if parent and (parent.question not in plan.answers
                        or plan.answers[parent.question].expected != parent.equals):
             continue
         kind = question.answer_type
-        if style == "risky" and rng.random() < 0.06 and not any(q.show_if and q.show_if.question == qid
-                                                                 for q in questions.values()):
+        if style == "risky" and rng.random() < 0.06 and qid not in parents:
             continue  # left empty
         if kind in ("yes_no", "yes_no_na"):
             value = question.expected or ("oui" if rng.random() < 0.7 else "non")
@@ -78,11 +78,10 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
                     value = "partiel"
                 elif kind == "yes_no_na" and rng.random() < 0.15:
                     value = "na"
-            if any(q.show_if and q.show_if.question == qid for q in questions.values()) and value == "partiel":
+            if qid in parents and value == "partiel":
                 value = "oui"
             plan.answers[qid] = _yes_no(value, rng, plain)
-            if style == "risky" and rng.random() < 0.03 and not any(
-                    q.show_if and q.show_if.question == qid for q in questions.values()):
+            if style == "risky" and rng.random() < 0.03 and qid not in parents:
                 plan.answers[qid] = Typed("Oui/Non", None)  # an answer that cannot be read
         elif kind == "number":
             number = rng.randint(1, 8)

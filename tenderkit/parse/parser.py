@@ -56,6 +56,15 @@ def _answer(question: Question, cell: Cell, comment: str | None, how: str) -> tu
     return answer, warning
 
 
+_OUR_SHEETS = {layout.INSTRUCTIONS_SHEET, layout.SUMMARY_SHEET, layout.LISTS_SHEET, layout.META_SHEET}
+
+
+def _our_sheet(name: str) -> bool:
+    """A sheet of the generated questionnaire that holds no answers (also when the vendor prefixed its name,
+    « Rép. Instructions »)."""
+    return name in _OUR_SHEETS or name.split(" ", 1)[-1] in _OUR_SHEETS
+
+
 def parse_file(path: Path, expect: Expectation) -> Response:
     """Parse one return; a file that cannot be read still gets its Response, with ``errors`` saying why."""
     path = Path(path)
@@ -129,9 +138,7 @@ def parse_file(path: Path, expect: Expectation) -> Response:
     if by_text:
         response.warnings.append(f"{by_text} question row(s) recognised by their text, the id column being absent")
     response.warnings += matched.warnings
-    ours = {layout.INSTRUCTIONS_SHEET, layout.SUMMARY_SHEET, layout.LISTS_SHEET, layout.META_SHEET}
-    extra = [name for name in matched.unused if sniffed.format == "xlsx" and name.split(" ", 1)[-1] not in ours
-             and name not in ours]
+    extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format == "xlsx" else []
     if extra:
         response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
             f"« {name} »" for name in extra) + " — check them by hand")

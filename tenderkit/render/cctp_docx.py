@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
-from tenderkit.text import french_date
-
-
-def tender_context(selection: Selection) -> dict[str, Any]:
-    """What every tender document shows of the buyer and the tender."""
-    tender = selection.tender
-    types = {t.id: t.title for t in selection.library.enisa.procurement_types}
-    return {
-        "buyer": {"name": tender.buyer.name, "designation": tender.buyer.designation,
-                  "address": tender.buyer.address, "contact": tender.buyer.contact.model_dump()},
-        "tender": {"reference": tender.reference, "title": tender.title,
-                   "lots": [lot.model_dump() for lot in tender.lots],
-                   "procurement_type": types[tender.procurement_type],
-                   "deadline": french_date(tender.deadline) if tender.deadline else ""},
-        "date": french_date(tender.date or date.today()),
-    }
 
 
 def cctp_context(selection: Selection) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderkit.render.cctp_docx import tender_context
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.parse.response import Answer, Response
-from tenderkit.render.cctp_docx import tender_context
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date
 

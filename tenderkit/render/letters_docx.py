@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.library.variables import clause_blocks
-from tenderkit.render.cctp_docx import tender_context
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import Review, VendorReview
 from tenderkit.text import french_date
 

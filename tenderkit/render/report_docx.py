@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tenderkit.render.cctp_docx import tender_context
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import CONFORME, Review, VendorReview
 from tenderkit.text import french_date, french_number
 
