@@ -243,8 +243,9 @@ class QuestionnaireBuilder:
         row = FIRST_ROW
         questions = [q for q in self.selection.questions.values() if q.part == part.part]
         sections = [s for s in part.sections if any(q.section_id == s.id for q in questions)]
-        for section_number, section in enumerate(sections, start=1):
-            number = f"{part.part}.{section_number}"
+        for section in sections:
+            items = [q for q in questions if q.section_id == section.id]
+            number = self.selection.section_number(items[0].id)
             put(sheet.cell(row=row, column=2), number, font=Font(name=FONT, bold=True), fill=SECTION_FILL)
             put(sheet.cell(row=row, column=3), french_typography(section.title), font=Font(name=FONT, bold=True),
                 fill=SECTION_FILL, alignment=Alignment(vertical="center"))
@@ -257,9 +258,8 @@ class QuestionnaireBuilder:
                 sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
                 sheet.row_dimensions[row].height = row_height((guidance, 150, 9))  # merged: never auto-fitted
                 row += 1
-            items = [q for q in questions if q.section_id == section.id]
-            for item_number, question in enumerate(items, start=1):
-                self._question_row(sheet, row, f"{number}.{item_number}", question, validations)
+            for question in items:
+                self._question_row(sheet, row, self.selection.numbers[question.id], question, validations)
                 row += 1
         last = row - 1
         sheet.conditional_formatting.add(

@@ -55,6 +55,27 @@ class Selection:
         return chosen
 
     @cached_property
+    def numbers(self) -> dict[str, str]:
+        """The number each selected item is shown under to vendors (« 1.4.1 »: part, section, item).
+
+        Sections are numbered among the part's selected sections, items within their section; every document a
+        vendor or the committee reads names an item by this number, never by its id.
+        """
+        numbers: dict[str, str] = {}
+        for part in self.parts:
+            questions = [q for q in self.questions.values() if q.part == part.part]
+            sections = [s for s in part.sections if any(q.section_id == s.id for q in questions)]
+            for section_number, section in enumerate(sections, start=1):
+                items = [q for q in questions if q.section_id == section.id]
+                for item_number, question in enumerate(items, start=1):
+                    numbers[question.id] = f"{part.part}.{section_number}.{item_number}"
+        return numbers
+
+    def section_number(self, question_id: str) -> str:
+        """« 1.4 » for the item numbered « 1.4.1 »."""
+        return self.numbers[question_id].rsplit(".", 1)[0]
+
+    @cached_property
     def parts(self) -> list[Part]:
         parts = {q.part for q in self.questions.values()}
         return [p for p in self.library.parts if p.part in parts]
