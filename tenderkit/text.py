@@ -23,6 +23,16 @@ def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_UNTRUSTED_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def untrusted(text: str) -> str:
+    """Text from a vendor file made safe to store and write anywhere (JSON, Office XML, file names): lone
+    surrogates (from broken PDF font maps or undecodable file names) become U+FFFD, control characters go."""
+    return _UNTRUSTED_CONTROLS.sub("", _SURROGATES.sub("\ufffd", text))
+
+
 def normalize_spaces(text: str) -> str:
     """NFC, typographic apostrophes kept, runs of spaces (incl. non-breaking) collapsed, lines trimmed."""
     text = unicodedata.normalize("NFC", xml_safe(text)).replace("\r\n", "\n").replace("\r", "\n")
