@@ -59,6 +59,7 @@ class Matched:
     deliverables: dict[str, tuple[Cell | None, Cell | None]] = field(default_factory=dict)
     vendor: str | None = None
     stamp: dict[str, str] | None = None
+    references: list[str] = field(default_factory=list)  # every stamp's reference and the hidden sheet's, distinct
     warnings: list[str] = field(default_factory=list)
 
 
@@ -140,15 +141,28 @@ def _find_vendor(extracted: Extracted) -> str | None:
     return None
 
 
-def _find_stamp(extracted: Extracted) -> dict[str, str] | None:
+STAMP_SEARCH_CHARS = 200_000   # of each text: a stamp sits in a title, a footer or a page header
+
+
+def _find_stamps(extracted: Extracted) -> tuple[dict[str, str] | None, list[str]]:
+    """The first stamp found, and the distinct references of every stamp (document properties, print
+    headers and footers, page texts, title cells) and of the hidden sheet."""
     candidates = list(extracted.texts)
     for grid in extracted.grids:
         candidates += [cell.text for row in grid.rows[:4] for cell in row if "·" in cell.text]
+    first = None
+    references: list[str] = []
     for text in candidates:
-        match = layout.STAMP_PATTERN.search(text or "")
-        if match:
-            return match.groupdict()
-    return None
+        for match in layout.STAMP_PATTERN.finditer((text or "")[:STAMP_SEARCH_CHARS]):
+            first = first or match.groupdict()
+            if match["reference"] not in references:
+                references.append(match["reference"])
+    for grid in extracted.grids:
+        if grid.name == layout.META_SHEET:
+            for row in grid.rows:
+                if len(row) >= 2 and row[0].text == "reference" and row[1].text[:80] not in references:
+                    references.append(row[1].text[:80])
+    return first, references
 
 
 def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int, str]] | None:
@@ -173,7 +187,8 @@ def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int
 def match_answers(extracted: Extracted, questions: dict[str, Question],
                   deliverables: dict[str, Deliverable]) -> Matched:
     """Tie the vendor's rows to questions, group items and deliverables; warn about what cannot be tied."""
-    result = Matched(vendor=_find_vendor(extracted), stamp=_find_stamp(extracted))
+    stamp, references = _find_stamps(extracted)
+    result = Matched(vendor=_find_vendor(extracted), stamp=stamp, references=references)
     index = QuestionIndex(questions)
     after = -1
     carried: tuple[dict[str, int], int] | None = None  # the last header's roles and width

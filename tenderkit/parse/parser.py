@@ -97,11 +97,19 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         response.vendor = " ".join(matched.vendor.split())[:80]
     if matched.stamp:
         response.questionnaire = matched.stamp
-        reference = matched.stamp["reference"]
-        if expect.reference and reference != expect.reference:
-            response.errors.append(f"{name}: this is a return of another tender's questionnaire (reference "
-                                   f"{reference}, expected {expect.reference}).")
-            return response
+    others = [r for r in matched.references if r != expect.reference] if expect.reference else []
+    if others and len(matched.references) == 1:
+        response.errors.append(f"{name}: this is a return of another tender's questionnaire (reference "
+                               f"{others[0]}, expected {expect.reference}).")
+        return response
+    if others or (not expect.reference and len(matched.references) > 1):
+        response.errors.append(f"{name}: the questionnaire references in the file disagree ("
+                               + ", ".join(matched.references[:4]) + (f"; expected {expect.reference}"
+                                                                      if expect.reference else "")
+                               + "): parts of another questionnaire may have been pasted in; ask the vendor for "
+                               "the return of this tender's questionnaire.")
+        return response
+    if matched.stamp:
         if matched.stamp["version"] != library.meta.version:
             response.warnings.append(f"questionnaire version {matched.stamp['version']} (current "
                                      f"{library.meta.version}): answers were matched by id and text")
