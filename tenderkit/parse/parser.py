@@ -110,8 +110,9 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
                                "the return of this tender's questionnaire.")
         return response
     if matched.stamp:
-        if matched.stamp["version"] != library.meta.version:
-            response.warnings.append(f"questionnaire version {matched.stamp['version']} (current "
+        older = [v for v in matched.versions if v != library.meta.version]
+        if older:
+            response.warnings.append(f"questionnaire version {older[0]} (current "
                                      f"{library.meta.version}): answers were matched by id and text")
     else:
         response.warnings.append("no tenderkit questionnaire reference found in the file: answers were matched by "
@@ -129,6 +130,8 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
             continue
         by_text += found.how == "text"
         answer, warning = _answer(question, found.answer, found.comment, found.how)
+        if found.altered:
+            answer.altered = found.seen_text[:1000]
         response.answers[question_id] = answer
         if warning:
             response.warnings.append(warning)
