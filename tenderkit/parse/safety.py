@@ -152,8 +152,16 @@ def check_pdf_streams(path: Path, budget: int = MAX_PDF_INFLATED) -> None:
             continue
 
 
+_COUNT = re.compile(rb"/Count\s{0,8}(\d{1,9})")
+
+
 def pdf_page_count(path: Path) -> int | None:
-    """The page count the PDF's page tree declares (its root /Count), read without walking the pages."""
+    """The page count the PDF's page tree declares (its /Count), read without walking the pages: the
+    largest /Count in the file's bytes (linear; page trees are not compressed in questionnaire printouts),
+    else, when the tree sits in a compressed object stream, the root's /Count as pdfminer reads it."""
+    counts = [int(value) for value in _COUNT.findall(path.read_bytes())]
+    if counts:
+        return max(counts)
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve1
