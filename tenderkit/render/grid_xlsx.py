@@ -256,6 +256,9 @@ class GridBuilder:
                 line = counters[label]
                 sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
                                                  CellIsRule(operator="greaterThan", formula=["0"], fill=FLAG_FILL))
+            line = counters["Autre fichier au nom du même candidat"]
+            sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
+                                             CellIsRule(operator="notEqual", formula=['"—"'], fill=FLAG_FILL))
             chart = BarChart()
             chart.type = "col"
             chart.title = "Note par partie (sur 100)"
