@@ -226,6 +226,9 @@ def test_a_reworded_question_is_not_scored_until_confirmed(biased):
         t for t in openpyxl.load_workbook(run.paths["grid"], read_only=True).sheetnames if t.startswith("Bêta"))]
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == qid)
     assert row[6] == "à confirmer" and wording in row[13]
+    again = run_review(load_tender(Path(run.paths["grid"]).parent.parent))  # from responses/: still unscored
+    assert again.parsed == 0 and next(v for v in again.review.vendors if v.vendor == "Bêta Médical").items[
+        qid].issue == "altered"
     letter = Document(str(run.letters["Bêta Médical"]))
     text = "\n".join(c.text for t in letter.tables for r in t.rows for c in r.cells).replace("\u00a0", " ")
     assert wording in text

@@ -57,8 +57,8 @@ class Response(BaseModel):
     def contract(self) -> dict[str, Any]:
         """The JSON object of `tenderkit parse --json` (contract keys first, extensions after)."""
         data = self.model_dump()
-        data["answers"] = {qid: {k: a[k] for k in ("value", "raw", "status", "location", "comment", "how")}
-                           for qid, a in data["answers"].items()}
+        keys = ("value", "raw", "status", "location", "comment", "how", "altered")  # altered: an extension
+        data["answers"] = {qid: {k: a[k] for k in keys} for qid, a in data["answers"].items()}
         data["counts"] = self.counts()
         return data
 
