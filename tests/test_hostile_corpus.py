@@ -103,10 +103,10 @@ def test_pathological_answers_and_titles_parse_within_budget(base, tmp_path):
     questions = loaded.selection.questions
     files = [slow_answers(good, tmp_path / "slow.xlsx", questions), long_title(good, tmp_path / "title.xlsx"),
              spaces_answer(good, tmp_path / "spaces.xlsx", questions)]
-    with within(120):
+    with within(60):  # the old normalizer and stamp search took minutes on these files
         slow, title, spaces = parse_many(files, expectation(loaded), jobs=2, budget=BUDGET)
     assert not slow.errors and slow.counts()["invalid"] == 12
-    assert sum((a.raw or "").startswith("x!.,!.,") for a in slow.answers.values()) == 12
+    assert [a.raw for a in slow.answers.values()].count(SLOW_ANSWER) == 12
     assert not title.errors and title.questionnaire["reference"] == loaded.tender.reference
     assert not spaces.errors
 
@@ -116,7 +116,7 @@ def test_patterns_on_vendor_text_are_linear():
     with within(10):
         assert normalize_yes_no(SLOW_ANSWER).status == "invalid"
         assert french_typography(" " * 300000 + "»").endswith("\u00a0»")
-        assert layout.STAMP_PATTERN.search("Réf. " * 10000) is None
+        assert layout.STAMP_PATTERN.search("Réf." * 12500) is None
 
 
 def test_pdf_bombs_are_refused_before_expansion(tmp_path):
