@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import LoadedTender, template_path
-from tenderkit.output import ensure_dir
+from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, safe_name, unique_names
 from tenderkit.parse.parser import Expectation
-from tenderkit.parse.store import parse_returns, return_files
+from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import needs_letter, write_letter
 from tenderkit.render.report_docx import write_report
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
-
-
-def safe_name(text: str, limit: int = 60) -> str:
-    """A vendor name usable in a file name on every system."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .-")
-    return cleaned[:limit].rstrip(" .-") or "candidat"
 
 
 def expectation(loaded: LoadedTender) -> Expectation:
@@ -42,23 +35,26 @@ class ReviewRun:
 def run_review(loaded: LoadedTender, jobs: int | None = None,
                progress: Callable[[Path], None] | None = None) -> ReviewRun:
     workspace = loaded.workspace
-    if not return_files(workspace):
+    if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
     review = review_responses(loaded.selection, responses)
     out = ensure_dir(workspace.out)
+    remove_stale_temps(out)
     reference = loaded.tender.reference
     run = ReviewRun(review, parsed)
     if review.vendors:
         run.paths["grid"] = write_grid(review, out / f"{reference} - Grille d'evaluation.xlsx")
         run.paths["report"] = write_report(review, template_path(workspace, "report.docx"),
                                            out / f"{reference} - Rapport comite securite.docx")
+        names = unique_names(v.vendor for v in review.vendors)
         for vendor in review.vendors:
             if needs_letter(vendor):
                 run.letters[vendor.vendor] = write_letter(
                     review, vendor, template_path(workspace, "letter.docx"),
-                    out / f"{reference} - Demande de precisions - {safe_name(vendor.vendor)}.docx")
+                    out / f"{reference} - Demande de precisions - {names[vendor.vendor]}.docx")
+    replace_set(out, [*run.paths.values(), *run.letters.values()])
     return run
 
 

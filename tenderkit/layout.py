@@ -35,8 +35,9 @@ HEADER_VENDOR = "Nom du candidat"
 # A line printed on every sheet and in the print header, so that the questionnaire is recognised even
 # when only values or a printout come back: « Réf. 2026-BIO-017 · questionnaire afib-ids213 v2024.1 ».
 STAMP_FORMAT = "Réf. {reference} · questionnaire {questionnaire} v{version}"
-STAMP_PATTERN = re.compile(r"Réf\.\s*(?P<reference>\S+)\s*·\s*questionnaire\s+(?P<questionnaire>\S+)\s+"
-                           r"v(?P<version>\S+)")
+# Bounded quantifiers: each search costs a constant per position, whatever a vendor pastes (« Réf. Réf. … »).
+STAMP_PATTERN = re.compile(r"Réf\.\s{0,3}(?P<reference>[^\s·]{1,80})\s{0,3}·\s{0,3}questionnaire\s{1,3}"
+                           r"(?P<questionnaire>[^\s·]{1,80})\s{1,3}v(?P<version>[^\s·&]{1,40})")
 
 
 def stamp(reference: str, questionnaire: str, version: str) -> str:

@@ -1,12 +1,17 @@
 """Command-line interface: one module per command group; each parses options, calls the core, prints.
 
 One error boundary (:class:`TenderkitGroup`): a :class:`TenderkitError` becomes one line on stderr and
-exit status 1; an unexpected exception too, with the traceback only under ``--verbose``.
+exit status 1; an unexpected exception too, with the traceback only under ``--verbose``. Ctrl-C ends with
+« Interrupted. » (status 130). Third-party warnings and pdfminer's log lines reach stderr only under
+``--verbose``: a vendor's malformed PDF must not print « MediaBox missing » beside our sentences.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
+import warnings
+from pathlib import Path
 
 import click
 
@@ -23,16 +28,24 @@ class TenderkitGroup(click.Group):
                 raise
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit):
             raise
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
         except BrokenPipeError:  # output piped into `head`: stop quietly
             sys.stderr.close()
             sys.exit(0)
-        except Exception as error:  # a bug: say so plainly, keep the traceback for --verbose
+        except OSError as error:  # the system refused a file: its name and the reason, no path, no errno
             if ctx.find_root().params.get("verbose"):
                 raise
-            click.echo(f"Error: unexpected {type(error).__name__}: {error} (run with --verbose for details)",
-                       err=True)
+            name = f"{Path(str(error.filename)).name}: " if error.filename else ""
+            click.echo(f"Error: {name}{(error.strerror or 'system error').lower()}.", err=True)
+            sys.exit(1)
+        except Exception:  # a bug: say so plainly, keep the traceback for --verbose
+            if ctx.find_root().params.get("verbose"):
+                raise
+            click.echo("Error: an internal error stopped the command (run with --verbose for details).", err=True)
             sys.exit(2)
 
 
@@ -41,6 +54,18 @@ class TenderkitGroup(click.Group):
 @click.version_option(__version__, prog_name="tenderkit")
 def main(verbose: bool) -> None:
     """tenderkit — cybersecurity clauses and vendor questionnaires for hospital tenders (DCE)."""
+    quiet_libraries(verbose)
+
+
+def quiet_libraries(verbose: bool) -> None:
+    """Silence the warnings and log lines of the libraries reading vendor files, unless ``--verbose``."""
+    if verbose:
+        logging.basicConfig(level=logging.WARNING)
+        return
+    warnings.simplefilter("ignore")
+    for name in ("pdfminer", "pdfplumber", "openpyxl", "docx", "PIL"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _register() -> None:

@@ -64,9 +64,9 @@ def parse_command(files: tuple[Path, ...], tender_dir: Path | None, as_json: boo
         responses = parse_many(list(files), expect, jobs or default_jobs())
     if loaded is not None:
         returns = loaded.workspace.returns.resolve()
-        for response in responses:
-            if response.sha256 and Path(response.file).resolve().parent == returns:
-                store(loaded.workspace, response, expect)
+        for path, response in zip(files, responses, strict=True):
+            if response.sha256 and path.resolve().parent == returns:
+                store(loaded.workspace, response, expect, path)
     if as_json:
         click.echo(json.dumps([r.contract() for r in responses], ensure_ascii=False, indent=2, default=str))
     else:

@@ -40,7 +40,10 @@ def read_docx(path: Path) -> Extracted:
     try:
         document = Document(str(path))
     except Exception as error:
-        raise ReturnError(f"the Word document cannot be read ({type(error).__name__})") from None
+        if "macroEnabled" in str(error):
+            raise ReturnError("the Word document is macro-enabled (.docm); ask the vendor for a plain .docx, "
+                              "without macros") from None
+        raise ReturnError("the Word document cannot be read (its content is malformed)") from None
     extracted = Extracted(format="docx")
     body = document.element.body
     for number, table in enumerate(body.iter(W_TBL), start=1):

@@ -20,7 +20,6 @@ from tenderkit.parse.normalize import fold_answer
 from tenderkit.text import fold
 
 TEXT_CUTOFF = 80         # below this similarity a row is not that question
-EXACT = 97               # at or above: the vendor did not alter the wording
 TIE_MARGIN = 3           # candidates this close to the best are a tie, to be separated by section or order
 SECTION_MATCH = 85
 
@@ -48,6 +47,7 @@ class Found:
     comment: str | None
     how: str                 # id | text
     seen_text: str           # the question text as the vendor's file shows it
+    altered: bool = False    # its words differ from the library's (beyond case, accents, spaces, punctuation)
 
 
 @dataclass
@@ -59,7 +59,23 @@ class Matched:
     deliverables: dict[str, tuple[Cell | None, Cell | None]] = field(default_factory=dict)
     vendor: str | None = None
     stamp: dict[str, str] | None = None
+    references: list[str] = field(default_factory=list)  # every stamp's reference and the hidden sheet's, distinct
+    versions: list[str] = field(default_factory=list)    # every stamp's questionnaire version, distinct
     warnings: list[str] = field(default_factory=list)
+
+
+REWORDING_CHARS = 4000   # of a question cell compared word by word with the library's text
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` after typography folding (NFC, case, accents, apostrophes, spaces, punctuation)."""
+    return re.findall(r"\w+", fold(text[:REWORDING_CHARS]))
+
+
+def reworded(seen: str, ours: str) -> bool:
+    """Whether the vendor's wording of a question differs from ours by any word: « ne garantit pas », « refuse
+    que », an added « non » are rewordings however similar the two texts are."""
+    return words(seen) != words(ours)
 
 
 def _role(cell: Cell) -> str | None:
@@ -140,15 +156,31 @@ def _find_vendor(extracted: Extracted) -> str | None:
     return None
 
 
-def _find_stamp(extracted: Extracted) -> dict[str, str] | None:
+STAMP_SEARCH_CHARS = 200_000   # of each text: a stamp sits in a title, a footer or a page header
+
+
+def _find_stamps(extracted: Extracted) -> tuple[dict[str, str] | None, list[str], list[str]]:
+    """The first stamp found, and the distinct references of every stamp (document properties, print
+    headers and footers, page texts, title cells) and of the hidden sheet."""
     candidates = list(extracted.texts)
     for grid in extracted.grids:
         candidates += [cell.text for row in grid.rows[:4] for cell in row if "·" in cell.text]
+    first = None
+    references: list[str] = []
+    versions: list[str] = []
     for text in candidates:
-        match = layout.STAMP_PATTERN.search(text or "")
-        if match:
-            return match.groupdict()
-    return None
+        for match in layout.STAMP_PATTERN.finditer((text or "")[:STAMP_SEARCH_CHARS]):
+            first = first or match.groupdict()
+            if match["reference"] not in references:
+                references.append(match["reference"])
+            if match["version"] not in versions:
+                versions.append(match["version"])
+    for grid in extracted.grids:
+        if grid.name == layout.META_SHEET:
+            for row in grid.rows:
+                if len(row) >= 2 and row[0].text == "reference" and row[1].text[:80] not in references:
+                    references.append(row[1].text[:80])
+    return first, references, versions
 
 
 def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int, str]] | None:
@@ -173,7 +205,8 @@ def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int
 def match_answers(extracted: Extracted, questions: dict[str, Question],
                   deliverables: dict[str, Deliverable]) -> Matched:
     """Tie the vendor's rows to questions, group items and deliverables; warn about what cannot be tied."""
-    result = Matched(vendor=_find_vendor(extracted), stamp=_find_stamp(extracted))
+    stamp, references, versions = _find_stamps(extracted)
+    result = Matched(vendor=_find_vendor(extracted), stamp=stamp, references=references, versions=versions)
     index = QuestionIndex(questions)
     after = -1
     carried: tuple[dict[str, int], int] | None = None  # the last header's roles and width
@@ -246,32 +279,29 @@ def _read_question_row(row, roles, index: QuestionIndex, questions, after: int, 
         if not answer.text and (numbering == 1 or (numbering is None and index.is_section(seen_text))):
             return after, seen_text  # a section heading row
         section = section_cell.text if section_cell and section_cell.text else current_section
-        question_id, score, tied = index.match(seen_text, section, after)
+        question_id, _, tied = index.match(seen_text, section, after)
         how = "text"
         if question_id is None:
             if answer.text:
                 (ambiguous if tied else unmatched).append(
                     f"{answer.location} « {seen_text[:60]} »" + (f" ({', '.join(tied)})" if tied else ""))
             return after, current_section
-        if score < EXACT:
-            result.warnings.append(f"{question_id} ({answer.location}): the question text was altered by the vendor "
-                                   f"(« {seen_text[:80]} »)")
-    elif seen_text and seen_text != question_id:
-        similarity = fuzz.ratio(fold(seen_text), index.texts[index.position[question_id]])
-        if similarity < 90 and not index.is_section(seen_text):
-            result.warnings.append(f"{question_id} ({answer.location}): the question text was altered by the vendor "
-                                   f"(« {seen_text[:80]} »)")
+    compared = question_cell.text if question_cell and question_cell.text else (seen_text if how == "text" else "")
+    altered = bool(compared) and reworded(compared, questions[question_id].text)
+    if altered:
+        result.warnings.append(f"{question_id} ({answer.location}): the question text was altered by the vendor "
+                               f"(« {compared[:80]} »); its answer is not scored until the committee confirms it")
     if question_id in result.answers:
         first = result.answers[question_id]
         if answer.text and not first.answer.text:
             result.answers[question_id] = Found(question_id, answer, comment_cell.text if comment_cell else None,
-                                                how, seen_text)
+                                                how, compared or seen_text, altered)
         elif answer.text and answer.text != first.answer.text:
             result.warnings.append(f"{question_id}: answered twice ({first.answer.location} and {answer.location}); "
                                    "the first answer is kept")
         return index.position[question_id], current_section
     result.answers[question_id] = Found(question_id, answer, comment_cell.text if comment_cell and comment_cell.text
-                                        else None, how, seen_text)
+                                        else None, how, compared or seen_text, altered)
     return index.position[question_id], questions[question_id].section
 
 

@@ -17,7 +17,7 @@ from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
 from tenderkit.parse.pdf import read_pdf
-from tenderkit.parse.response import Answer, Deliverable, Response
+from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.parse.xlsx import read_xlsx
 
@@ -66,20 +66,29 @@ def _our_sheet(name: str) -> bool:
 
 
 def parse_file(path: Path, expect: Expectation) -> Response:
-    """Parse one return; a file that cannot be read still gets its Response, with ``errors`` saying why."""
-    path = Path(path)
+    """Parse one return; a file that cannot be read still gets its Response, with ``errors`` saying why.
+
+    The response is sanitized (:meth:`Response.sanitized`): whatever the file holds, it can be written."""
+    return _parse_file(Path(path), expect).sanitized()
+
+
+def _parse_file(path: Path, expect: Expectation) -> Response:
     names = expect.vendor_names or {}
-    response = Response(file=str(path), vendor=names.get(path.stem, path.stem))
+    name = display_name(path)
+    response = Response(file=str(path), vendor=names.get(path.stem, Path(name).stem))
     try:
         sniffed = sniff(path)
         response.format = sniffed.format
         response.sha256 = file_hash(path)
         extracted: Extracted = READERS[sniffed.format](path)
     except ReturnError as error:
-        response.errors.append(f"{path.name}: {error}.")
+        response.errors.append(f"{name}: {error}.")
         return response
-    except Exception as error:  # a reader bug must not stop the batch; say what happened
-        response.errors.append(f"{path.name}: could not be read ({type(error).__name__}: {str(error)[:100]}).")
+    except MemoryError:
+        raise
+    except Exception:  # a reader bug must not stop the batch; no internals in the sentence
+        response.errors.append(f"{name}: the file could not be read (its content is malformed or of an "
+                               "unexpected kind).")
         return response
 
     library = expect.library
@@ -88,19 +97,28 @@ def parse_file(path: Path, expect: Expectation) -> Response:
         response.vendor = " ".join(matched.vendor.split())[:80]
     if matched.stamp:
         response.questionnaire = matched.stamp
-        reference = matched.stamp["reference"]
-        if expect.reference and reference != expect.reference:
-            response.errors.append(f"{path.name}: this is a return of another tender's questionnaire (reference "
-                                   f"{reference}, expected {expect.reference}).")
-            return response
-        if matched.stamp["version"] != library.meta.version:
-            response.warnings.append(f"questionnaire version {matched.stamp['version']} (current "
+    others = [r for r in matched.references if r != expect.reference] if expect.reference else []
+    if others and len(matched.references) == 1:
+        response.errors.append(f"{name}: this is a return of another tender's questionnaire (reference "
+                               f"{others[0]}, expected {expect.reference}).")
+        return response
+    if others or (not expect.reference and len(matched.references) > 1):
+        response.errors.append(f"{name}: the questionnaire references in the file disagree ("
+                               + ", ".join(matched.references[:4]) + (f"; expected {expect.reference}"
+                                                                      if expect.reference else "")
+                               + "): parts of another questionnaire may have been pasted in; ask the vendor for "
+                               "the return of this tender's questionnaire.")
+        return response
+    if matched.stamp:
+        older = [v for v in matched.versions if v != library.meta.version]
+        if older:
+            response.warnings.append(f"questionnaire version {older[0]} (current "
                                      f"{library.meta.version}): answers were matched by id and text")
     else:
         response.warnings.append("no tenderkit questionnaire reference found in the file: answers were matched by "
                                  "question text")
     if not matched.answers:
-        response.errors.append(f"{path.name}: no questionnaire answers found in this {sniffed.format} file "
+        response.errors.append(f"{name}: no questionnaire answers found in this {sniffed.format} file "
                                "(is it the security questionnaire?).")
         return response
 
@@ -112,6 +130,8 @@ def parse_file(path: Path, expect: Expectation) -> Response:
             continue
         by_text += found.how == "text"
         answer, warning = _answer(question, found.answer, found.comment, found.how)
+        if found.altered:
+            answer.altered = found.seen_text[:1000]
         response.answers[question_id] = answer
         if warning:
             response.warnings.append(warning)
@@ -141,7 +161,7 @@ def parse_file(path: Path, expect: Expectation) -> Response:
     extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format == "xlsx" else []
     if extra:
         response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
-            f"« {name} »" for name in extra) + " — check them by hand")
+            f"« {sheet} »" for sheet in extra) + " — check them by hand")
     counts = response.counts()
     if counts[ANSWERED] == 0 and counts[INVALID] == 0:
         response.warnings.append("the questionnaire was returned without any answer")

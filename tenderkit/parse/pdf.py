@@ -10,7 +10,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
 from tenderkit.parse.grid import Cell, Extracted, Grid
-from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError
+from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, pdf_page_count
 
 ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
@@ -24,6 +24,10 @@ def _unwrap(text: str | None) -> str | None:
 
 def read_pdf(path: Path) -> Extracted:
     extracted = Extracted(format="pdf")
+    declared = pdf_page_count(path)  # before pdfplumber walks the page tree
+    if declared is not None and declared > MAX_PDF_PAGES:
+        raise ReturnError(f"the PDF declares {declared} pages, more than the {MAX_PDF_PAGES} of any questionnaire "
+                          "printout")
     try:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages
@@ -52,5 +56,5 @@ def read_pdf(path: Path) -> Extracted:
             raise ReturnError(ENCRYPTED) from None
         if isinstance(cause, PDFSyntaxError):
             raise ReturnError("the PDF is damaged (truncated or corrupt)") from None
-        raise ReturnError(f"the PDF cannot be read ({type(cause).__name__})") from None
+        raise ReturnError("the PDF cannot be read (its structure is malformed)") from None
     return extracted

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from tenderkit.text import untrusted
 
 
 class Answer(BaseModel):
@@ -14,6 +18,7 @@ class Answer(BaseModel):
     location: str | None = None
     comment: str | None = None     # the vendor's « Commentaire » cell, if any
     how: str | None = None         # id | text: how the row was tied to the question
+    altered: str | None = None     # the question as the vendor's file words it, when it differs from ours
 
 
 class Deliverable(BaseModel):
@@ -44,10 +49,36 @@ class Response(BaseModel):
             counts[answer.status] = counts.get(answer.status, 0) + 1
         return counts
 
+    def sanitized(self) -> Response:
+        """This response with every string made safe for JSON, XML and file names (see ``text.untrusted``);
+        the one boundary that vendor text crosses before anything is written."""
+        return Response.model_validate(_clean(self.model_dump()))
+
     def contract(self) -> dict[str, Any]:
         """The JSON object of `tenderkit parse --json` (contract keys first, extensions after)."""
         data = self.model_dump()
-        data["answers"] = {qid: {k: a[k] for k in ("value", "raw", "status", "location", "comment", "how")}
-                           for qid, a in data["answers"].items()}
+        keys = ("value", "raw", "status", "location", "comment", "how", "altered")  # altered: an extension
+        data["answers"] = {qid: {k: a[k] for k in keys} for qid, a in data["answers"].items()}
         data["counts"] = self.counts()
         return data
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return untrusted(value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def display_name(path: Path | str) -> str:
+    """A file's name as the buyer knows it: bytes that are not UTF-8 (names unzipped from Windows archives)
+    are read as Windows-1252, and the result is made safe (no control characters)."""
+    raw = os.fsencode(Path(path).name)
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        name = raw.decode("cp1252", errors="replace")
+    return untrusted(name)

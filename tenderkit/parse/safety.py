@@ -5,8 +5,11 @@ Every refusal is a :class:`ReturnError` whose message is one plain sentence (the
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,7 @@ MAX_ZIP_MEMBERS = 5000
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # all members together
 MAX_MEMBER_RATIO = 200                     # uncompressed / compressed, for members above 1 MB
 MAX_PDF_PAGES = 300
+MAX_PDF_INFLATED = 200 * 1024 * 1024        # all content streams together, once decompressed
 XML_HEAD_BYTES = 4096
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -73,15 +77,26 @@ def _check_zip(path: Path) -> str:
 def sniff(path: Path) -> Sniffed:
     """The real format of ``path`` from its content (not its extension), after the safety checks."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(1024)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block us
     except FileNotFoundError:
         raise ReturnError("the file does not exist") from None
     except IsADirectoryError:
         raise ReturnError("this is a folder, not a file") from None
     except PermissionError:
         raise ReturnError("the file cannot be read (permission denied)") from None
+    except OSError as error:
+        raise ReturnError(f"the file cannot be opened ({(error.strerror or 'system error').lower()})") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise ReturnError("this is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ReturnError("this is not a regular file (a pipe, socket or device); only files are read")
+        size = info.st_size
+        try:
+            head = handle.read(1024)
+        except OSError as error:
+            raise ReturnError(f"the file cannot be read ({(error.strerror or 'system error').lower()})") from None
     if size == 0:
         raise ReturnError("the file is empty")
     if size > MAX_FILE_BYTES:
@@ -90,6 +105,7 @@ def sniff(path: Path) -> Sniffed:
     if head.startswith(ZIP_MAGIC):
         return Sniffed(_check_zip(path), size)
     if head.lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in head[:1024]:
+        check_pdf_streams(path)
         return Sniffed("pdf", size)
     if head.startswith(OLE_MAGIC):  # an OLE container: an encrypted Office file, or the old binary formats
         if "EncryptedPackage".encode("utf-16-le") in _read(path, 4 * 1024 * 1024):
@@ -101,6 +117,62 @@ def sniff(path: Path) -> Sniffed:
     if _looks_like_text(head):
         raise ReturnError("the file is plain text, not an Excel, Word or PDF document (wrong extension?)")
     raise ReturnError("the file is not an Excel, Word or PDF document")
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def check_pdf_streams(path: Path, budget: int = MAX_PDF_INFLATED) -> None:
+    """Refuse a PDF whose compressed streams inflate beyond ``budget`` bytes, before any parser expands them.
+
+    Each ``stream`` keyword is followed by zlib-inflating in bounded chunks (output counted, not kept), so
+    the cost is linear in the file and the budget; streams that are not Flate-compressed are skipped."""
+    data = path.read_bytes()
+    total = 0
+    for match in _STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        position = match.end()
+        try:
+            chunk = inflater.decompress(data[position:position + 65536], 1 << 20)
+            while True:
+                total += len(chunk)
+                if total > budget:
+                    raise ReturnError(f"the PDF's content would expand to more than {budget // (1024 * 1024)} MB; "
+                                      "refused as a possible decompression bomb")
+                if inflater.eof:
+                    break
+                if inflater.unconsumed_tail:
+                    chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+                else:
+                    position += 65536
+                    if position >= len(data):
+                        break
+                    chunk = inflater.decompress(data[position:position + 65536], 1 << 20)
+        except zlib.error:
+            continue
+
+
+_COUNT = re.compile(rb"/Count\s{0,8}(\d{1,9})")
+
+
+def pdf_page_count(path: Path) -> int | None:
+    """The page count the PDF's page tree declares (its /Count), read without walking the pages: the
+    largest /Count in the file's bytes (linear; page trees are not compressed in questionnaire printouts),
+    else, when the tree sits in a compressed object stream, the root's /Count as pdfminer reads it."""
+    counts = [int(value) for value in _COUNT.findall(path.read_bytes())]
+    if counts:
+        return max(counts)
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    with path.open("rb") as handle:
+        try:
+            document = PDFDocument(PDFParser(handle))
+            count = resolve1(resolve1(document.catalog.get("Pages")).get("Count"))
+        except Exception:  # an unreadable tree: the reader says what is wrong
+            return None
+    return count if isinstance(count, int) else None
 
 
 def _read(path: Path, limit: int = 1024 * 1024) -> bytes:

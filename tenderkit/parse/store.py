@@ -3,31 +3,76 @@ SHA-256, so that a review re-parses only what changed in ``returns/``."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from tenderkit import __version__
-from tenderkit.output import ensure_dir, write_text_atomic
-from tenderkit.parse.batch import parse_many
+from tenderkit.output import ensure_dir, safe_name, write_text_atomic
+from tenderkit.parse.batch import failed, parse_many
 from tenderkit.parse.parser import Expectation, file_hash
 from tenderkit.parse.response import Response
 from tenderkit.tender.workspace import Workspace
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
+DOCUMENT_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".docm", ".pdf")
 
 
 def return_files(workspace: Workspace) -> list[Path]:
-    """The vendor files in ``returns/`` (hidden files and folders skipped), sorted by name."""
-    if not workspace.returns.is_dir():
+    """The vendor files in ``returns/`` that can be read, sorted by name (see :func:`return_entries`)."""
+    return [path for path, problem in return_entries(workspace) if problem is None]
+
+
+def return_entries(workspace: Workspace) -> list[tuple[Path, str | None]]:
+    """Every entry of ``returns/`` worth a word, sorted by name: (path, None) for a regular file inside
+    ``returns/``, (path, sentence) for an entry that will not be read. Hidden files and Office lock files
+    (``~$…``) are skipped silently, and so are plain folders (offers sent as a folder are read elsewhere)."""
+    root = workspace.returns
+    if not root.is_dir():
         return []
-    return sorted(p for p in workspace.returns.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    entries = []
+    for path in sorted(root.iterdir()):
+        if path.name.startswith((".", "~$")):
+            continue
+        problem = entry_problem(path, root)
+        if problem != "":
+            entries.append((path, problem))
+    return entries
+
+
+def entry_problem(path: Path, root: Path) -> str | None:
+    """Why ``path`` (an entry of ``root``) is not read: None for a regular file inside ``root``, "" for a folder
+    to leave to the offer-folder reader, else one sentence."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return "the file disappeared while returns/ was read"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except FileNotFoundError:
+            return "this is a link to a file that does not exist (a dangling symbolic link)"
+        except (OSError, RuntimeError):
+            return "this is a symbolic link that loops back on itself"
+        if not target.is_relative_to(root.resolve()):
+            return "this is a link to a file outside returns/; copy the vendor's file itself into returns/"
+        info = target.stat()
+    if stat.S_ISDIR(info.st_mode):
+        return "this is a folder, not a file" if path.suffix.lower() in DOCUMENT_SUFFIXES else ""
+    if not stat.S_ISREG(info.st_mode):
+        return "this is not a regular file (a pipe, socket or device); only files are read"
+    return None
 
 
 def _stored_path(workspace: Workspace, source: Path) -> Path:
-    return workspace.responses / f"{source.name}.json"
+    """A bounded, unique JSON name for a return, whatever its name (long, not UTF-8, any character)."""
+    digest = hashlib.sha256(os.fsencode(source.name)).hexdigest()[:16]
+    return workspace.responses / f"{safe_name(source.stem, 40)}-{digest}.json"
 
 
 def _fingerprint(expect: Expectation) -> str:
@@ -50,21 +95,26 @@ def load_stored(workspace: Workspace, source: Path, digest: str, expect: Expecta
         return None
 
 
-def store(workspace: Workspace, response: Response, expect: Expectation) -> None:
+def store(workspace: Workspace, response: Response, expect: Expectation, source: Path | None = None) -> None:
+    """Keep ``response`` of the file ``source`` (default: ``response.file``) in responses/."""
     ensure_dir(workspace.responses)
     data = response.contract()
     data["fingerprint"] = _fingerprint(expect)
-    write_text_atomic(_stored_path(workspace, Path(response.file)),
+    write_text_atomic(_stored_path(workspace, source or Path(response.file)),
                       json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
 def parse_returns(workspace: Workspace, expect: Expectation, jobs: int | None = None,
                   progress: Callable[[Path], None] | None = None) -> tuple[list[Response], int]:
-    """Every return of the workspace, parsing only new or changed files; (responses, how many parsed)."""
-    files = return_files(workspace)
+    """Every return of the workspace, parsing only new or changed files; (responses, how many parsed).
+    An entry of returns/ that is not read (link leaving returns/, pipe…) gets a response with its sentence."""
+    entries = return_entries(workspace)
     responses: dict[Path, Response] = {}
     to_parse = []
-    for path in files:
+    for path, problem in entries:
+        if problem is not None:
+            responses[path] = failed(path, problem)
+            continue
         try:
             stored = load_stored(workspace, path, file_hash(path), expect)
         except OSError:
@@ -78,5 +128,5 @@ def parse_returns(workspace: Workspace, expect: Expectation, jobs: int | None = 
     for path, response in zip(to_parse, parse_many(to_parse, expect, jobs, progress), strict=True):
         responses[path] = response
         if response.sha256:
-            store(workspace, response, expect)
-    return [responses[p] for p in files], len(to_parse)
+            store(workspace, response, expect, path)
+    return [responses[p] for p, _ in entries], len(to_parse)

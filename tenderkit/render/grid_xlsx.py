@@ -132,8 +132,9 @@ class GridBuilder:
             ansm, enisa = self.selection.references_of(qid)
             flag = flags.get(qid)
             value = VALUE_FR.get(item.value, item.value) if isinstance(item.value, str) else item.value
+            status = STATUS_FR.get(item.status, item.status) if item.applicable else "non applicable"
             cells = (qid, item.part, question.section, question.text, item.raw, value,
-                     STATUS_FR.get(item.status, item.status) if item.applicable else "non applicable",
+                     "à confirmer" if item.issue == "altered" else status,
                      VALUE_FR.get(question.expected, "") if question.expected else "")
             for column, content in enumerate(cells, start=1):
                 put(sheet.cell(row=row, column=column), content, "tk text")
@@ -146,7 +147,10 @@ class GridBuilder:
                     put(sheet.cell(row=row, column=column), 0, "tk muted")
             formula(sheet.cell(row=row, column=12), f"=I{row}*K{row}", "tk number")
             formula(sheet.cell(row=row, column=13), f"=J{row}*K{row}", "tk number")
-            put(sheet.cell(row=row, column=14), flag.reason if flag else None, "tk flag")
+            alert = flag.reason if flag else None
+            if item.issue == "altered":  # not scored until the committee confirms the vendor's wording
+                alert = f"Question reformulée par le candidat, non notée (à confirmer) : « {item.altered} »"
+            put(sheet.cell(row=row, column=14), alert, "tk flag")
             put(sheet.cell(row=row, column=15), clauses, "tk small")
             put(sheet.cell(row=row, column=16), ", ".join(ansm), "tk small")
             put(sheet.cell(row=row, column=17), ", ".join(enisa), "tk small")
@@ -229,6 +233,8 @@ class GridBuilder:
             ("Clauses conformes", [sum(c.status == "conforme" for c in v.clauses) for v in vendors]),
             ("Clauses non conformes", [sum(c.status == "non conforme" for c in v.clauses) for v in vendors]),
             ("Fichier reçu", [Path(v.response.file).name for v in vendors]),
+            ("Questions reformulées (à confirmer)", [len(v.issues("altered")) for v in vendors]),
+            ("Autre fichier au nom du même candidat", [", ".join(v.conflicts) or "—" for v in vendors]),
         ]
         row = rank_row + 1
         counters = {}
@@ -246,10 +252,13 @@ class GridBuilder:
             sheet.conditional_formatting.add(f"D{rank_row}:{last_vendor}{rank_row}",
                                              CellIsRule(operator="equal", formula=["1"], fill=GOOD_FILL))
             for label in ("Alertes à examiner", "Questions obligatoires sans réponse", "Pièces manquantes",
-                          "Clauses non conformes"):
+                          "Clauses non conformes", "Questions reformulées (à confirmer)"):
                 line = counters[label]
                 sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
                                                  CellIsRule(operator="greaterThan", formula=["0"], fill=FLAG_FILL))
+            line = counters["Autre fichier au nom du même candidat"]
+            sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
+                                             CellIsRule(operator="notEqual", formula=['"—"'], fill=FLAG_FILL))
             chart = BarChart()
             chart.type = "col"
             chart.title = "Note par partie (sur 100)"

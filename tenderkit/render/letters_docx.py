@@ -12,7 +12,8 @@ from tenderkit.review.model import Review, VendorReview
 from tenderkit.text import french_date
 
 WHY = {"partiel": "Préciser les réserves ou la partie non couverte",
-       "na-not-offered": "« Sans objet » n’est pas prévu : répondre par oui ou non"}
+       "na-not-offered": "« Sans objet » n’est pas prévu : répondre par oui ou non",
+       "altered": "Question reformulée dans votre réponse (« {altered} ») : répondre à la question posée"}
 
 
 def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         "vendor": {"name": vendor.vendor},
         "unanswered": [row(i) for i in vendor.issues("unanswered")],
         "invalid": [row(i, raw=i.raw or "") for i in vendor.issues("invalid")],
-        "ambiguous": [row(i, raw=i.raw or "", why=WHY[i.issue])
+        "ambiguous": [row(i, raw=i.raw or "", why=WHY[i.issue].format(altered=(i.altered or "")[:300]))
                       for i in vendor.items.values() if i.issue in WHY],
         "missing": missing,
         "clauses": [{"title": c.title, "blocks": clause_blocks(c, designation)}
@@ -53,7 +54,7 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
 
 def needs_letter(vendor: VendorReview) -> bool:
     return bool(vendor.unanswered or vendor.issues("invalid") or vendor.issues("partiel")
-                or vendor.issues("na-not-offered") or vendor.missing_deliverables)
+                or vendor.issues("na-not-offered") or vendor.issues("altered") or vendor.missing_deliverables)
 
 
 def write_letter(review: Review, vendor: VendorReview, template: Path, target: Path) -> Path:

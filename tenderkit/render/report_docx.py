@@ -23,6 +23,11 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
                         ("na-not-offered", "« sans objet » non prévu(s)")):
         if vendor.issues(kind):
             to_clarify.append(f"{len(vendor.issues(kind))} {label}")
+    altered = len(vendor.issues("altered"))
+    if altered:
+        plural = "s" if altered > 1 else ""
+        to_clarify.append(f"{altered} question{plural} reformulée{plural} par le candidat, non notée{plural} "
+                          "en attente de confirmation")
     return {
         "name": vendor.vendor,
         "rank": vendor.rank,

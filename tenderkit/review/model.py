@@ -30,7 +30,8 @@ class ItemScore:
     raw: str | None = None
     location: str | None = None
     comment: str | None = None
-    issue: str | None = None  # unanswered | invalid | partiel | na-not-offered
+    issue: str | None = None  # unanswered | invalid | partiel | na-not-offered | altered
+    altered: str | None = None  # the vendor's wording of a question it rewrote (not scored until confirmed)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class VendorReview:
     flags: list[Flag] = field(default_factory=list)
     clauses: list[ClauseResult] = field(default_factory=list)
     missing_deliverables: list[str] = field(default_factory=list)   # deliverable ids
+    conflicts: list[str] = field(default_factory=list)   # other files naming the same vendor as candidate
 
     def issues(self, kind: str) -> list[ItemScore]:
         return [item for item in self.items.values() if item.issue == kind]

@@ -15,6 +15,7 @@ Rules (also printed in the committee report):
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from tenderkit.parse.response import Response
 from tenderkit.review.model import (
@@ -74,7 +75,10 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
         scored = applicable[qid] and question.expected is not None and is_yes_no
         issue = None
         points = max_points = 0.0
-        if applicable[qid]:
+        altered = answer.altered if answer else None
+        if applicable[qid] and altered and status == "answered":
+            issue, scored = "altered", False  # the vendor answered its own question: the committee decides
+        elif applicable[qid]:
             if status == "empty" and question.required:
                 issue = "unanswered"
             elif status == "invalid":
@@ -97,7 +101,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             question_id=qid, part=question.part, applicable=applicable[qid], scored=scored, points=points,
             max_points=max_points, weight=weights[qid], status=status, value=value,
             raw=answer.raw if answer else None, location=answer.location if answer else None,
-            comment=answer.comment if answer else None, issue=issue)
+            comment=answer.comment if answer else None, issue=issue, altered=altered)
         unfavourable = value in ("oui", "non", "partiel") and value != question.expected
         if question.flag and scored and unfavourable:
             reason = question.flag_reason or question.text
@@ -161,21 +165,27 @@ def rank(vendors: list[VendorReview]) -> None:
 
 
 def review_responses(selection: Selection, responses: list[Response], today: dt.date | None = None) -> Review:
-    """Score every readable response; one review per vendor (the most complete return wins)."""
+    """Score every readable response; returns claiming the same vendor are all reviewed and shown as a conflict
+    (« Échographie Sud (Zeta.xlsx) »): none is dropped in favour of another."""
     weights = item_weights(selection)
     parts = part_weights(selection)
     failed = [r for r in responses if r.errors]
-    readable = sorted((r for r in responses if not r.errors), key=lambda r: -r.counts()["answered"])
-    chosen: dict[str, Response] = {}
-    duplicates = []
+    readable = [r for r in responses if not r.errors]
+    claims: dict[str, list[Response]] = {}
     for response in readable:
-        if response.vendor in chosen:
-            duplicates.append(response)
-        else:
-            chosen[response.vendor] = response
+        claims.setdefault(response.vendor.casefold(), []).append(response)
+    chosen: dict[str, Response] = {}
+    conflicts: dict[str, list[str]] = {}
+    duplicates: list[Response] = []
+    for same in claims.values():
+        for response in same:  # several files naming one candidate: all kept, each under its file's name
+            label = response.vendor if len(same) == 1 else f"{response.vendor} ({Path(response.file).name})"
+            chosen[label] = response
+            conflicts[label] = [Path(r.file).name for r in same if r is not response]
     vendors = []
-    for response in sorted(chosen.values(), key=lambda r: r.vendor.lower()):
+    for label, response in sorted(chosen.items(), key=lambda item: item[0].lower()):
         review = score_response(selection, response, weights)
+        review.vendor, review.conflicts = label, conflicts[label]
         review.total = total_score(review.parts, parts)
         vendors.append(review)
     rank(vendors)

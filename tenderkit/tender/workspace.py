@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,20 @@ from tenderkit.library.problems import describe_validation_error
 from tenderkit.text import xml_safe
 
 TENDER_FILE = "tender.yaml"
+MAX_REFERENCE = 60
+
+
+class _Loader(yaml.SafeLoader):
+    """safe_load, except that an impossible date (« 2027-02-30 ») stays text, for validation to name its key."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 class Model(BaseModel):
@@ -62,6 +77,8 @@ class Weights(Model):
     @classmethod
     def _non_negative(cls, values: dict) -> dict:
         for key, value in values.items():
+            if not math.isfinite(value):
+                raise ValueError(f"weight of {key} must be a number (not {value})")
             if value < 0:
                 raise ValueError(f"weight of {key} must not be negative")
         return values
@@ -80,12 +97,19 @@ class Tender(Model):
     weights: Weights = Weights()
     vendors: dict[str, str] = {}        # file stem → vendor name, when a return does not name itself
 
-    @field_validator("reference")
+    @field_validator("reference", mode="before")
     @classmethod
-    def _reference_is_filename_safe(cls, value: str) -> str:
-        if any(c in value for c in '/\\:*?"<>|\n'):
-            raise ValueError("must not contain / \\ : * ? \" < > | (it is used in file names)")
-        return value.strip()
+    def _reference_is_filename_safe(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if any(c in value for c in '/\\:*?"<>|') or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must not contain / \\ : * ? \" < > |, tabs or line breaks (it is used in file names)")
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        if len(value) > MAX_REFERENCE:
+            raise ValueError(f"must be at most {MAX_REFERENCE} characters (it is used in file names)")
+        return value
 
 
 def profile_facts(tender: Tender, library: Library) -> dict[str, bool]:
@@ -138,7 +162,7 @@ def parse_tender(data: Any, source: Path) -> Tender:
 def read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_Loader)
     except FileNotFoundError:
         raise TenderkitError(f"{path}: file not found.") from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
