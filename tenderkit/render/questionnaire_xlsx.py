@@ -41,7 +41,7 @@ from tenderkit.render.xlsx_common import (
     save_workbook,
     widths,
 )
-from tenderkit.tender.selection import Selection
+from tenderkit.tender.selection import ANSWER_LABELS, Selection
 from tenderkit.text import french_date, french_typography, xml_safe
 
 HEADER_ROW = 5
@@ -49,7 +49,7 @@ FIRST_ROW = HEADER_ROW + 1
 GROUP_ROWS = 15            # empty rows offered per repeatable group
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color=NAVY)
 STAMP_FONT = Font(name=FONT, size=9, italic=True, color="595959")
-EQUALS_TEXT = {"oui": layout.YES, "non": layout.NO, "na": layout.NOT_APPLICABLE}
+EQUALS_TEXT = ANSWER_LABELS
 TYPE_HINT = {
     "yes_no": "Oui / Non",
     "yes_no_na": "Oui / Non / Sans objet",
@@ -111,7 +111,7 @@ class _Validations:
         self.by_key[key].add(cell)
 
 
-def _help_text(question: Question) -> str:
+def _help_text(question: Question, selection: Selection) -> str:
     parts = []
     if question.help:
         parts.append(question.help)
@@ -121,7 +121,7 @@ def _help_text(question: Question) -> str:
         parts.append(TYPE_HINT[question.answer_type] + (f" ({question.unit})" if question.unit else ""))
     if question.show_if:
         parts.append(f"Si « {EQUALS_TEXT.get(question.show_if.equals, question.show_if.equals)} » "
-                     f"à la question {question.show_if.question}")
+                     f"à la {selection.label(question.show_if.question)}")
     return french_typography(". ".join(p.rstrip(".") for p in parts))
 
 
@@ -282,7 +282,7 @@ class QuestionnaireBuilder:
         put(sheet.cell(row=row, column=2), number, "tk text")
         put(sheet.cell(row=row, column=3), french_typography(question.section), "tk small")
         put(sheet.cell(row=row, column=4), french_typography(question.text), "tk text")
-        put(sheet.cell(row=row, column=5), _help_text(question), "tk hint")
+        put(sheet.cell(row=row, column=5), _help_text(question, self.selection), "tk hint")
         answer = put(sheet.cell(row=row, column=6), None, "tk answer")
         if question.answer_type == "date":
             answer.number_format = "DD/MM/YYYY"
@@ -300,7 +300,7 @@ class QuestionnaireBuilder:
                     f'=IF(AND({prefix}$H${parent.row}=1,LOWER(TRIM({prefix}$F${parent.row}))="{expected}"),1,0)')
         put(sheet.cell(row=row, column=9), 1 if question.required else 0)
         sheet.row_dimensions[row].height = row_height(
-            (question.section, 20, 9), (question.text, 55, 10), (_help_text(question), 26, 9))
+            (question.section, 20, 9), (question.text, 55, 10), (_help_text(question, self.selection), 26, 9))
 
     def _group(self, group) -> None:
         questions = [q for q in self.selection.questions.values() if q.group == group.id]
