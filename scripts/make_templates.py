@@ -62,6 +62,7 @@ def new_document(landscape: bool = False) -> Document:
                     rfonts.attrib.pop(qn(attr), None)
                 else:
                     rfonts.set(qn(attr), FONT)
+    _office_font_everywhere(doc)
     styles["Heading 1"].paragraph_format.space_before = Pt(18)
     styles["Heading 1"].paragraph_format.page_break_before = False
     styles["Heading 2"].paragraph_format.space_before = Pt(12)
@@ -146,6 +147,17 @@ def toc_styles(doc: Document) -> None:
         style.paragraph_format.space_after = Pt(3 if level == 1 else 1)
         style.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         style.font.bold = level == 1
+
+
+def _office_font_everywhere(doc: Document) -> None:
+    """Every style and the document defaults name FONT, never a theme font (Calibri Light, Cambria…) or
+    Courier: a buyer restyling the template in Word gets the same font wherever a style is used."""
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in list(rfonts.attrib):
+            if attr.endswith("Theme") or attr.endswith("theme"):
+                del rfonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(qn(attr), FONT)
 
 
 def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -368,17 +380,29 @@ def checklist() -> Document:
     para(doc, "Bonnes pratiques de cybersécurité pour la passation du marché (ENISA)", style="Subtitle")
     para(doc, "Objet du marché : {{ tender.title }} — référence {{ tender.reference }}", bold=True)
     para(doc, "Type de marché : {{ tender.procurement_type }}. Document interne, à ne pas joindre au DCE. Il "
-              "rappelle, phase par phase, ce que l’établissement doit faire en plus de l’annexe de sécurité "
-              "du CCTP. Date : {{ date }}.")
+              "rappelle ce que l’établissement doit faire en plus de l’annexe de sécurité du CCTP : chaque bonne "
+              "pratique de l’ENISA qui concerne ce type de marché et ce profil figure une fois, sous la première "
+              "phase où elle s’engage ; la colonne « Phases » indique toutes celles qu’elle concerne. "
+              "Date : {{ date }}.")
     tag(doc, "{%p for phase in phases %}")
-    para(doc, "{{ phase.title }}", style="Heading 1")
+    para(doc, "À engager dès la {{ phase.title|lower }}", style="Heading 1")
     para(doc, "{{ phase.description }}", italic=True, size=9.5)
-    loop_table(doc, ["Fait", "N°", "Bonne pratique", "Menaces"],
-               ["☐", "{{ bp.id }}", "{{ bp.title }}", "{{ bp.threats }}"], "bp in phase.practices",
-               [1.2, 1.4, 10.2, 3.8])
+    loop_table(doc, ["Fait", "N°", "Bonne pratique", "Phases", "Menaces"],
+               ["☐", "{{ bp.id }}", "{{ bp.title }}", "{{ bp.phases }}", "{{ bp.threats }}"],
+               "bp in phase.practices", [1.0, 1.3, 8.6, 2.8, 2.9])
     tag(doc, "{%p endfor %}")
-    para(doc, "Source : ENISA, « Lignes directrices en matière de passation de marchés pour la cybersécurité "
-              "des hôpitaux ».", italic=True, size=9)
+    tag(doc, "{%p if buyer_notes %}")
+    para(doc, "Notes de l’AFIB pour l’acheteur", style="Heading 1")
+    para(doc, "Ces notes du questionnaire de l’AFIB s’adressent à l’établissement ; elles ne figurent pas dans "
+              "le questionnaire remis aux candidats.", italic=True, size=9.5)
+    tag(doc, "{%p for n in buyer_notes %}")
+    para(doc, "{{ n.sheet }}, section {{ n.section }}", bold=True, color=BLUE)
+    bullet_list(doc, "note in n.notes", "{{ note }}", size=9.5)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "Sources : ENISA, « Lignes directrices en matière de passation de marchés pour la cybersécurité "
+              "des hôpitaux » ; AFIB, questionnaire standardisé de la sécurité numérique dans les procédures "
+              "d’acquisition.", italic=True, size=9)
     return doc
 
 

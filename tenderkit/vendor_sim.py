@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from tenderkit import layout
 from tenderkit.library.models import Question
 from tenderkit.office import convert
-from tenderkit.render.xlsx_common import row_height
+from tenderkit.render.xlsx_common import release_row_heights, row_height
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,11 @@ def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
         sheet, row, column = rows[qid]
         cell = sheet.cell(row=row, column=column)
         cell.value = typed.raw
-        # what Excel and LibreOffice do as the vendor types: the row grows to fit the answer
+        # what Excel does when the vendor saves: the row's automatic height fits the answer (written as
+        # an automatic height again, see save below), so LibreOffice shows and prints it whole
         current = sheet.row_dimensions[row].height or 15
-        sheet.row_dimensions[row].height = max(current, row_height((str(typed.raw), 22, 10)))
+        width = sheet.column_dimensions[get_column_letter(column)].width or 10
+        sheet.row_dimensions[row].height = max(current, row_height((str(typed.raw), width * 0.9, 10)))
         if isinstance(typed.raw, str) and typed.raw.startswith(("=", "+", "-", "@")):
             cell.data_type = "s"
     instructions = book[layout.INSTRUCTIONS_SHEET]
@@ -154,6 +157,7 @@ def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
                 sheet.cell(row=row, column=7).value = filename
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
+    release_row_heights(target)
     return target
 
 

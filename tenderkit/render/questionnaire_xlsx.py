@@ -233,7 +233,7 @@ class QuestionnaireBuilder:
 
     def _part(self, part) -> None:
         sheet = self.book.create_sheet(f"{part.part} {part.sheet}"[:31])
-        widths(sheet, {"A": 24, "B": 7, "C": 20, "D": 55, "E": 26, "F": 22, "G": 30, "H": 6, "I": 6})
+        widths(sheet, {"A": 24, "B": 7, "C": 18, "D": 50, "E": 24, "F": 42, "G": 26, "H": 6, "I": 6})
         _title_block(sheet, f"Partie {part.part} – {part.title}", self.stamp, "G",
                      "Répondez dans la colonne « Réponse » (cellules jaunes). Les lignes grisées ne s’appliquent "
                      "pas compte tenu de vos réponses précédentes.")
@@ -299,8 +299,10 @@ class QuestionnaireBuilder:
             formula(sheet.cell(row=row, column=8),
                     f'=IF(AND({prefix}$H${parent.row}=1,LOWER(TRIM({prefix}$F${parent.row}))="{expected}"),1,0)')
         put(sheet.cell(row=row, column=9), 1 if question.required else 0)
+        # An automatic height (save_workbook drops customHeight): LibreOffice, which never sizes rows of an
+        # xlsx on opening, shows the question whole; Excel and LibreOffice still grow it with the answer.
         sheet.row_dimensions[row].height = row_height(
-            (question.section, 20, 9), (question.text, 55, 10), (_help_text(question, self.selection), 26, 9))
+            (question.section, 18, 9), (question.text, 50, 10), (_help_text(question, self.selection), 24, 9))
 
     def _group(self, group) -> None:
         questions = [q for q in self.selection.questions.values() if q.group == group.id]
@@ -359,7 +361,7 @@ class QuestionnaireBuilder:
                 put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
                     alignment=WRAP, font=BODY_FONT)
             validation.add(f"F{row}")
-            sheet.row_dimensions[row].height = row_height(
+            sheet.row_dimensions[row].height = row_height(  # automatic height, see _question_row
                 (deliverable.title, 38, 10), (deliverable.description, 50, 10), ("; ".join(asked_by), 24, 9))
             row += 1
         sheet.column_dimensions["A"].hidden = True
