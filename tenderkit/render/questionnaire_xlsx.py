@@ -312,7 +312,8 @@ class QuestionnaireBuilder:
         last_column = get_column_letter(len(questions) + 1)
         repeat = self.library.questions[group.repeat_question]
         _title_block(sheet, f"{group.plural} supplémentaires", self.stamp, last_column,
-                     f"À remplir si vous avez répondu « Oui » à la question « {repeat.text} » : une ligne par "
+                     f"À remplir si vous avez répondu « Oui » à la {self.selection.label(repeat.id)} "
+                     f"« {repeat.text} » : une ligne par "
                      f"{group.label.lower()} supplémentaire. Le premier est décrit dans la feuille de la partie "
                      f"{repeat.part}.")
         put(sheet.cell(row=HEADER_ROW - 1, column=1), layout.HEADER_ID)
@@ -320,13 +321,18 @@ class QuestionnaireBuilder:
             put(sheet.cell(row=HEADER_ROW - 1, column=column), question.id)
         sheet.row_dimensions[HEADER_ROW - 1].hidden = True
         header_row(sheet, HEADER_ROW, [group.label, *[french_typography(q.text) for q in questions]])
-        sheet.row_dimensions[HEADER_ROW].height = 75
         validations = _Validations(self.book, sheet)
         sheet.column_dimensions["A"].width = 20
+        headers = []
         for column, question in enumerate(questions, start=2):
             letter = get_column_letter(column)
-            sheet.column_dimensions[letter].width = 24 if question.answer_type in ("text", "list") else 14
+            # wide enough for the longest word of the header (bold): a header never breaks mid-word
+            longest = max(len(word) for word in question.text.split())
+            width = max(24 if question.answer_type in ("text", "list") else 17, longest * 1.25 + 2)
+            sheet.column_dimensions[letter].width = width
+            headers.append((french_typography(question.text), width * 0.85, 10))
             validations.add(question, f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + GROUP_ROWS - 1}")
+        sheet.row_dimensions[HEADER_ROW].height = max(45, row_height(*headers) + 6)  # the whole header shows
         for index in range(GROUP_ROWS):
             row = FIRST_ROW + index
             put(sheet.cell(row=row, column=1), f"{group.label} n° {index + 2}", font=Font(name=FONT, bold=True),
