@@ -67,6 +67,7 @@ def new_document(landscape: bool = False) -> Document:
     styles["Heading 1"].paragraph_format.page_break_before = False
     styles["Heading 2"].paragraph_format.space_before = Pt(12)
     styles["Heading 2"].paragraph_format.keep_with_next = True
+    styles["Heading 1"].paragraph_format.keep_with_next = True
     styles["List Bullet"].paragraph_format.space_after = Pt(2)
     styles["Title"].paragraph_format.space_after = Pt(12)
     return doc
@@ -386,10 +387,10 @@ def checklist() -> Document:
               "Date : {{ date }}.")
     tag(doc, "{%p for phase in phases %}")
     para(doc, "À engager dès la {{ phase.title|lower }}", style="Heading 1")
-    para(doc, "{{ phase.description }}", italic=True, size=9.5)
+    para(doc, "{{ phase.description }}", italic=True, size=9.5).paragraph_format.keep_with_next = True
     loop_table(doc, ["Fait", "N°", "Bonne pratique", "Phases", "Menaces"],
                ["☐", "{{ bp.id }}", "{{ bp.title }}", "{{ bp.phases }}", "{{ bp.threats }}"],
-               "bp in phase.practices", [1.0, 1.3, 8.6, 2.8, 2.9])
+               "bp in phase.practices", [1.1, 1.2, 7.4, 3.0, 3.9])
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if buyer_notes %}")
     para(doc, "Notes de l’AFIB pour l’acheteur", style="Heading 1")

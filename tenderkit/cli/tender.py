@@ -118,7 +118,7 @@ def _print_selection(loaded) -> None:
         click.secho("\nQuestionnaire items with their own condition", bold=True)
         for question, decision in selection.item_decisions:
             click.echo(f"  {_mark(decision)} {question.id:28} {decision.reason}")
-    click.secho("\nDeliverables (asked by a selected clause or item)", bold=True)
+    click.secho("\nDeliverables", bold=True)
     for deliverable, decision in selection.deliverable_decisions:
         click.echo(f"  {_mark(decision)} {deliverable.id:32} {decision.reason}")
     click.secho("\nENISA good practices (buyer's checklist) for this procurement type", bold=True)

@@ -32,7 +32,8 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
             entries.append({
                 "id": clause.id, "number": number, "title": clause.title,
                 "blocks": clause_blocks(clause, designation),
-                "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables),
+                "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
+                                          if d in selection.applicable_deliverables),
             })
             asked = [selection.numbers[q] for q in clause.questions if q in selection.numbers]
             trace.append({"number": number, "title": clause.title,

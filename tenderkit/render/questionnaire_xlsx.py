@@ -359,7 +359,8 @@ class QuestionnaireBuilder:
         row = FIRST_ROW
         for number, (deliverable, asked_by) in enumerate(self.selection.deliverables, start=1):
             put(sheet.cell(row=row, column=1), deliverable.id, font=Font(name=FONT, size=8, color="808080"))
-            put(sheet.cell(row=row, column=2), number, border=BORDER, font=BODY_FONT)
+            put(sheet.cell(row=row, column=2), number, border=BORDER, font=BODY_FONT,
+                alignment=Alignment(horizontal="center", vertical="top"))
             for column, text in ((3, deliverable.title), (4, deliverable.description), (5, "; ".join(asked_by))):
                 put(sheet.cell(row=row, column=column), french_typography(text), border=BORDER, alignment=WRAP,
                     font=BODY_FONT if column != 5 else Font(name=FONT, size=9))

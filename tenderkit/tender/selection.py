@@ -107,11 +107,26 @@ class Selection:
 
     @cached_property
     def deliverable_decisions(self) -> list[tuple[Deliverable, Decision]]:
-        """Every deliverable asked by a selected clause or item, with its own applicability on the profile."""
+        """Every deliverable of the library: asked by a selected clause or item, and applicable on the profile."""
         asked = {ref for c in self.clauses for ref in c.deliverables}
         asked |= {q.deliverable for q in self.questions.values() if q.deliverable}
-        return [(d, _condition(d.applies_if, self.facts)) for d in self.library.deliverables.values()
-                if d.id in asked]
+        decisions = []
+        for deliverable in self.library.deliverables.values():
+            decision = _condition(deliverable.applies_if, self.facts)
+            forced = [c.id for c in self.clauses if c.id in self.tender.clauses.include
+                      and deliverable.id in c.deliverables]
+            if not decision.selected and forced:
+                decision = Decision(True, f"asked by {', '.join(forced)}, included in tender.yaml although it "
+                                          f"{decision.reason}")
+            if deliverable.id not in asked:
+                decision = Decision(False, "no selected clause or questionnaire item asks for it")
+            decisions.append((deliverable, decision))
+        return decisions
+
+    @cached_property
+    def applicable_deliverables(self) -> set[str]:
+        """Ids of the deliverables this tender asks for."""
+        return {d.id for d, decision in self.deliverable_decisions if decision.selected}
 
     @cached_property
     def deliverables(self) -> list[tuple[Deliverable, list[str]]]:
@@ -120,7 +135,7 @@ class Selection:
         Who asks is vendor-facing text: a clause's title, or « question 4.6.3 » (never an id); an item that
         the flowchart opens only on a given answer says so (« question 4.6.3, si « Oui » à la question 4.6.2 »).
         """
-        applicable = {d.id for d, decision in self.deliverable_decisions if decision.selected}
+        applicable = self.applicable_deliverables
         asked: dict[str, list[str]] = {}
         for clause in self.clauses:
             for ref in clause.deliverables:
