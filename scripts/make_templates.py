@@ -24,7 +24,7 @@ from tenderkit.text import french_typography
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 BLUE = RGBColor(0x1F, 0x3A, 0x5F)
-FONT = "Liberation Sans"  # metric-compatible with Arial; Word substitutes Arial when missing
+FONT = "Arial"  # on every office PC; LibreOffice on Linux uses the metric-compatible Liberation Sans
 
 
 def new_document(landscape: bool = False) -> Document:
@@ -62,13 +62,103 @@ def new_document(landscape: bool = False) -> Document:
                     rfonts.attrib.pop(qn(attr), None)
                 else:
                     rfonts.set(qn(attr), FONT)
+    _office_font_everywhere(doc)
     styles["Heading 1"].paragraph_format.space_before = Pt(18)
     styles["Heading 1"].paragraph_format.page_break_before = False
     styles["Heading 2"].paragraph_format.space_before = Pt(12)
     styles["Heading 2"].paragraph_format.keep_with_next = True
+    styles["Heading 1"].paragraph_format.keep_with_next = True
     styles["List Bullet"].paragraph_format.space_after = Pt(2)
     styles["Title"].paragraph_format.space_after = Pt(12)
     return doc
+
+
+HEADING_NUMBERING_ID = 90  # abstractNum and num id of the headings' multilevel list (clear of the template's)
+
+
+def heading_numbering(doc: Document) -> None:
+    """Real Word multilevel numbering « 1. », « 1.1. » bound to the Heading 1 and Heading 2 styles.
+
+    One abstractNum whose levels name their style (w:pStyle), and each style's w:numPr pointing at it: Word
+    and LibreOffice number the headings themselves, so an article deleted or pasted elsewhere renumbers.
+    A heading that must stay unnumbered (preamble, annex) carries ``numId 0`` (see :func:`unnumbered`).
+    """
+    numbering = doc.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(HEADING_NUMBERING_ID))
+    kind = OxmlElement("w:multiLevelType")
+    kind.set(qn("w:val"), "multilevel")
+    abstract.append(kind)
+    for level, (style, text, indent) in enumerate((("Heading1", "%1.", 567), ("Heading2", "%1.%2.", 794))):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(level))
+        for tag_name, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:pStyle", style),
+                                ("w:lvlText", text), ("w:lvlJc", "left")):
+            element = OxmlElement(tag_name)
+            element.set(qn("w:val"), value)
+            lvl.append(element)
+        ppr = OxmlElement("w:pPr")
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:left"), str(indent))
+        ind.set(qn("w:hanging"), str(indent))
+        ppr.append(ind)
+        lvl.append(ppr)
+        abstract.append(lvl)
+    last_abstract = numbering.findall(qn("w:abstractNum"))[-1]
+    last_abstract.addnext(abstract)  # every abstractNum precedes every num (schema order)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(HEADING_NUMBERING_ID))
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), str(HEADING_NUMBERING_ID))
+    num.append(ref)
+    numbering.append(num)
+    for level, name in enumerate(("Heading 1", "Heading 2")):
+        ppr = doc.styles[name].element.get_or_add_pPr()
+        ppr.insert(0, _num_pr(HEADING_NUMBERING_ID, level))
+
+
+def _num_pr(num_id: int, level: int | None = None):
+    num_pr = OxmlElement("w:numPr")
+    if level is not None:
+        ilvl = OxmlElement("w:ilvl")
+        ilvl.set(qn("w:val"), str(level))
+        num_pr.append(ilvl)
+    num_id_element = OxmlElement("w:numId")
+    num_id_element.set(qn("w:val"), str(num_id))
+    num_pr.append(num_id_element)
+    return num_pr
+
+
+def unnumbered(paragraph):
+    """A heading outside the article numbering (numId 0 removes the style's numbering)."""
+    paragraph._p.get_or_add_pPr().insert(0, _num_pr(0))
+    return paragraph
+
+
+def toc_styles(doc: Document) -> None:
+    """« TOC 1 » / « TOC 2 » paragraph styles: entries with a dotted tab to the page number at the margin."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for level in (1, 2):
+        style = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        style.paragraph_format.space_after = Pt(3 if level == 1 else 1)
+        style.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        style.font.bold = level == 1
+
+
+def _office_font_everywhere(doc: Document) -> None:
+    """Every style and the document defaults name FONT, never a theme font (Calibri Light, Cambria…) or
+    Courier: a buyer restyling the template in Word gets the same font wherever a style is used."""
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in list(rfonts.attrib):
+            if attr.endswith("Theme") or attr.endswith("theme"):
+                del rfonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(qn(attr), FONT)
 
 
 def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -147,6 +237,12 @@ def page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def new_page(paragraph):
+    """Start ``paragraph`` on a new page (page break before): never an empty page when the previous one is full."""
+    paragraph.paragraph_format.page_break_before = True
+    return paragraph
+
+
 def shade(cell, fill: str) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -218,14 +314,14 @@ def cover(doc, title: str, subtitle: str) -> None:
 
 def cctp() -> Document:
     doc = new_document()
+    heading_numbering(doc)
+    toc_styles(doc)
     footer(doc, "{{ tender.reference }} — Annexe au CCTP : exigences de sécurité numérique")
     cover(doc, "Annexe au CCTP", "Exigences de sécurité numérique du dispositif médical et de ses logiciels")
-    page_break(doc)
-    para(doc, "Sommaire", style="TOC Heading")
+    new_page(unnumbered(para(doc, "Sommaire", style="TOC Heading")))
     para(doc, "[[SOMMAIRE]]")
-    page_break(doc)
 
-    para(doc, "Préambule", style="Heading 1")
+    new_page(unnumbered(para(doc, "Préambule", style="Heading 1")))
     para(doc, "La présente annexe au cahier des clauses techniques particulières (CCTP) fixe les exigences de "
               "sécurité numérique applicables au dispositif médical, à ses logiciels et aux prestations associées. "
               "Elle s’appuie sur les recommandations de l’ANSM relatives à la cybersécurité des dispositifs "
@@ -234,13 +330,14 @@ def cctp() -> Document:
     para(doc, "Dans la présente annexe, « le titulaire » désigne le titulaire du marché et « l’établissement » "
               "désigne {{ buyer.designation }}. Le titulaire remet avec son offre le questionnaire de sécurité "
               "numérique dûment complété ainsi que les pièces énumérées à l’article « Pièces à joindre à "
-              "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres.",
+              "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres. "
+              "Les questions y sont désignées par leur numéro (par exemple « question 4.2.1 »).",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     tag(doc, "{%p for theme in themes %}")
-    para(doc, "{{ theme.number }}. {{ theme.title }}", style="Heading 1")
+    para(doc, "{{ theme.title }}", style="Heading 1")
     tag(doc, "{%p for clause in theme.clauses %}")
-    para(doc, "Article {{ clause.number }} – {{ clause.title }}", style="Heading 2")
+    para(doc, "{{ clause.title }}", style="Heading 2")
     clause_text(doc, "clause.blocks")
     tag(doc, "{%p if clause.deliverables %}")
     para(doc, "Pièces à fournir : {{ clause.deliverables }}.", italic=True, size=9.5, color=BLUE)
@@ -248,26 +345,26 @@ def cctp() -> Document:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
 
-    para(doc, "{{ deliverables_number }}. Pièces à joindre à l’offre", style="Heading 1")
+    para(doc, "Pièces à joindre à l’offre", style="Heading 1")
     para(doc, "Le candidat joint à son offre les pièces suivantes, dans un format ouvert ou bureautique "
               "courant, et en indique le nom de fichier dans la feuille « Pièces à joindre » du questionnaire.")
     loop_table(doc, ["N°", "Pièce", "Contenu attendu", "Exigée par"],
                ["{{ d.number }}", "{{ d.title }}", "{{ d.description }}", "{{ d.required_by }}"],
-               "d in deliverables", [1.2, 4.6, 6.4, 4.4])
+               "d in deliverables", [1.0, 4.6, 6.4, 4.6])
 
-    page_break(doc)
-    para(doc, "Annexe – Traçabilité des exigences", style="Heading 1")
+    new_page(unnumbered(para(doc, "Annexe – Traçabilité des exigences", style="Heading 1")))
     para(doc, "Chaque article de la présente annexe met en œuvre des recommandations de l’ANSM et des bonnes "
-              "pratiques de l’ENISA, et se vérifie par des questions du questionnaire de sécurité numérique.")
-    loop_table(doc, ["Article", "Recommandations ANSM", "Bonnes pratiques ENISA", "Questions"],
+              "pratiques de l’ENISA, et se vérifie par des questions du questionnaire de sécurité numérique "
+              "(désignées par leur numéro dans le questionnaire).")
+    loop_table(doc, ["Article", "ANSM", "ENISA", "Questions"],
                ["{{ t.number }} {{ t.title }}", "{{ t.ansm }}", "{{ t.enisa }}", "{{ t.questions }}"],
-               "t in trace", [5.2, 3.6, 3.6, 4.2])
-    para(doc, "Recommandations de l’ANSM citées", style="Heading 2")
+               "t in trace", [6.0, 3.0, 2.6, 5.0])
+    unnumbered(para(doc, "Recommandations de l’ANSM citées", style="Heading 2"))
     loop_table(doc, ["N°", "Recommandation", "Objectifs"], ["{{ r.id }}", "{{ r.title }}", "{{ r.objectives }}"],
-               "r in ansm", [1.4, 12.6, 2.6])
+               "r in ansm", [1.4, 12.8, 2.4])
     para(doc, "Objectifs de sécurité : C = confidentialité, D = disponibilité, I = intégrité, A = auditabilité.",
          italic=True, size=9)
-    para(doc, "Bonnes pratiques de l’ENISA citées", style="Heading 2")
+    unnumbered(para(doc, "Bonnes pratiques de l’ENISA citées", style="Heading 2"))
     loop_table(doc, ["N°", "Bonne pratique"], ["{{ b.id }}", "{{ b.title }}"], "b in enisa", [1.4, 15.2])
     para(doc, "Sources : ANSM, « Cybersécurité des dispositifs médicaux intégrant du logiciel au cours de leur "
               "cycle de vie » ; ENISA, « Lignes directrices en matière de passation de marchés pour la "
@@ -284,17 +381,29 @@ def checklist() -> Document:
     para(doc, "Bonnes pratiques de cybersécurité pour la passation du marché (ENISA)", style="Subtitle")
     para(doc, "Objet du marché : {{ tender.title }} — référence {{ tender.reference }}", bold=True)
     para(doc, "Type de marché : {{ tender.procurement_type }}. Document interne, à ne pas joindre au DCE. Il "
-              "rappelle, phase par phase, ce que l’établissement doit faire en plus de l’annexe de sécurité "
-              "du CCTP. Date : {{ date }}.")
+              "rappelle ce que l’établissement doit faire en plus de l’annexe de sécurité du CCTP : chaque bonne "
+              "pratique de l’ENISA qui concerne ce type de marché et ce profil figure une fois, sous la première "
+              "phase où elle s’engage ; la colonne « Phases » indique toutes celles qu’elle concerne. "
+              "Date : {{ date }}.")
     tag(doc, "{%p for phase in phases %}")
-    para(doc, "{{ phase.title }}", style="Heading 1")
-    para(doc, "{{ phase.description }}", italic=True, size=9.5)
-    loop_table(doc, ["Fait", "N°", "Bonne pratique", "Menaces"],
-               ["☐", "{{ bp.id }}", "{{ bp.title }}", "{{ bp.threats }}"], "bp in phase.practices",
-               [1.2, 1.4, 10.2, 3.8])
+    para(doc, "À engager dès la {{ phase.title|lower }}", style="Heading 1")
+    para(doc, "{{ phase.description }}", italic=True, size=9.5).paragraph_format.keep_with_next = True
+    loop_table(doc, ["Fait", "N°", "Bonne pratique", "Phases", "Menaces"],
+               ["☐", "{{ bp.id }}", "{{ bp.title }}", "{{ bp.phases }}", "{{ bp.threats }}"],
+               "bp in phase.practices", [1.1, 1.2, 7.4, 3.0, 3.9])
     tag(doc, "{%p endfor %}")
-    para(doc, "Source : ENISA, « Lignes directrices en matière de passation de marchés pour la cybersécurité "
-              "des hôpitaux ».", italic=True, size=9)
+    tag(doc, "{%p if buyer_notes %}")
+    para(doc, "Notes de l’AFIB pour l’acheteur", style="Heading 1")
+    para(doc, "Ces notes du questionnaire de l’AFIB s’adressent à l’établissement ; elles ne figurent pas dans "
+              "le questionnaire remis aux candidats.", italic=True, size=9.5)
+    tag(doc, "{%p for n in buyer_notes %}")
+    para(doc, "{{ n.sheet }}, section {{ n.section }}", bold=True, color=BLUE)
+    bullet_list(doc, "note in n.notes", "{{ note }}", size=9.5)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "Sources : ENISA, « Lignes directrices en matière de passation de marchés pour la cybersécurité "
+              "des hôpitaux » ; AFIB, questionnaire standardisé de la sécurité numérique dans les procédures "
+              "d’acquisition.", italic=True, size=9)
     return doc
 
 

@@ -9,13 +9,16 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# Metric-compatible substitutes of the office fonts our documents name: Arial (fonts-liberation) and
+# Calibri (fonts-crosextra-carlito, openpyxl's default font): PDFs paginate as on an office PC.
+fc-list 2>/dev/null | grep -q Carlito || missing+=(fonts-crosextra-carlito)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   echo "Installing system packages: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" fonts-dejavu-core fonts-liberation >/dev/null
+    "${missing[@]}" fonts-dejavu-core fonts-liberation fonts-crosextra-carlito >/dev/null
 fi
 
 python=${PYTHON:-python3}

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tenderkit.library import Library, load_library
-from tenderkit.output import ensure_dir
+from tenderkit.office import convert, soffice
+from tenderkit.output import ensure_dir, write_atomic
 from tenderkit.paths import templates_dir
 from tenderkit.render.cctp_docx import write_cctp
 from tenderkit.render.checklist_docx import write_checklist
 from tenderkit.render.questionnaire_xlsx import write_questionnaire
+from tenderkit.render.toc import paginate
 from tenderkit.tender.selection import Selection, select
 from tenderkit.tender.workspace import Tender, Workspace, check_against_library
 
@@ -56,3 +59,19 @@ def build_documents(loaded: LoadedTender) -> dict[str, Path]:
         "questionnaire": write_questionnaire(selection, out / names["questionnaire"]),
         "checklist": write_checklist(selection, template_path(workspace, "checklist.docx"), out / names["checklist"]),
     }
+
+
+def write_pdfs(paths: dict[str, Path]) -> dict[str, Path]:
+    """PDF copies of the two documents published in the DCE (CCTP annex, questionnaire), via LibreOffice.
+
+    The annex's table of contents gets its page numbers first (in the .docx too, see render.toc). Raises
+    TenderkitError (one sentence) when LibreOffice is missing; the .docx/.xlsx are already written then.
+    """
+    soffice()  # fail before any work when LibreOffice is missing
+    cctp, questionnaire = paths["cctp"], paths["questionnaire"]
+    pdfs = {"cctp_pdf": paginate(cctp, cctp.with_suffix(".pdf"))}
+    with tempfile.TemporaryDirectory(prefix="tk-pdf-") as scratch:
+        converted = convert(questionnaire, "pdf", Path(scratch))
+        target = questionnaire.with_suffix(".pdf")
+        pdfs["questionnaire_pdf"] = write_atomic(target, lambda temp: temp.write_bytes(converted.read_bytes()))
+    return pdfs

@@ -1,6 +1,8 @@
 """Headless LibreOffice: convert documents (to PDF, or re-save as xlsx/docx) as vendors' tools do.
 
-Used by the sample-return generator, the benchmarks and the tests; tenderkit itself never needs it.
+Used by ``tenderkit build --pdf`` (the PDF copies of the CCTP annex and the questionnaire published in the
+DCE, and the page numbers of the annex's table of contents), the sample-return generator, the benchmarks
+and the tests. Every other command works without it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ def soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise TenderkitError("LibreOffice (soffice) is not installed; run scripts/setup.sh.")
+    raise TenderkitError("LibreOffice (soffice) is not installed, so no PDF copy was written; install it "
+                         "with scripts/setup.sh (the .docx and .xlsx files do not need it).")
 
 
 def convert(source: Path, target_format: str, out_dir: Path, infilter: str | None = None) -> Path:

@@ -11,15 +11,18 @@ import datetime as dt
 import random
 import shutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import yaml
+from openpyxl.utils import get_column_letter
 
 from tenderkit import layout
 from tenderkit.library.models import Question
 from tenderkit.office import convert
-from tenderkit.render.xlsx_common import row_height
+from tenderkit.render.xlsx_common import release_row_heights, row_height
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,34 @@ NO_VARIANTS = [("Non", "non"), ("NON", "non"), ("non.", "non"), ("Non, cf. annex
 NA_VARIANTS = [("Sans objet", "na"), ("S.O.", "na"), ("Non concerné", "na"), ("N/A", "na"), ("Non applicable", "na")]
 PARTIAL_VARIANTS = [("Oui sous réserve de validation", "partiel"), ("En partie", "partiel"),
                     ("Oui, sauf pour le module d’export", "partiel")]
+ANSWERS_FILE = Path(__file__).with_name("vendor_answers.yaml")
+
+
+@lru_cache(maxsize=1)
+def answer_data() -> dict[str, Any]:
+    """The snippets simulated vendors answer with (tenderkit/vendor_answers.yaml)."""
+    return yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
+
+
+def vendor_profile(vendor: str) -> dict[str, str]:
+    """The simulated product of ``vendor``: the profile whose brand its name contains, else one picked from
+    its name (the same at every run)."""
+    profiles = answer_data()["profiles"]
+    named = [p for p in profiles if p["brand"].lower() in vendor.lower()]
+    return named[0] if named else profiles[random.Random(vendor).randrange(len(profiles))]
+
+
+def _typed_text(question: Question, profile: dict[str, str], rng: random.Random) -> str:
+    data = answer_data()
+    snippets = data["answers"].get(question.id) or data["by_type"][question.answer_type]
+    return rng.choice(snippets).format(**profile)
+
+
+def _justified(value: str, question: Question, profile: dict[str, str], rng: random.Random) -> Typed:
+    """An unfavourable answer as vendors write it: « Non : <why> » (or « Oui : <why> »)."""
+    reasons = answer_data()["justifications"]
+    reason = rng.choice(reasons.get(question.id) or reasons["default"]).format(**profile)
+    return Typed(f"{'Non' if value == 'non' else 'Oui'} : {reason}", value)
 
 
 def _yes_no(value: str, rng: random.Random, plain: bool) -> Typed:
@@ -52,13 +83,15 @@ def _yes_no(value: str, rng: random.Random, plain: bool) -> Typed:
 
 def make_plan(vendor: str, questions: dict[str, Question], style: str = "favourable", seed: int = 0,
               plain: bool = False, deliverables: list[str] = ()) -> Plan:
-    """Answers of a simulated vendor.
+    """Answers of a simulated vendor, drawn from tenderkit/vendor_answers.yaml for its product profile.
 
     ``favourable``: every scored item answered with its expected value; ``risky``: unfavourable answers on
-    flagged items, a few empty, invalid and qualified answers; ``plain`` uses the dropdown spellings only.
-    Items whose ``show_if`` parent does not open them are left empty, as a vendor following the flowchart does.
+    flagged items (justified, as vendors do), a few empty, invalid and qualified answers; ``plain`` uses
+    the dropdown spellings only. Items whose ``show_if`` parent does not open them are left empty, as a
+    vendor following the flowchart does.
     """
     rng = random.Random(f"{vendor}-{seed}")
+    profile = vendor_profile(vendor)
     plan = Plan(vendor)
     parents = {q.show_if.question for q in questions.values() if q.show_if}  # items that open others
     for qid, question in questions.items():
@@ -80,12 +113,18 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
                     value = "na"
             if qid in parents and value == "partiel":
                 value = "oui"
-            plan.answers[qid] = _yes_no(value, rng, plain)
+            unfavourable = question.expected and value in ("oui", "non") and value != question.expected
+            if unfavourable and not plain and qid not in parents:
+                plan.answers[qid] = _justified(value, question, profile, rng)
+            else:
+                plan.answers[qid] = _yes_no(value, rng, plain)
             if style == "risky" and rng.random() < 0.03 and qid not in parents:
                 plan.answers[qid] = Typed("Oui/Non", None)  # an answer that cannot be read
         elif kind == "number":
-            number = rng.randint(1, 8)
-            plan.answers[qid] = Typed(number if plain or rng.random() < 0.5 else f"{number} serveur(s)", number)
+            number = rng.randint(1, 4)
+            unit = question.unit or ("serveur" if "serveur" in question.text.lower() else "")
+            typed = f"{number} {unit}{'s' if number > 1 and unit else ''}".strip()
+            plan.answers[qid] = Typed(number if plain or rng.random() < 0.5 or not unit else typed, number)
         elif kind == "date":
             day = dt.date(2018 + rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
             plan.answers[qid] = Typed(dt.datetime(day.year, day.month, day.day) if plain or rng.random() < 0.5
@@ -93,16 +132,15 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
         elif kind == "choice":
             option = rng.choice(question.options)
             plan.answers[qid] = Typed(option, option)
-        elif kind == "list":
-            text = f"{vendor} – élément A ({qid})\nÉlément B & <C>"
-            plan.answers[qid] = Typed(text, text)
         else:
-            text = f"{vendor} : réponse « {qid} » & <détail> n° {rng.randint(1, 99)}"
+            text = _typed_text(question, profile, rng)
             plan.answers[qid] = Typed(text, text)
-    for deliverable in deliverables:
+    files = answer_data()["files"]
+    for number, deliverable in enumerate(deliverables, start=1):
         provided = style == "favourable" or rng.random() < 0.6
-        plan.deliverables[deliverable] = ("Oui" if provided else "Non",
-                                          f"{deliverable}.pdf" if provided else None)
+        name = (files.get(deliverable) or files["default"]).format(
+            slug=profile["slug"], deliverable=deliverable.replace("-", "_"), n=1 + number % 3)
+        plan.deliverables[deliverable] = ("Oui" if provided else "Non", name if provided else None)
     return plan
 
 
@@ -128,9 +166,11 @@ def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
         sheet, row, column = rows[qid]
         cell = sheet.cell(row=row, column=column)
         cell.value = typed.raw
-        # what Excel and LibreOffice do as the vendor types: the row grows to fit the answer
+        # what Excel does when the vendor saves: the row's automatic height fits the answer (written as
+        # an automatic height again, see save below), so LibreOffice shows and prints it whole
         current = sheet.row_dimensions[row].height or 15
-        sheet.row_dimensions[row].height = max(current, row_height((str(typed.raw), 22, 10)))
+        width = sheet.column_dimensions[get_column_letter(column)].width or 10
+        sheet.row_dimensions[row].height = max(current, row_height((str(typed.raw), width * 0.9, 10)))
         if isinstance(typed.raw, str) and typed.raw.startswith(("=", "+", "-", "@")):
             cell.data_type = "s"
     instructions = book[layout.INSTRUCTIONS_SHEET]
@@ -154,6 +194,7 @@ def fill_xlsx(questionnaire: Path, plan: Plan, target: Path) -> Path:
                 sheet.cell(row=row, column=7).value = filename
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
+    release_row_heights(target)
     return target
 
 

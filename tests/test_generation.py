@@ -15,6 +15,8 @@ from tenderkit.generate import build_documents, load_tender
 from tenderkit.office import convert
 from tenderkit.vendor_sim import question_rows
 
+FULL = {"network_connected": True, "servers": True, "telemaintenance": True, "patient_data": True,
+        "external_hosting": True}
 LEAN = {"network_connected": False, "servers": False, "telemaintenance": False, "patient_data": True,
         "external_hosting": False}
 
@@ -34,14 +36,14 @@ def question_ids(path: Path) -> dict[str, tuple[str, int]]:
 
 @pytest.fixture
 def full(tmp_path):
-    loaded = load_tender(make_tender(tmp_path / "full"))
+    loaded = load_tender(make_tender(tmp_path / "full", profile=FULL))
     return loaded, build_documents(loaded)
 
 
 def test_full_profile_has_every_clause_and_question(full):
     loaded, paths = full
     text = docx_text(paths["cctp"])
-    assert len(loaded.selection.clauses) == 20
+    assert len(loaded.selection.clauses) == 21
     for clause in loaded.selection.clauses:
         assert clause.title in text, clause.title
     assert "le CHU de Bourgneuf se réserve" not in text and "Le CHU de Bourgneuf se réserve le droit" in text

@@ -72,8 +72,10 @@ def seed(name: str) -> str:
 
 
 def test_twenty_clauses_with_the_seed_titles(library):
+    # the CCTP seed's twenty clauses, plus the hosting clause drawn from the ANSM report (R12, R63)
     titles = [c.title for c in library.clauses]
-    assert sorted(titles) == sorted(SEED_CLAUSE_TITLES) and len({c.id for c in library.clauses}) == 20
+    assert sorted(titles) == sorted([*SEED_CLAUSE_TITLES, "Hébergement des données de santé"])
+    assert len({c.id for c in library.clauses}) == 21
     # grouped by theme, in the seed's order: the stored-secrets clause joins « Protection des données »
     assert (
         titles.index("Protection des secrets stockés")
@@ -86,6 +88,10 @@ def test_themes_are_the_seed_headings(library):
     assert {c.theme for c in library.clauses} == {t.id for t in library.themes}
 
 
+DRAWN_FROM_OTHER_SEEDS = {"hebergement-donnees-sante": ("ansm-recommandations-cybersecurite-dmil.txt",
+                                                         "afib-questionnaire-securite-numerique-acquisition.txt")}
+
+
 def test_clause_texts_are_faithful_to_the_seed(library):
     """Nearly every word of every clause is in the seed, in order (only documented typo fixes differ)."""
     seed_words = words(seed("cctp-clauses-securite-informatique.txt"))
@@ -93,6 +99,10 @@ def test_clause_texts_are_faithful_to_the_seed(library):
     for clause in library.clauses:
         text = clause_text(clause).replace("{{ Etablissement }}", "").replace("{{ etablissement }}", "")
         clause_words = words(text)
+        if clause.id in DRAWN_FROM_OTHER_SEEDS:  # not in the CCTP seed: its words come from its sources
+            sources = set(words(" ".join(seed(name) for name in DRAWN_FROM_OTHER_SEEDS[clause.id])))
+            assert sum(1 for w in clause_words if w in sources) / len(clause_words) > 0.95, clause.id
+            continue
         found = sum(1 for w in clause_words if w in seed_words)
         assert found / len(clause_words) > 0.97, clause.id
         # the first sentence appears verbatim (modulo typography) in the seed

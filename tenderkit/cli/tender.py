@@ -12,7 +12,7 @@ import click
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import run_review, write_vendor_fiche
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents, load_tender, write_pdfs
 from tenderkit.library import load_library
 from tenderkit.paths import samples_dir
 from tenderkit.tender.create import create_workspace, profile_values
@@ -71,13 +71,23 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only list what is selected, and why; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the written paths as JSON.")
-def build_command(folder: Path, dry_run: bool, as_json: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also write PDF copies of the CCTP annex and the questionnaire "
+                                          "(LibreOffice), with the annex's table of contents paginated.")
+def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None:
     """Build the CCTP annex (.docx), the vendor questionnaire (.xlsx) and the buyer's checklist."""
     loaded = load_tender(folder)
     if dry_run:
         _print_selection(loaded)
         return
     paths = build_documents(loaded)
+    if pdf:
+        try:
+            paths.update(write_pdfs(paths))
+        except TenderkitError as error:
+            click.echo(f"{error}", err=True)
+            pdf_failed = True
+        else:
+            pdf_failed = False
     if as_json:
         click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
     else:
@@ -86,6 +96,12 @@ def build_command(folder: Path, dry_run: bool, as_json: bool) -> None:
                    f"{len(selection.deliverables)} deliverables selected.")
         for path in paths.values():
             click.echo(f"  wrote {path}")
+    if pdf and pdf_failed:
+        sys.exit(1)
+
+
+def _mark(decision) -> str:
+    return click.style("✓", fg="green") if decision.selected else click.style("✗", fg="red")
 
 
 def _print_selection(loaded) -> None:
@@ -94,12 +110,20 @@ def _print_selection(loaded) -> None:
     click.echo(f"Profile: {facts}")
     click.secho("\nClauses", bold=True)
     for clause, decision in selection.clause_decisions:
-        mark = click.style("✓", fg="green") if decision.selected else click.style("✗", fg="red")
-        click.echo(f"  {mark} {clause.id:28} {decision.reason}")
+        click.echo(f"  {_mark(decision)} {clause.id:28} {decision.reason}")
     click.secho("\nQuestionnaire sections", bold=True)
     for part, section, decision in selection.section_decisions:
-        mark = click.style("✓", fg="green") if decision.selected else click.style("✗", fg="red")
-        click.echo(f"  {mark} {part.part} {section.title[:60]:60} {decision.reason}")
+        click.echo(f"  {_mark(decision)} {part.part} {section.title[:60]:60} {decision.reason}")
+    if selection.item_decisions:
+        click.secho("\nQuestionnaire items with their own condition", bold=True)
+        for question, decision in selection.item_decisions:
+            click.echo(f"  {_mark(decision)} {question.id:28} {decision.reason}")
+    click.secho("\nDeliverables", bold=True)
+    for deliverable, decision in selection.deliverable_decisions:
+        click.echo(f"  {_mark(decision)} {deliverable.id:32} {decision.reason}")
+    click.secho("\nENISA good practices (buyer's checklist) for this procurement type", bold=True)
+    for practice, decision in selection.good_practice_decisions:
+        click.echo(f"  {_mark(decision)} {practice.id:28} {decision.reason}")
     click.echo(f"\n{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
                f"{len(selection.deliverables)} deliverables, {len(selection.good_practices)} ENISA good practices.")
 

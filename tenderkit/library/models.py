@@ -37,6 +37,7 @@ class Deliverable(Entry):
     id: str = Field(pattern=KEBAB_ID)
     title: str
     description: str = ""
+    applies_if: dict[str, bool] = {}  # asked only when the profile has these facts, whoever asks for it
 
 
 class Bullets(Entry):
@@ -93,12 +94,14 @@ class QuestionEntry(Entry):
     unit: str | None = None
     help: str | None = None
     weight: float = Field(default=1.0, ge=0)
+    applies_if: dict[str, bool] = {}  # profile condition of this item alone (its section's applies too)
 
 
 class Section(Entry):
     id: str = Field(pattern=KEBAB_ID)
     title: str
-    guidance: str | None = None
+    guidance: str | None = None       # shown to vendors in the questionnaire
+    buyer_notes: list[str] = []       # AFIB notes for the buyer only: the checklist, never the questionnaire
     show_if: ShowIf | None = None
     applies_if: dict[str, bool] = {}
     group: str | None = None
@@ -165,6 +168,7 @@ class GoodPractice(Entry):
     phases: list[str] = Field(min_length=1)
     procurement_types: list[str] = Field(min_length=1)
     threats: list[str] = Field(min_length=1)
+    applies_if: dict[str, bool] = {}  # profile facts the practice needs (e.g. Wi-Fi: network_connected)
 
 
 class EnisaCatalog(Entry):

@@ -48,6 +48,11 @@ def cross_check(library: Library, deliverables: list[Deliverable], part_files: d
                 problems.append(Problem(path, entry, f"applies_if names an unknown profile fact '{key}' "
                                                      f"(known: {', '.join(sorted(facts))})"))
 
+    for deliverable in deliverables:
+        check_applies_if(root / "deliverables.yaml", deliverable.id, deliverable.applies_if)
+    for practice in library.enisa.good_practices:
+        check_applies_if(root / "catalogs" / "enisa.yaml", practice.id, practice.applies_if)
+
     seen: dict[str, Path] = {}
     for clause, path in zip(library.clauses, library.clause_paths, strict=True):
         if clause.id in seen:
@@ -105,6 +110,7 @@ def _check_questionnaire(library: Library, part_files: dict[int, Path], check_ap
             for item in section.questions:
                 if item.id in duplicated:
                     problems.append(Problem(path, item.id, "id is used more than once in the questionnaire"))
+                check_applies_if(path, item.id, item.applies_if)
                 message = _show_if_problem(library, item.show_if, order[item.id], order)
                 if message:
                     problems.append(Problem(path, item.id, message))

@@ -11,6 +11,10 @@ from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
 
 
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in number.split("."))
+
+
 def cctp_context(selection: Selection) -> dict[str, Any]:
     """The plain data the CCTP template reads (see templates/cctp.docx)."""
     library = selection.library
@@ -28,19 +32,22 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
             entries.append({
                 "id": clause.id, "number": number, "title": clause.title,
                 "blocks": clause_blocks(clause, designation),
-                "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables),
+                "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
+                                          if d in selection.applicable_deliverables),
             })
+            asked = [selection.numbers[q] for q in clause.questions if q in selection.numbers]
             trace.append({"number": number, "title": clause.title,
                           "ansm": ", ".join(clause.references.ansm) or "—",
                           "enisa": ", ".join(clause.references.enisa) or "—",
-                          "questions": ", ".join(q for q in clause.questions if q in selection.questions) or "—"})
+                          "questions": ", ".join(sorted(asked, key=_number_key)) or "—"})
         themes.append({"number": theme_number, "title": theme.title, "clauses": entries})
 
     deliverables = []
     for number, (deliverable, _) in enumerate(selection.deliverables, start=1):
         by_clauses = [f"art. {numbers[c.id]}" for c in selection.clauses if deliverable.id in c.deliverables]
-        by_items = [q.id for q in selection.questions.values() if q.deliverable == deliverable.id]
-        required_by = ", ".join(by_clauses + ([f"questionnaire ({', '.join(by_items)})"] if by_items else []))
+        by_items = [selection.asked_by_item(q).replace("Question", "question", 1)
+                    for q in selection.questions.values() if q.deliverable == deliverable.id]
+        required_by = "\n".join(by_clauses + [f"questionnaire, {item}" for item in by_items])
         deliverables.append({"number": number, "id": deliverable.id, "title": deliverable.title,
                              "description": deliverable.description, "required_by": required_by})
 

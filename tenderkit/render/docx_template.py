@@ -59,19 +59,56 @@ def _heading_level(paragraph) -> int | None:
     return None
 
 
+def _unnumbered(paragraph) -> bool:
+    """A heading whose own w:numPr says numId 0 (preamble, annex): outside the article numbering."""
+    num_id = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    return num_id is not None and num_id.get(qn("w:val")) == "0"
+
+
+def _numbered_styles(document) -> bool:
+    """Whether the template's Heading 1 style carries a multilevel numbering (scripts/make_templates.py)."""
+    style = document.styles["Heading 1"] if "Heading 1" in [s.name for s in document.styles] else None
+    return style is not None and style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+
+
+def toc_entries(document, start: int = 0) -> list[tuple[str, int]]:
+    """(text as displayed, level) of the Heading 1/2 paragraphs after paragraph ``start``.
+
+    The displayed text includes the number Word/LibreOffice put before a numbered heading (« 2.1. Droit
+    d’audit »), computed the way the style numbering counts: level 1 « n. », level 2 « n.m. ».
+    """
+    numbered = _numbered_styles(document)
+    counters = [0, 0]
+    entries = []
+    for paragraph in document.paragraphs[start:]:
+        level = _heading_level(paragraph)
+        if level not in (1, 2) or not paragraph.text.strip():
+            continue
+        text = paragraph.text.strip()
+        if numbered and not _unnumbered(paragraph):
+            if level == 1:
+                counters = [counters[0] + 1, 0]
+                text = f"{counters[0]}. {text}"
+            else:
+                counters[1] += 1
+                text = f"{counters[0]}.{counters[1]}. {text}"
+        entries.append((text, level))
+    return entries
+
+
 def _insert_toc(document) -> None:
     """Replace the ``[[SOMMAIRE]]`` paragraph by a TOC field whose cached result lists the headings.
 
-    Word recomputes the field (with page numbers) on opening, since ``w:updateFields`` is set; LibreOffice
-    and any reader that does not update fields still show the list of headings.
+    The page numbers are filled in by :func:`tenderkit.render.toc.paginate` when LibreOffice is at hand
+    (``build --pdf``), which then also drops ``w:updateFields``; until then Word recomputes the field on
+    opening (``w:updateFields``) and other readers show the list of headings without page numbers.
     """
     paragraphs = document.paragraphs
     marker = next((p for p in paragraphs if p.text.strip() == TOC_MARKER), None)
     if marker is None:
         return
-    start = paragraphs.index(marker)
-    headings = [(p.text, level) for p in paragraphs[start + 1:]
-                if (level := _heading_level(p)) in (1, 2) and p.text.strip()]
+    headings = toc_entries(document, paragraphs.index(marker) + 1)
+    styles = {s.name: s.style_id for s in document.styles}
 
     def run_with(child):
         run = OxmlElement("w:r")
@@ -94,26 +131,40 @@ def _insert_toc(document) -> None:
     for text, level in entries:
         p = OxmlElement("w:p")
         ppr = OxmlElement("w:pPr")
-        ind = OxmlElement("w:ind")
-        ind.set(qn("w:left"), str((level - 1) * 400))
-        ppr.append(ind)
+        if f"TOC {level}" in styles:
+            pstyle = OxmlElement("w:pStyle")
+            pstyle.set(qn("w:val"), styles[f"TOC {level}"])
+            ppr.append(pstyle)
+        else:
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:left"), str((level - 1) * 400))
+            ppr.append(ind)
         p.append(ppr)
         if not new_paragraphs:
-            p.extend([field_char("begin"), text_run(' TOC \\o "1-2" \\h \\z \\u ', "w:instrText"),
+            p.extend([field_char("begin"), text_run(' TOC \\o "1-2" \\z \\u ', "w:instrText"),
                       field_char("separate")])
         p.append(text_run(text))
+        p.append(run_with(OxmlElement("w:tab")))
+        p.append(text_run(""))  # the page number, filled in by toc.paginate
         new_paragraphs.append(p)
     new_paragraphs[-1].append(field_char("end"))
     for element in new_paragraphs:
         marker._p.addprevious(element)
     marker._p.getparent().remove(marker._p)
+    set_update_fields(document, True)
 
+
+def set_update_fields(document, on: bool) -> None:
+    """Ask Word to recompute fields on opening (its « update fields? » prompt), or stop asking."""
     settings = document.settings.element
     update = settings.find(qn("w:updateFields"))
-    if update is None:
-        update = OxmlElement("w:updateFields")
-        settings.append(update)
-    update.set(qn("w:val"), "true")
+    if on:
+        if update is None:
+            update = OxmlElement("w:updateFields")
+            settings.append(update)
+        update.set(qn("w:val"), "true")
+    elif update is not None:
+        settings.remove(update)
 
 
 def render_docx(template: Path, context: Mapping[str, Any], target: Path,

@@ -41,7 +41,7 @@ from tenderkit.render.xlsx_common import (
     save_workbook,
     widths,
 )
-from tenderkit.tender.selection import Selection
+from tenderkit.tender.selection import ANSWER_LABELS, Selection
 from tenderkit.text import french_date, french_typography, xml_safe
 
 HEADER_ROW = 5
@@ -49,7 +49,7 @@ FIRST_ROW = HEADER_ROW + 1
 GROUP_ROWS = 15            # empty rows offered per repeatable group
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color=NAVY)
 STAMP_FONT = Font(name=FONT, size=9, italic=True, color="595959")
-EQUALS_TEXT = {"oui": layout.YES, "non": layout.NO, "na": layout.NOT_APPLICABLE}
+EQUALS_TEXT = ANSWER_LABELS
 TYPE_HINT = {
     "yes_no": "Oui / Non",
     "yes_no_na": "Oui / Non / Sans objet",
@@ -111,7 +111,7 @@ class _Validations:
         self.by_key[key].add(cell)
 
 
-def _help_text(question: Question) -> str:
+def _help_text(question: Question, selection: Selection) -> str:
     parts = []
     if question.help:
         parts.append(question.help)
@@ -121,7 +121,7 @@ def _help_text(question: Question) -> str:
         parts.append(TYPE_HINT[question.answer_type] + (f" ({question.unit})" if question.unit else ""))
     if question.show_if:
         parts.append(f"Si « {EQUALS_TEXT.get(question.show_if.equals, question.show_if.equals)} » "
-                     f"à la question {question.show_if.question}")
+                     f"à la {selection.label(question.show_if.question)}")
     return french_typography(". ".join(p.rstrip(".") for p in parts))
 
 
@@ -233,7 +233,7 @@ class QuestionnaireBuilder:
 
     def _part(self, part) -> None:
         sheet = self.book.create_sheet(f"{part.part} {part.sheet}"[:31])
-        widths(sheet, {"A": 24, "B": 7, "C": 20, "D": 55, "E": 26, "F": 22, "G": 30, "H": 6, "I": 6})
+        widths(sheet, {"A": 24, "B": 7, "C": 18, "D": 50, "E": 24, "F": 42, "G": 26, "H": 6, "I": 6})
         _title_block(sheet, f"Partie {part.part} – {part.title}", self.stamp, "G",
                      "Répondez dans la colonne « Réponse » (cellules jaunes). Les lignes grisées ne s’appliquent "
                      "pas compte tenu de vos réponses précédentes.")
@@ -282,7 +282,7 @@ class QuestionnaireBuilder:
         put(sheet.cell(row=row, column=2), number, "tk text")
         put(sheet.cell(row=row, column=3), french_typography(question.section), "tk small")
         put(sheet.cell(row=row, column=4), french_typography(question.text), "tk text")
-        put(sheet.cell(row=row, column=5), _help_text(question), "tk hint")
+        put(sheet.cell(row=row, column=5), _help_text(question, self.selection), "tk hint")
         answer = put(sheet.cell(row=row, column=6), None, "tk answer")
         if question.answer_type == "date":
             answer.number_format = "DD/MM/YYYY"
@@ -299,8 +299,10 @@ class QuestionnaireBuilder:
             formula(sheet.cell(row=row, column=8),
                     f'=IF(AND({prefix}$H${parent.row}=1,LOWER(TRIM({prefix}$F${parent.row}))="{expected}"),1,0)')
         put(sheet.cell(row=row, column=9), 1 if question.required else 0)
+        # An automatic height (save_workbook drops customHeight): LibreOffice, which never sizes rows of an
+        # xlsx on opening, shows the question whole; Excel and LibreOffice still grow it with the answer.
         sheet.row_dimensions[row].height = row_height(
-            (question.section, 20, 9), (question.text, 55, 10), (_help_text(question), 26, 9))
+            (question.section, 18, 9), (question.text, 50, 10), (_help_text(question, self.selection), 24, 9))
 
     def _group(self, group) -> None:
         questions = [q for q in self.selection.questions.values() if q.group == group.id]
@@ -310,7 +312,8 @@ class QuestionnaireBuilder:
         last_column = get_column_letter(len(questions) + 1)
         repeat = self.library.questions[group.repeat_question]
         _title_block(sheet, f"{group.plural} supplémentaires", self.stamp, last_column,
-                     f"À remplir si vous avez répondu « Oui » à la question « {repeat.text} » : une ligne par "
+                     f"À remplir si vous avez répondu « Oui » à la {self.selection.label(repeat.id)} "
+                     f"« {repeat.text} » : une ligne par "
                      f"{group.label.lower()} supplémentaire. Le premier est décrit dans la feuille de la partie "
                      f"{repeat.part}.")
         put(sheet.cell(row=HEADER_ROW - 1, column=1), layout.HEADER_ID)
@@ -318,13 +321,18 @@ class QuestionnaireBuilder:
             put(sheet.cell(row=HEADER_ROW - 1, column=column), question.id)
         sheet.row_dimensions[HEADER_ROW - 1].hidden = True
         header_row(sheet, HEADER_ROW, [group.label, *[french_typography(q.text) for q in questions]])
-        sheet.row_dimensions[HEADER_ROW].height = 75
         validations = _Validations(self.book, sheet)
         sheet.column_dimensions["A"].width = 20
+        headers = []
         for column, question in enumerate(questions, start=2):
             letter = get_column_letter(column)
-            sheet.column_dimensions[letter].width = 24 if question.answer_type in ("text", "list") else 14
+            # wide enough for the longest word of the header (bold): a header never breaks mid-word
+            longest = max(len(word) for word in question.text.split())
+            width = max(24 if question.answer_type in ("text", "list") else 17, longest * 1.25 + 2)
+            sheet.column_dimensions[letter].width = width
+            headers.append((french_typography(question.text), width * 0.85, 10))
             validations.add(question, f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + GROUP_ROWS - 1}")
+        sheet.row_dimensions[HEADER_ROW].height = max(45, row_height(*headers) + 6)  # the whole header shows
         for index in range(GROUP_ROWS):
             row = FIRST_ROW + index
             put(sheet.cell(row=row, column=1), f"{group.label} n° {index + 2}", font=Font(name=FONT, bold=True),
@@ -351,7 +359,8 @@ class QuestionnaireBuilder:
         row = FIRST_ROW
         for number, (deliverable, asked_by) in enumerate(self.selection.deliverables, start=1):
             put(sheet.cell(row=row, column=1), deliverable.id, font=Font(name=FONT, size=8, color="808080"))
-            put(sheet.cell(row=row, column=2), number, border=BORDER, font=BODY_FONT)
+            put(sheet.cell(row=row, column=2), number, border=BORDER, font=BODY_FONT,
+                alignment=Alignment(horizontal="center", vertical="top"))
             for column, text in ((3, deliverable.title), (4, deliverable.description), (5, "; ".join(asked_by))):
                 put(sheet.cell(row=row, column=column), french_typography(text), border=BORDER, alignment=WRAP,
                     font=BODY_FONT if column != 5 else Font(name=FONT, size=9))
@@ -359,7 +368,7 @@ class QuestionnaireBuilder:
                 put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
                     alignment=WRAP, font=BODY_FONT)
             validation.add(f"F{row}")
-            sheet.row_dimensions[row].height = row_height(
+            sheet.row_dimensions[row].height = row_height(  # automatic height, see _question_row
                 (deliverable.title, 38, 10), (deliverable.description, 50, 10), ("; ".join(asked_by), 24, 9))
             row += 1
         sheet.column_dimensions["A"].hidden = True

@@ -17,7 +17,7 @@ from tenderkit.output import write_atomic
 from tenderkit.text import xml_safe
 
 NAVY = "1F3A5F"
-FONT = "Liberation Sans"
+FONT = "Arial"  # on every office PC; LibreOffice uses the metric-compatible Liberation Sans
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from tenderkit import layout
 from tenderkit.library.models import Clause, Deliverable, GoodPractice, Library, Part, Question, Section
 from tenderkit.tender.workspace import Tender, profile_facts
+
+ANSWER_LABELS = {"oui": layout.YES, "non": layout.NO, "na": layout.NOT_APPLICABLE}  # as vendors read them
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Selection:
     facts: dict[str, bool]
     clause_decisions: list[tuple[Clause, Decision]] = field(default_factory=list)
     section_decisions: list[tuple[Part, Section, Decision]] = field(default_factory=list)
+    item_decisions: list[tuple[Question, Decision]] = field(default_factory=list)  # items with their own applies_if
 
     @cached_property
     def clauses(self) -> list[Clause]:
@@ -47,12 +51,17 @@ class Selection:
     def questions(self) -> dict[str, Question]:
         """Items of the selected sections; an item whose show_if parent is not asked is dropped too."""
         sections = {s.id for _, s, d in self.section_decisions if d.selected}
+        dropped = {q.id for q, d in self.item_decisions if not d.selected}
         chosen: dict[str, Question] = {}
         for qid, question in self.library.questions.items():
             parent = question.show_if.question if question.show_if else None
-            if question.section_id in sections and (parent is None or parent in chosen):
+            if question.section_id in sections and qid not in dropped and (parent is None or parent in chosen):
                 chosen[qid] = question
         return chosen
+
+    def label(self, question_id: str) -> str:
+        """How a vendor-facing text names an item: « question 1.4.1 » (its displayed number, never its id)."""
+        return f"question {self.numbers[question_id]}"
 
     @cached_property
     def numbers(self) -> dict[str, str]:
@@ -97,22 +106,67 @@ class Selection:
         return ansm, enisa
 
     @cached_property
+    def deliverable_decisions(self) -> list[tuple[Deliverable, Decision]]:
+        """Every deliverable of the library: asked by a selected clause or item, and applicable on the profile."""
+        asked = {ref for c in self.clauses for ref in c.deliverables}
+        asked |= {q.deliverable for q in self.questions.values() if q.deliverable}
+        decisions = []
+        for deliverable in self.library.deliverables.values():
+            decision = _condition(deliverable.applies_if, self.facts)
+            forced = [c.id for c in self.clauses if c.id in self.tender.clauses.include
+                      and deliverable.id in c.deliverables]
+            if not decision.selected and forced:
+                decision = Decision(True, f"asked by {', '.join(forced)}, included in tender.yaml although it "
+                                          f"{decision.reason}")
+            if deliverable.id not in asked:
+                decision = Decision(False, "no selected clause or questionnaire item asks for it")
+            decisions.append((deliverable, decision))
+        return decisions
+
+    @cached_property
+    def applicable_deliverables(self) -> set[str]:
+        """Ids of the deliverables this tender asks for."""
+        return {d.id for d, decision in self.deliverable_decisions if decision.selected}
+
+    @cached_property
     def deliverables(self) -> list[tuple[Deliverable, list[str]]]:
-        """Deliverables asked by the selected clauses and items, each with who asks for it."""
+        """Applicable deliverables asked by the selected clauses and items, each with who asks for it.
+
+        Who asks is vendor-facing text: a clause's title, or « question 4.6.3 » (never an id); an item that
+        the flowchart opens only on a given answer says so (« question 4.6.3, si « Oui » à la question 4.6.2 »).
+        """
+        applicable = self.applicable_deliverables
         asked: dict[str, list[str]] = {}
         for clause in self.clauses:
             for ref in clause.deliverables:
-                asked.setdefault(ref, []).append(clause.title)
+                if ref in applicable:
+                    asked.setdefault(ref, []).append(clause.title)
         for question in self.questions.values():
-            if question.deliverable:
-                asked.setdefault(question.deliverable, []).append(f"Question {question.id}")
-        return [(self.library.deliverables[ref], who) for ref, who in asked.items()]
+            if question.deliverable in applicable:
+                asked.setdefault(question.deliverable, []).append(self.asked_by_item(question))
+        order = list(self.library.deliverables)
+        return [(self.library.deliverables[ref], asked[ref]) for ref in sorted(asked, key=order.index)]
+
+    def asked_by_item(self, question: Question) -> str:
+        """« Question 4.6.3 », with the answer that opens it when the flowchart makes it conditional."""
+        text = self.label(question.id).capitalize()
+        condition = question.show_if
+        if condition and condition.question in self.numbers:
+            answer = ANSWER_LABELS.get(condition.equals, condition.equals)
+            text += f", si « {answer} » à la {self.label(condition.question)}"
+        return text
+
+    @cached_property
+    def good_practice_decisions(self) -> list[tuple[GoodPractice, Decision]]:
+        """ENISA good practices of this procurement type, each with its profile condition."""
+        kind = self.tender.procurement_type
+        return [(bp, _condition(bp.applies_if, self.facts)) for bp in self.library.enisa.good_practices
+                if kind in bp.procurement_types]
 
     @cached_property
     def good_practices(self) -> list[GoodPractice]:
-        """ENISA good practices that concern this procurement type."""
-        kind = self.tender.procurement_type
-        return [bp for bp in self.library.enisa.good_practices if kind in bp.procurement_types]
+        """ENISA good practices that concern this procurement type and this profile."""
+        return [bp for bp, decision in self.good_practice_decisions if decision.selected]
 
 
 def select(tender: Tender, library: Library) -> Selection:
@@ -129,4 +183,6 @@ def select(tender: Tender, library: Library) -> Selection:
     for part in library.parts:
         for section in part.sections:
             selection.section_decisions.append((part, section, _condition(section.applies_if, facts)))
+    selection.item_decisions = [(q, _condition(q.applies_if, facts)) for q in library.questions.values()
+                                if q.applies_if]
     return selection
