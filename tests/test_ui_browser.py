@@ -96,7 +96,8 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
 
         # 4. a vendor fills the downloaded questionnaire; upload it with two sample returns
         loaded = load_tender(folder)
-        plan = make_plan("Sonovia Médical", loaded.selection.questions, "favourable", plain=True)
+        plan = make_plan("Sonovia Médical", loaded.selection.questions, "favourable", plain=True,
+                         deliverables=[d.id for d, _ in loaded.selection.deliverables])
         filled = fill_xlsx(questionnaire, plan, tmp_path / "upload" / "Sonovia.xlsx")
         samples = [SAMPLE_RETURNS / "Echographie Sud.xlsx", SAMPLE_RETURNS / "MedImaging France - reponse.xlsx"]
         page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(filled), *map(str, samples)])
@@ -123,8 +124,8 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         shot(page, "5-classement", shots)
 
         # 5. a vendor's page: its answers, where each was read, its flags
-        page.get_by_role("link", name="Echographie Sud").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Echographie Sud")
+        page.get_by_role("link", name="Échographie Sud").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud")
         question_id = next(q for q in loaded.selection.questions.values() if q.answer_type == "yes_no").id
         row = page.locator(f'tr[data-question="{question_id}"]')
         location = row.locator("td.location").inner_text()
@@ -132,7 +133,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         shot(page, "6-candidat", shots)
         page.get_by_role("button", name="Générer la fiche d’identification (candidat retenu)").click()
         expect(page.get_by_role("status")).to_contain_text("Fiche générée")
-        assert list((folder / "out").glob("*Fiche identification - Echographie Sud.docx"))
+        assert list((folder / "out").glob("*Fiche identification - Échographie Sud.docx"))
 
         # 6. without the token: 403, from a fresh browser and from a plain client
         stranger = browser.new_context()
