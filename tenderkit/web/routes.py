@@ -180,7 +180,7 @@ async def upload_and_review(request: Request):
 
 
 async def review_progress(request: Request):
-    key, folder = folder_of(request)
+    key, _ = folder_of(request)
     job = request.app.state.jobs.get(key)
     if job is None:
         return RedirectResponse(tender_url(key), 303)
