@@ -82,3 +82,18 @@ def test_review_without_readable_return_says_so(client: TestClient, root: Path):
         time.sleep(0.1)
     page = client.get("/t/demo")
     assert "Réponses illisibles" in page.text and "Vide.xlsx: the file is empty." in page.text
+
+
+def test_no_upload_while_a_review_runs(root: Path):
+    from tenderkit.web.jobs import ReviewJob
+
+    folder = make_tender(root / "demo")
+    gate = create_app(root, TOKEN)
+    client = TestClient(gate, base_url=BASE)
+    client.cookies.set("tenderkit", TOKEN)
+    gate.app.state.jobs._jobs["demo"] = ReviewJob(folder)      # a review in progress
+    response = client.post("/t/demo/returns", data={"csrf": csrf_token(TOKEN)}, headers={"origin": BASE},
+                           files=[("files", ("a.xlsx", b"PK\x03\x04", "application/octet-stream"))])
+    assert response.status_code == 409 and "already running" in response.text
+    assert not (folder / "returns").exists() or not any((folder / "returns").iterdir())
+    assert "Analyse en cours" in client.get("/t/demo").text

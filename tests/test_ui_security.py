@@ -184,9 +184,11 @@ def test_clause_choice_refuses_a_block_list_it_cannot_rewrite(tmp_path: Path):
         save_clause_choice(loaded, {c.id for c in loaded.selection.clauses})
 
 
-def test_tenderkit_ui_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path):
+@pytest.mark.parametrize("host", [[], ["--host", "127.0.0.1"]], ids=["loopback", "host"])
+def test_tenderkit_ui_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path, host: list[str]):
     shutil.copytree(samples_dir() / "demo", tmp_path / "demo")
-    command = [sys.executable, "-c", "from tenderkit.cli import main; main()", "ui", str(tmp_path), "--no-browser"]
+    command = [sys.executable, "-c", "from tenderkit.cli import main; main()", "ui", str(tmp_path), "--no-browser",
+               *host]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -209,3 +211,4 @@ def test_tenderkit_ui_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path)
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "Traceback" not in err and "stopped" in out
+    assert ("the token in this URL is the only protection" in err) == bool(host)

@@ -58,8 +58,6 @@ class Jobs:
         with self._lock:
             current = self._jobs.get(key)
             if current is not None and current.state == RUNNING:
-                current.saved += saved
-                current.refused += refused
                 return current
             job = ReviewJob(folder, saved=saved, refused=refused)
             self._jobs[key] = job

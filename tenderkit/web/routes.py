@@ -24,7 +24,7 @@ from tenderkit.web.jobs import DONE, RUNNING
 from tenderkit.web.paths import child_file, tender_folder
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
-from tenderkit.web.tenders import list_tenders, out_files
+from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
 from tenderkit.web.uploads import MAX_FILES, MAX_REQUEST_BYTES, TooLarge, limited_receive, store_returns
 
 NOTICES = {
@@ -116,6 +116,7 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     loaded = load_tender(folder)
     job = request.app.state.jobs.get(key)
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
+            "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
             "run": job.run if job and job.state == DONE else None, "tender_url": tender_url,
             "completeness": lambda v: getattr(v, "completeness", None), "max_files": MAX_FILES,
@@ -158,6 +159,10 @@ async def build(request: Request):
 
 async def upload_and_review(request: Request):
     key, folder = folder_of(request)
+    current = request.app.state.jobs.get(key)
+    if current is not None and current.state == RUNNING:
+        return await tender_page(request, "a review of this tender is already running; send the files again when "
+                                          "it has finished.", status=409)
     limited = Request(request.scope, limited_receive(request.receive, MAX_REQUEST_BYTES))
     try:
         form = await read_form(limited, max_files=MAX_FILES, max_fields=50)
