@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from ui_server import CHROMIUM, CHROMIUM_ARGS, serve, shot
+from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
 
 from tenderkit.generate import load_tender
 from tenderkit.paths import samples_dir
@@ -56,6 +56,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         assert "token=" not in page.url
         expect(page.get_by_role("heading", name="Consultations", exact=True)).to_be_visible()
         shot(page, "1-accueil", shots)
+        assert accessibility_problems(page) == []
 
         # 2. « Nouvelle consultation » (the sample tender's reference: the sample returns answer it)
         page.get_by_label("Référence").fill("2026-BIO-017")
@@ -81,6 +82,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         expect(selection).to_contain_text("excluded in tender.yaml (clauses.exclude)")
         assert load_tender(folder).tender.clauses.exclude == [first.id]
         shot(page, "2-consultation", shots)
+        assert accessibility_problems(page) == []
 
         page.get_by_role("button", name="Générer le DCE").click()
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
@@ -93,6 +95,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         expect(page.get_by_role("link", name="2026-BIO-017 - Annexe CCTP securite numerique.docx")).to_be_visible()
         expect(page.get_by_role("link", name="2026-BIO-017 - Aide-memoire acheteur (interne).docx")).to_be_visible()
         shot(page, "3-dce", shots)
+        assert accessibility_problems(page) == []
 
         # 4. a vendor fills the downloaded questionnaire; upload it with two sample returns
         loaded = load_tender(folder)
@@ -106,6 +109,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         if "/review" in page.url:   # the progress page, while the returns are read
             expect(page.get_by_role("heading", level=1)).to_contain_text("Analyse des réponses")
             shot(page, "4-progression", shots)
+            assert accessibility_problems(page) == []
         page.wait_for_url("**/t/2026-BIO-017#classement", timeout=120_000)
         assert sorted(p.name for p in (folder / "returns").iterdir()) == sorted(
             ["Sonovia.xlsx", "Echographie Sud.xlsx", "MedImaging France - reponse.xlsx"])
@@ -122,6 +126,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         expect(page.get_by_role("link", name="2026-BIO-017 - Grille d'evaluation.xlsx")).to_be_visible()
         expect(page.get_by_role("link", name="2026-BIO-017 - Rapport comite securite.docx")).to_be_visible()
         shot(page, "5-classement", shots)
+        assert accessibility_problems(page) == []
 
         # 5. a vendor's page: its answers, where each was read, its flags
         page.get_by_role("link", name="Échographie Sud").click()
@@ -131,6 +136,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         location = row.locator("td.location").inner_text()
         assert "!" in location and location.split("!")[0] in openpyxl.load_workbook(questionnaire).sheetnames
         shot(page, "6-candidat", shots)
+        assert accessibility_problems(page) == []
         page.get_by_role("button", name="Générer la fiche d’identification (candidat retenu)").click()
         expect(page.get_by_role("status")).to_contain_text("Fiche générée")
         assert list((folder / "out").glob("*Fiche identification - Échographie Sud.docx"))
@@ -171,6 +177,7 @@ def test_hostile_uploads_get_their_sentence_and_the_server_keeps_serving(page, t
         page_text = page.locator("body").inner_text()
         assert "Traceback" not in page_text
         shot(page, "7-fichiers-hostiles", shots := tmp_path / "shots")
+        assert accessibility_problems(page) == []
 
         # the server still answers, and a good return next to a hostile one is still reviewed
         page.goto(served.base + "/")

@@ -66,3 +66,27 @@ def shot(page, name: str, folder: Path) -> Path:
         Path(extra).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(extra) / f"{name}.png"), full_page=True)
     return target
+
+
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  if (document.documentElement.lang !== "fr") problems.push("html lang is not fr");
+  if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
+  for (const field of document.querySelectorAll("input, select, textarea")) {
+    if (field.type === "hidden") continue;
+    const named = (field.labels && field.labels.length) || field.getAttribute("aria-label");
+    if (!named) problems.push("field without label: " + (field.name || field.id));
+  }
+  for (const button of document.querySelectorAll("button")) {
+    if (!button.textContent.trim()) problems.push("button without text");
+  }
+  for (const link of document.querySelectorAll("a")) {
+    if (!link.textContent.trim()) problems.push("link without text: " + link.href);
+  }
+  return problems;
+}"""
+
+
+def accessibility_problems(page) -> list[str]:
+    """What a screen-reader user would miss on the page: labels, button and link texts, language, h1."""
+    return page.evaluate(ACCESSIBILITY_PROBLEMS)

@@ -236,7 +236,8 @@ async def vendor_fiche(request: Request):
 
 async def download(request: Request):
     _, folder = folder_of(request)
-    path = child_file(Workspace(folder).out, request.path_params["name"])
+    name = request.path_params["name"]
+    path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name)  # no temporary file
     if path is None:
         raise HTTPException(404)
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")
