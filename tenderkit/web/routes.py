@@ -30,7 +30,7 @@ from tenderkit.web.uploads import MAX_FILES, MAX_REQUEST_BYTES, TooLarge, limite
 NOTICES = {
     "created": "Consultation créée.",
     "built": "DCE généré : les documents sont prêts à télécharger.",
-    "clauses": "Sélection des clauses enregistrée (tender.yaml). Générez à nouveau le DCE pour l’appliquer.",
+    "clauses": "Sélection des clauses enregistrée (tender.yaml) : elle s’applique à la prochaine génération du DCE.",
     "fiche": "Fiche d’identification générée.",
 }
 
