@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +36,12 @@ NOTICES = {
 }
 
 
+@lru_cache(maxsize=1)
+def shipped_library():
+    """The shipped library (profile facts, procurement types of the home page's form): read once."""
+    return load_library()
+
+
 def tender_url(key: str, *parts: str) -> str:
     return "/t/" + "/".join(quote(p, safe="") for p in (key, *parts))
 
@@ -65,7 +72,7 @@ def folder_of(request: Request) -> tuple[str, Path]:
 
 async def home(request: Request, error: str | None = None, values: dict | None = None, status: int = 200):
     root: Path = request.app.state.root
-    library = await run_in_threadpool(load_library)
+    library = await run_in_threadpool(shipped_library)
     tenders = await run_in_threadpool(list_tenders, root)
     return render(request, "home.html", {"tenders": tenders, "facts": library.facts, "root": root,
                                          "procurement_types": library.enisa.procurement_types,
@@ -75,7 +82,7 @@ async def home(request: Request, error: str | None = None, values: dict | None =
 
 async def create_tender(request: Request):
     form = await read_form(request)
-    library = await run_in_threadpool(load_library)
+    library = await run_in_threadpool(shipped_library)
     values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in ("reference", "title", "buyer_name")}
     values["procurement_type"] = str(form.get("procurement_type") or "medical_device")
     values["profile"] = {f.id: form.get(f"fact_{f.id}") == "on" for f in library.facts}
