@@ -80,6 +80,7 @@ def test_review_without_readable_return_says_so(client: TestClient, root: Path):
     deadline = time.monotonic() + 60
     while client.get("/t/demo/review.json").json()["state"] == "running" and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert client.get("/t/demo/review.json").json() == {"state": "done", "done": 1, "total": 1, "error": None}
     page = client.get("/t/demo")
     assert "Réponses illisibles" in page.text and "Vide.xlsx: the file is empty." in page.text
 
