@@ -98,3 +98,5 @@ def test_no_upload_while_a_review_runs(root: Path):
     assert response.status_code == 409 and "already running" in response.text
     assert not (folder / "returns").exists() or not any((folder / "returns").iterdir())
     assert "Analyse en cours" in client.get("/t/demo").text
+    progress = client.get("/t/demo/review").text
+    assert '<progress id="barre" max="1" value="0">' in progress and 'http-equiv="refresh"' in progress
