@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything tenderkit needs on a fresh Debian/Ubuntu machine (idempotent):
 #   - LibreOffice (headless) and poppler-utils, to convert documents to PDF/PNG (tests, previews);
+#   - Chromium (headless) and its driver, for the end-to-end tests of `tenderkit ui` (Playwright drives the
+#     system's /usr/bin/chromium; no browser is downloaded);
 #   - a virtual environment .venv with tenderkit installed as users install it (`pip install .`).
 # Usage: scripts/setup.sh [--test]   (--test also installs the test tools)
 set -euo pipefail
@@ -12,6 +14,8 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # Metric-compatible substitutes of the office fonts our documents name: Arial (fonts-liberation) and
 # Calibri (fonts-crosextra-carlito, openpyxl's default font): PDFs paginate as on an office PC.
 fc-list 2>/dev/null | grep -q Carlito || missing+=(fonts-crosextra-carlito)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

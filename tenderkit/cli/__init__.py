@@ -69,9 +69,9 @@ def quiet_libraries(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from tenderkit.cli import library, parse, review, templates, tender
+    from tenderkit.cli import library, parse, review, templates, tender, ui
 
-    for module in (library, tender, templates, parse, review):
+    for module in (library, tender, templates, parse, review, ui):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,79 @@
+"""`tenderkit ui [FOLDER] [--port N] [--host H] [--no-browser]`: the local web interface."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+import click
+
+from tenderkit.errors import TenderkitError
+
+LOOPBACK = "127.0.0.1"
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Bind ``host:port`` (port 0: a free one) before the server starts, so the URL printed is the real one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise TenderkitError(f"cannot listen on {host}:{port}: {error.strerror or error}.") from None
+    sock.listen(64)
+    return sock
+
+
+def can_open_browser() -> bool:
+    """A graphical browser is likely there (never a text browser taking over the terminal)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+@click.command("ui")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port to listen on (default: a free one).")
+@click.option("--host", default=None, help="Interface to listen on (default: 127.0.0.1, this computer only).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> None:
+    """Serve the tenders of FOLDER (default: the current folder) in a local web interface."""
+    import uvicorn
+
+    from tenderkit.web.app import create_app
+    from tenderkit.web.security import new_token
+
+    if not folder.is_dir():
+        raise TenderkitError(f"{folder}: no such folder.")
+    bind = host or LOOPBACK
+    sock = listening_socket(bind, port)
+    port = sock.getsockname()[1]
+    token = new_token()
+    app = create_app(folder.resolve(), token, cookie_name=f"tenderkit-{port}", loopback_only=host is None)
+    shown = socket.gethostname() if bind in ("0.0.0.0", "::") else bind
+    shown = f"[{shown}]" if ":" in shown else shown
+    url = f"http://{shown}:{port}/?token={token}"
+    click.echo(f"tenderkit ui: serving {folder.resolve()} at {url}  (Ctrl-C to stop)")
+    if host is not None:
+        click.echo(f"Warning: listening on {host}, reachable from other computers: the token in this URL is the "
+                   "only protection; share it with no one.", err=True)
+    # access_log off: the first request's URL carries the token.
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    if not no_browser and can_open_browser():
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    click.echo("tenderkit ui: stopped.")
+
+
+COMMANDS = [ui_command]

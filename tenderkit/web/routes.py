@@ -1,0 +1,250 @@
+"""The pages of `tenderkit ui`: each handler reads the request, calls the same core functions as the CLI
+(tender.create, generate, evaluate, parse) in a worker thread, and renders a template."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from tenderkit.errors import TenderkitError
+from tenderkit.evaluate import safe_name, write_vendor_fiche
+from tenderkit.generate import LoadedTender, build_documents, load_tender, output_names
+from tenderkit.library import load_library
+from tenderkit.parse.store import return_files
+from tenderkit.tender.create import create_workspace
+from tenderkit.tender.workspace import Workspace
+from tenderkit.web.jobs import DONE, RUNNING
+from tenderkit.web.paths import child_file, tender_folder
+from tenderkit.web.security import csrf_token, same
+from tenderkit.web.selection_edit import save_clause_choice
+from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
+from tenderkit.web.uploads import MAX_FILES, MAX_REQUEST_BYTES, TooLarge, limited_receive, store_returns
+
+NOTICES = {
+    "created": "Consultation créée.",
+    "built": "DCE généré : les documents sont prêts à télécharger.",
+    "clauses": "Sélection des clauses enregistrée (tender.yaml) : elle s’applique à la prochaine génération du DCE.",
+    "fiche": "Fiche d’identification générée.",
+}
+
+
+@lru_cache(maxsize=1)
+def shipped_library():
+    """The shipped library (profile facts, procurement types of the home page's form): read once."""
+    return load_library()
+
+
+def tender_url(key: str, *parts: str) -> str:
+    return "/t/" + "/".join(quote(p, safe="") for p in (key, *parts))
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    state = request.app.state
+    return state.templates.TemplateResponse(request, name, {"csrf": csrf_token(state.token), **context},
+                                            status_code=status)
+
+
+async def read_form(request: Request, **limits: Any):
+    """The posted form, its CSRF field checked (a cross-site POST is already refused by the gate)."""
+    form = await request.form(**limits)
+    if not same(str(form.get("csrf") or ""), csrf_token(request.app.state.token)):
+        raise HTTPException(403, "invalid form token")
+    return form
+
+
+def folder_of(request: Request) -> tuple[str, Path]:
+    key = request.path_params["key"]
+    folder = tender_folder(request.app.state.root, key)
+    if folder is None:
+        raise HTTPException(404)
+    return key, folder
+
+
+# --- home ------------------------------------------------------------------------------------------------------
+
+async def home(request: Request, error: str | None = None, values: dict | None = None, status: int = 200):
+    root: Path = request.app.state.root
+    library = await run_in_threadpool(shipped_library)
+    tenders = await run_in_threadpool(list_tenders, root)
+    return render(request, "home.html", {"tenders": tenders, "facts": library.facts, "root": root,
+                                         "procurement_types": library.enisa.procurement_types,
+                                         "error": error, "values": values or {}, "tender_url": tender_url},
+                  status)
+
+
+async def create_tender(request: Request):
+    form = await read_form(request)
+    library = await run_in_threadpool(shipped_library)
+    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in ("reference", "title", "buyer_name")}
+    values["procurement_type"] = str(form.get("procurement_type") or "medical_device")
+    values["profile"] = {f.id: form.get(f"fact_{f.id}") == "on" for f in library.facts}
+    labels = {"reference": "Référence", "title": "Objet", "buyer_name": "Acheteur"}
+    missing = [labels[k] for k in labels if not values[k]]
+    if missing:
+        return await home(request, f"missing {', '.join(missing)}.", values, 400)
+    name = safe_name(values["reference"], 80)
+    folder = request.app.state.root / name
+    try:
+        if folder.exists() and not (folder / "tender.yaml").is_file() and any(folder.iterdir()):
+            raise TenderkitError(f"{folder}: this folder already exists and is not a tender.")
+        await run_in_threadpool(create_workspace, folder, values, library)
+    except TenderkitError as error:
+        return await home(request, str(error), values, 400)
+    return RedirectResponse(tender_url(name) + "?notice=created", 303)
+
+
+# --- tender page -----------------------------------------------------------------------------------------------
+
+def _documents(loaded: LoadedTender) -> dict[str, Any]:
+    """The DCE documents (with their PDF copies when built) and the other files of out/."""
+    workspace = loaded.workspace
+    names = output_names(loaded.tender.reference)
+    labels = {"cctp": "Annexe sécurité numérique du CCTP", "questionnaire": "Questionnaire de sécurité (candidats)",
+              "checklist": "Aide-mémoire de l’acheteur (interne)"}
+    dce, used = [], set()
+    for kind, name in names.items():
+        pdf = Path(name).with_suffix(".pdf").name
+        present = [n for n in (name, pdf) if (workspace.out / n).is_file()]
+        used.update(present)
+        dce.append({"label": labels[kind], "files": present})
+    others = [p.name for p in out_files(workspace) if p.name not in used]
+    return {"dce": dce, "others": others, "built": any(d["files"] for d in dce)}
+
+
+def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
+    loaded = load_tender(folder)
+    job = request.app.state.jobs.get(key)
+    return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
+            "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
+            "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
+            "run": job.run if job and job.state == DONE else None, "tender_url": tender_url,
+            "completeness": lambda v: getattr(v, "completeness", None), "max_files": MAX_FILES,
+            **_documents(loaded)}
+
+
+async def tender_page(request: Request, error: str | None = None, errors: list[str] | None = None,
+                      status: int = 200):
+    key, folder = folder_of(request)
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    try:
+        context = await run_in_threadpool(_tender_context, key, folder, request)
+    except TenderkitError as problem:
+        return render(request, "error.html", {"title": "Consultation illisible", "error": str(problem)}, 400)
+    return render(request, "tender.html", {**context, "notice": notice, "error": error,
+                                           "errors": errors or []}, status)
+
+
+async def save_clauses(request: Request):
+    key, folder = folder_of(request)
+    form = await read_form(request)
+    wanted = {str(v) for v in form.getlist("clause")}
+    try:
+        loaded = await run_in_threadpool(load_tender, folder)
+        await run_in_threadpool(save_clause_choice, loaded, wanted)
+    except TenderkitError as error:
+        return await tender_page(request, str(error), status=400)
+    return RedirectResponse(tender_url(key) + "?notice=clauses#selection", 303)
+
+
+async def build(request: Request):
+    key, folder = folder_of(request)
+    await read_form(request)
+    try:
+        await run_in_threadpool(lambda: build_documents(load_tender(folder)))
+    except TenderkitError as error:
+        return await tender_page(request, str(error), status=400)
+    return RedirectResponse(tender_url(key) + "?notice=built#dce", 303)
+
+
+async def upload_and_review(request: Request):
+    key, folder = folder_of(request)
+    current = request.app.state.jobs.get(key)
+    if current is not None and current.state == RUNNING:
+        return await tender_page(request, "a review of this tender is already running; send the files again when "
+                                          "it has finished.", status=409)
+    limited = Request(request.scope, limited_receive(request.receive, MAX_REQUEST_BYTES))
+    try:
+        form = await read_form(limited, max_files=MAX_FILES, max_fields=50)
+    except TooLarge:
+        return await tender_page(request, f"the files sent are larger than {MAX_REQUEST_BYTES // (1024 * 1024)} MB "
+                                          "altogether; send them in several times.", status=413)
+    files = [(f.file, f.filename) for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    try:
+        stored = await run_in_threadpool(store_returns, files, Workspace(folder).returns)
+    except TenderkitError as error:
+        return await tender_page(request, str(error), status=400)
+    finally:
+        await form.close()
+    if not stored.saved and not return_files(Workspace(folder)):
+        return await tender_page(request, errors=stored.refused or [
+            f"{Workspace(folder).returns}: no vendor return to review (choose the returned questionnaires)."],
+            status=400)
+    request.app.state.jobs.start(key, folder, stored.saved, stored.refused)
+    return RedirectResponse(tender_url(key, "review"), 303)
+
+
+async def review_progress(request: Request):
+    key, _ = folder_of(request)
+    job = request.app.state.jobs.get(key)
+    if job is None:
+        return RedirectResponse(tender_url(key), 303)
+    if job.state != RUNNING:
+        return RedirectResponse(tender_url(key) + "#classement", 303)
+    return render(request, "progress.html", {"key": key, "job": job, "tender_url": tender_url})
+
+
+async def review_status(request: Request):
+    key, _ = folder_of(request)
+    job = request.app.state.jobs.get(key)
+    return JSONResponse(job.progress() if job else {"state": "none"})
+
+
+# --- vendor page -----------------------------------------------------------------------------------------------
+
+def _vendor(request: Request):
+    key, folder = folder_of(request)
+    job = request.app.state.jobs.get(key)
+    if job is None or job.state != DONE or job.run is None:
+        raise HTTPException(404)
+    vendors = job.run.review.vendors
+    index = request.path_params["index"]
+    if not 0 <= index < len(vendors):
+        raise HTTPException(404)
+    return key, folder, job.run.review, vendors[index]
+
+
+async def vendor_page(request: Request, error: str | None = None, fiche: str | None = None, status: int = 200):
+    key, _, review, vendor = _vendor(request)
+    return render(request, "vendor.html", {
+        "key": key, "review": review, "vendor": vendor, "index": request.path_params["index"],
+        "selection": review.selection, "completeness": getattr(vendor, "completeness", None),
+        "tender_url": tender_url, "error": error, "fiche": fiche}, status)
+
+
+async def vendor_fiche(request: Request):
+    _, folder, _, vendor = _vendor(request)
+    await read_form(request)
+    try:
+        path = await run_in_threadpool(lambda: write_vendor_fiche(load_tender(folder), vendor.vendor, 1))
+    except TenderkitError as error:
+        return await vendor_page(request, error=str(error), status=400)
+    return await vendor_page(request, fiche=path.name)
+
+
+# --- downloads -------------------------------------------------------------------------------------------------
+
+async def download(request: Request):
+    _, folder = folder_of(request)
+    name = request.path_params["name"]
+    path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name)  # no temporary file
+    if path is None:
+        raise HTTPException(404)
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")

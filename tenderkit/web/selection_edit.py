@@ -1,0 +1,66 @@
+"""Including or excluding clauses from the tender page: ``clauses.include`` / ``clauses.exclude`` of
+tender.yaml, rewritten in place so that the buyer's comments and layout survive.
+
+The wanted state of each clause is compared with what the profile alone selects; only the differences
+become overrides. The new text must load back to exactly these overrides, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+
+from tenderkit.errors import TenderkitError
+from tenderkit.generate import LoadedTender
+from tenderkit.output import write_text_atomic
+from tenderkit.tender.selection import select
+from tenderkit.tender.workspace import ClauseOverrides, check_against_library, parse_tender
+
+_BLOCK = re.compile(r"^clauses:[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def overrides_for(loaded: LoadedTender, wanted: set[str]) -> tuple[list[str], list[str]]:
+    """(include, exclude) that make exactly the clauses of ``wanted`` selected."""
+    tender = loaded.tender
+    plain = tender.model_copy(update={"clauses": ClauseOverrides(extra=tender.clauses.extra)})
+    by_profile = {c.id: d.selected for c, d in select(plain, loaded.library).clause_decisions}
+    include = [cid for cid, selected in by_profile.items() if cid in wanted and not selected]
+    exclude = [cid for cid, selected in by_profile.items() if cid not in wanted and selected]
+    return include, exclude
+
+
+def _replace_key(text: str, key: str, values: list[str]) -> str:
+    block = _BLOCK.search(text)
+    if block is None:
+        raise TenderkitError("tender.yaml: no `clauses:` block to edit; edit the file by hand.")
+    following = re.compile(r"^[^\s#]", re.MULTILINE).search(text, block.end() + 1)
+    end = following.start() if following else len(text)
+    line = re.compile(rf"^(  {key}:[ \t]*)(\[[^\]\n]*\])([ \t]*(#.*)?)$", re.MULTILINE)
+    found = line.search(text, block.end(), end)
+    if found is None:
+        raise TenderkitError(f"tender.yaml: clauses.{key} is not a one-line list; edit the file by hand.")
+    flow = json.dumps(values, ensure_ascii=False)
+    return text[:found.start()] + found.group(1) + flow + found.group(3) + text[found.end():]
+
+
+def save_clause_choice(loaded: LoadedTender, wanted: set[str]) -> tuple[list[str], list[str]]:
+    """Write the overrides for ``wanted`` into tender.yaml; return them."""
+    include, exclude = overrides_for(loaded, wanted)
+    path = loaded.workspace.tender_file
+    text = path.read_text(encoding="utf-8")
+    new = _replace_key(_replace_key(text, "include", include), "exclude", exclude)
+    try:
+        tender = parse_tender(yaml.safe_load(new), path)
+    except yaml.YAMLError:
+        tender = None
+    if tender is None:
+        raise TenderkitError("tender.yaml: the clause overrides could not be written safely; edit the file by hand.")
+    before = loaded.tender.model_dump(exclude={"clauses"})
+    if (tender.clauses.include != include or tender.clauses.exclude != exclude
+            or tender.model_dump(exclude={"clauses"}) != before):
+        raise TenderkitError("tender.yaml: the clause overrides could not be written safely; edit the file by hand.")
+    check_against_library(tender, loaded.library, path)
+    write_text_atomic(path, new)
+    return include, exclude

@@ -1,0 +1,102 @@
+"""`tenderkit ui` pages without a browser: the forms call the core and show the CLI's sentences."""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+
+import pytest
+from helpers import make_tender
+from starlette.testclient import TestClient
+
+from tenderkit.generate import load_tender
+from tenderkit.web.app import create_app
+from tenderkit.web.security import csrf_token
+
+TOKEN = "page-test-token"
+BASE = "http://127.0.0.1:8766"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path / "served"
+
+
+@pytest.fixture
+def client(root: Path) -> TestClient:
+    root.mkdir(exist_ok=True)
+    client = TestClient(create_app(root, TOKEN), base_url=BASE)
+    client.cookies.set("tenderkit", TOKEN)
+    return client
+
+
+def post(client: TestClient, path: str, **fields):
+    return client.post(path, data={"csrf": csrf_token(TOKEN), **fields}, headers={"origin": BASE},
+                       follow_redirects=False)
+
+
+def test_new_tender_form(client: TestClient, root: Path):
+    response = post(client, "/tenders", reference="2027-IMG-001", title="", buyer_name="CH d’Imagerie Ouest")
+    assert response.status_code == 400 and "missing Objet." in response.text
+    assert 'value="2027-IMG-001"' in response.text           # what was typed is kept
+    response = post(client, "/tenders", reference="2027-IMG-001", title="IRM connectée", buyer_name="CH d’Ouest",
+                    fact_network_connected="on", fact_servers="on")
+    assert response.status_code == 303 and response.headers["location"] == "/t/2027-IMG-001?notice=created"
+    tender = load_tender(root / "2027-IMG-001")
+    assert tender.tender.title == "IRM connectée" and tender.tender.buyer.name == "CH d’Ouest"
+    assert tender.selection.facts == {"network_connected": True, "servers": True, "telemaintenance": False,
+                                      "patient_data": False, "external_hosting": False}
+    again = post(client, "/tenders", reference="2027-IMG-001", title="IRM", buyer_name="CH")
+    assert again.status_code == 400 and "already exists" in again.text
+    bad = post(client, "/tenders", reference="A/B", title="IRM", buyer_name="CH")
+    assert bad.status_code == 400 and "reference: Value error, must not contain /" in bad.text
+    bad = post(client, "/tenders", reference="B", title="IRM", buyer_name="CH", procurement_type="nope")
+    assert bad.status_code == 400 and "procurement_type 'nope' is unknown" in html.unescape(bad.text)
+    assert sorted(p.name for p in root.iterdir()) == ["2027-IMG-001"]     # nothing written for a refused form
+    home = client.get("/")
+    assert "2027-IMG-001" in home.text and "Brouillon" in home.text
+
+
+def test_cli_sentences_in_the_pages(client: TestClient, root: Path):
+    broken = root / "broken"
+    broken.mkdir(parents=True)
+    (broken / "tender.yaml").write_text("reference: [unclosed\n", encoding="utf-8")
+    home = client.get("/")
+    assert "not valid YAML at line" in home.text
+    page = client.get("/t/broken")
+    assert page.status_code == 400 and "not valid YAML at line" in page.text and "Traceback" not in page.text
+
+    make_tender(root / "demo")
+    response = post(client, "/t/demo/returns")       # nothing uploaded, nothing in returns/
+    assert response.status_code == 400 and "no vendor return to review" in response.text
+
+
+def test_review_without_readable_return_says_so(client: TestClient, root: Path):
+    folder = make_tender(root / "demo")
+    (folder / "returns").mkdir()
+    (folder / "returns" / "Vide.xlsx").write_bytes(b"")          # put there by hand: the review reads it
+    assert post(client, "/t/demo/returns").status_code == 303
+    deadline = time.monotonic() + 60
+    while client.get("/t/demo/review.json").json()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert client.get("/t/demo/review.json").json() == {"state": "done", "done": 1, "total": 1, "error": None}
+    page = client.get("/t/demo")
+    assert "Réponses illisibles" in page.text and "Vide.xlsx: the file is empty." in page.text
+
+
+def test_no_upload_while_a_review_runs(root: Path):
+    from tenderkit.web.jobs import ReviewJob
+
+    folder = make_tender(root / "demo")
+    gate = create_app(root, TOKEN)
+    client = TestClient(gate, base_url=BASE)
+    client.cookies.set("tenderkit", TOKEN)
+    gate.app.state.jobs._jobs["demo"] = ReviewJob(folder)      # a review in progress
+    response = client.post("/t/demo/returns", data={"csrf": csrf_token(TOKEN)}, headers={"origin": BASE},
+                           files=[("files", ("a.xlsx", b"PK\x03\x04", "application/octet-stream"))])
+    assert response.status_code == 409 and "already running" in response.text
+    assert not (folder / "returns").exists() or not any((folder / "returns").iterdir())
+    assert "Analyse en cours" in client.get("/t/demo").text
+    progress = client.get("/t/demo/review").text
+    assert '<progress id="barre" max="1" value="0">' in progress and 'http-equiv="refresh"' in progress
