@@ -17,6 +17,7 @@ from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import needs_letter, write_letter
 from tenderkit.render.report_docx import write_report
+from tenderkit.review.grid_edits import describe_takeover, read_grid_edits
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
 
@@ -40,13 +41,19 @@ class ReviewRun:
 
 
 def run_review(loaded: LoadedTender, jobs: int | None = None,
-               progress: Callable[[Path], None] | None = None) -> ReviewRun:
+               progress: Callable[[Path], None] | None = None, grid: Path | None = None) -> ReviewRun:
+    """Parse, score and write the committee documents; ``grid``: a grid whose weights and points the
+    committee edited, taken over instead of tender.yaml's weights and the computed points."""
     workspace = loaded.workspace
+    edits = read_grid_edits(grid, loaded.selection.questions) if grid is not None else None
     if not return_files(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
     review = review_responses(loaded.selection, responses)
+    if edits is not None:
+        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
+        review.taken_over = describe_takeover(edits, computed)
     out = ensure_dir(workspace.out)
     reference = loaded.tender.reference
     run = ReviewRun(review, parsed)
