@@ -54,6 +54,7 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     if edits is not None:
         computed, review = review, review_responses(loaded.selection, responses, edits=edits)
         review.taken_over = describe_takeover(edits, computed)
+        review.edited_grid = str(grid)
     out = ensure_dir(workspace.out)
     reference = loaded.tender.reference
     run = ReviewRun(review, parsed)

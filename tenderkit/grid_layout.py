@@ -17,11 +17,11 @@ FIRST = 6  # first data row of every sheet (headers on row 5)
 # Vendor sheets: (header, width, key) per column, in order; column A (the question id) is hidden.
 VENDOR_COLUMNS = (
     ("Id", 10, "id"), ("Partie", 4, "part"), ("N°", 7, "number"), ("Section", 16, "section"),
-    ("Question", 42, "question"), ("Réponse du candidat", 26, "raw"), ("Valeur lue", 9, "value"),
+    ("Question", 40, "question"), ("Réponse du candidat", 26, "raw"), ("Valeur lue", 8, "value"),
     ("Statut", 10, "status"), ("Attendu", 8, "expected"), ("Points", 7, "points"), ("Max", 6, "max"),
-    ("Pondération", 12, "weight"), ("Points pondérés", 10, "weighted"), ("Max pondéré", 10, "weighted_max"),
-    ("Alerte", 24, "flag"), ("Clauses", 22, "clauses"), ("Références ANSM / ENISA", 12, "refs"),
-    ("Emplacement", 13, "location"),
+    ("Poids", 7, "weight"), ("Points pondérés", 9, "weighted"), ("Max pondéré", 9, "weighted_max"),
+    ("Alerte", 22, "flag"), ("Clauses", 18, "clauses"), ("ANSM / ENISA", 11, "refs"),
+    ("Emplacement", 14, "location"),
 )
 VENDOR_COLUMN = {key: index for index, (_, _, key) in enumerate(VENDOR_COLUMNS, start=1)}
 HIDDEN_VENDOR_COLUMNS = ("id", "part")

@@ -8,7 +8,8 @@ from tenderkit.grammar import capitalize_first, count, de, elide, join_and, plur
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("Imagerie Ouest", "d’Imagerie Ouest"), ("ECG Systèmes", "d’ECG Systèmes"), ("Échographie Sud", "d’Échographie Sud"),
+    ("Imagerie Ouest", "d’Imagerie Ouest"), ("ECG Systèmes", "d’ECG Systèmes"),
+    ("Échographie Sud", "d’Échographie Sud"),
     ("hôpital", "d’hôpital"), ("Ultrasons SA", "d’Ultrasons SA"), ("Bêta Médical", "de Bêta Médical"),
     ("Hauts-de-France Santé", "de Hauts-de-France Santé"), ("« Alpha »", "d’« Alpha »"), ("", "de "),
 ])

@@ -69,6 +69,7 @@ FLAG_FILL = PatternFill("solid", fgColor="F8D7DA")
 GOOD_FILL = PatternFill("solid", fgColor="D4EDDA")
 STATUS_FR = {"answered": "répondu", "empty": "sans réponse", "invalid": "illisible"}
 VALUE_FR = {"oui": "Oui", "non": "Non", "na": "Sans objet", "partiel": "Partiel"}
+TOP = Alignment(vertical="top")
 COMPLETENESS_LABEL = "Complétude : pièces et réponses fournies (%)"
 
 
@@ -194,6 +195,8 @@ class GridBuilder:
             ansm, enisa = self.selection.references_of(qid)
             flag = flags.get(qid)
             value = VALUE_FR.get(item.value, item.value) if isinstance(item.value, str) else item.value
+            if value is not None and str(value) == (item.raw or "").strip():
+                value = None  # the value read is shown only where it differs from what the vendor wrote
             texts = {"id": qid, "part": item.part, "number": numbers[qid], "section": question.section,
                      "question": question.text, "raw": item.raw, "value": value,
                      "status": STATUS_FR.get(item.status, item.status) if item.applicable else "non applicable",
@@ -204,23 +207,23 @@ class GridBuilder:
             if item.scored:
                 put(cell, item.points, "tk answer")
                 points_cells.setdefault(item.max_points, []).append(cell.coordinate)
-                put(sheet.cell(row=row, column=VENDOR_COLUMN["max"]), item.max_points, "tk number")
+                put(sheet.cell(row=row, column=VENDOR_COLUMN["max"]), item.max_points, "tk number", alignment=TOP)
                 formula(sheet.cell(row=row, column=VENDOR_COLUMN["weight"]),
-                        f"={weights_sheet}!${weight_letter}${self.weight_rows[qid]}", "tk number")
+                        f"={weights_sheet}!${weight_letter}${self.weight_rows[qid]}", "tk number", alignment=TOP)
             else:
                 for key in ("points", "max", "weight"):
-                    put(sheet.cell(row=row, column=VENDOR_COLUMN[key]), 0, "tk muted")
+                    put(sheet.cell(row=row, column=VENDOR_COLUMN[key]), 0, "tk muted", alignment=TOP)
             formula(sheet.cell(row=row, column=VENDOR_COLUMN["weighted"]), f"={points_l}{row}*{weight_l}{row}",
-                    "tk number")
+                    "tk number", alignment=TOP)
             formula(sheet.cell(row=row, column=VENDOR_COLUMN["weighted_max"]), f"={max_l}{row}*{weight_l}{row}",
-                    "tk number")
+                    "tk number", alignment=TOP)
             put(sheet.cell(row=row, column=VENDOR_COLUMN["flag"]), flag.reason if flag else None, "tk flag")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["clauses"]), clauses, "tk small")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["refs"]), ", ".join(ansm + enisa), "tk small")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["location"]), item.location, "tk small")
             sheet.row_dimensions[row].height = row_height(
-                (question.section, 16, 10), (question.text, 42, 10), (item.raw, 26, 10),
-                (flag.reason if flag else None, 24, 9), (clauses, 22, 9), (", ".join(ansm + enisa), 12, 9))
+                (question.section, 16, 10), (question.text, 40, 10), (item.raw, 26, 10),
+                (flag.reason if flag else None, 22, 9), (clauses, 18, 9), (", ".join(ansm + enisa), 11, 9))
             row += 1
         last = row - 1
         for maximum, cells in points_cells.items():
@@ -378,6 +381,8 @@ class GridBuilder:
         chart.y_axis.title = "Note"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
+        chart.y_axis.majorUnit = 20
+        chart.y_axis.number_format = "0"
         chart.x_axis.delete = False   # openpyxl ≥ 3.1 hides both axes (and so the part labels) unless told
         chart.y_axis.delete = False
         chart.legend.position = "b"
@@ -385,8 +390,8 @@ class GridBuilder:
         chart.add_data(Reference(sheet, min_col=4, max_col=3 + len(vendors), min_row=5, max_row=last),
                        titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=last))
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                         showPercent=False)
         chart.dataLabels.numFmt = "0"
         return chart
 

@@ -107,3 +107,4 @@ class Review:
     duplicates: list[Response]          # further returns of a vendor already reviewed
     date: dt.date
     taken_over: str | None = None       # one line: what was taken over from the committee's grid
+    edited_grid: str | None = None      # that grid's path
