@@ -45,7 +45,7 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     """Parse, score and write the committee documents; ``grid``: a grid whose weights and points the
     committee edited, taken over instead of tender.yaml's weights and the computed points."""
     workspace = loaded.workspace
-    edits = read_grid_edits(grid, loaded.selection.questions) if grid is not None else None
+    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
     if not return_files(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")

@@ -1,7 +1,8 @@
 """The committee grid's layout: shared by its writer (render/grid_xlsx.py) and the reader of the committee's
 edits (review/grid_edits.py), so that a grid written by one version is read back by the same rules.
 
-Every sheet holds its kind in the hidden cell A1 and, for a vendor sheet, the vendor's name in A2; every
+Every sheet holds its kind in the hidden cell A1 and, in A2, the vendor's name (vendor sheets) or the tender
+reference (summary); every
 editable row holds its key (question id, « part:N », « completeness ») in the hidden column A. Edits are
 matched by these keys, never by position.
 """

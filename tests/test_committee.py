@@ -252,6 +252,11 @@ def test_bad_grid_is_one_sentence(committee, tmp_path, run):
     result = run("review", folder, "--grid", tmp_path / "notes.xlsx")
     assert result.exit_code == 1 and "cannot be read as the committee grid" in result.output
     assert "Traceback" not in result.output
+    summary.cell(row=_row_of(summary, part_key(2)), column=3).value = 1
+    summary["A2"].value = "2025-AUTRE-001"
+    book.save(bad)
+    with pytest.raises(TenderkitError, match=r"this is the grid of tender 2025-AUTRE-001, not of 2026-BIO-017"):
+        run_review(load_tender(folder), jobs=1, grid=bad)
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
     result = run("review", folder, "--grid", other)

@@ -255,6 +255,7 @@ class GridBuilder:
 
     def _summary(self, sheet: Worksheet) -> None:
         review, selection = self.review, self.selection
+        put(sheet[VENDOR_CELL], selection.tender.reference)
         self._title(sheet, SUMMARY, "Grille d’évaluation – sécurité numérique",
                     f"Établie le {french_date(review.date)}. Pondérations modifiables (cellules jaunes) : notes "
                     "et rangs se recalculent. Les alertes informent le comité ; elles n’éliminent pas.")

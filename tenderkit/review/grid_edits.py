@@ -28,6 +28,7 @@ from tenderkit.grid_layout import (
 )
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.review.model import GridEdits, Review
+from tenderkit.tender.selection import Selection
 
 MAX_ROWS = 20_000   # a grid has one row per questionnaire item; far more is not one of ours
 
@@ -52,8 +53,9 @@ def _keyed_rows(sheet: Worksheet):
             yield row, key
 
 
-def read_grid_edits(path: Path, selection_questions: dict) -> GridEdits:
+def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
     """Every weight and point of the grid at ``path`` (values as they stand, edited or not)."""
+    selection_questions = selection.questions
     path = Path(path)
     if not path.is_file():
         raise TenderkitError(f"{path}: grid file not found.")
@@ -71,6 +73,9 @@ def read_grid_edits(path: Path, selection_questions: dict) -> GridEdits:
         raise TenderkitError(f"{path}: not an evaluation grid written by `tenderkit review` (its hidden keys are "
                              "missing).")
     summary = kinds[SUMMARY]
+    reference = summary[VENDOR_CELL].value
+    if reference is not None and str(reference) != selection.tender.reference:
+        raise TenderkitError(f"{path}: this is the grid of tender {reference}, not of {selection.tender.reference}.")
     for row, key in _keyed_rows(summary):
         value = _number(summary, row, SUMMARY_WEIGHT_COLUMN, path)
         if value is None:
