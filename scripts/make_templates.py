@@ -418,7 +418,7 @@ def report() -> Document:
               "suivant est proposé au comité pour le volet sécurité numérique :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p for r in ranking %}")
     para(doc, "{{ r.rank }}{% if r.tie %} (ex æquo){% endif %}. {{ r.name }} — note globale {{ r.total }}/100 "
-              "({{ r.detail }})", style="List Bullet")
+              "({{ r.detail }})").paragraph_format.left_indent = Cm(0.6)
     tag(doc, "{%p endfor %}")
     para(doc, "Points d’attention", style="Heading 2")
     tag(doc, "{%p if attention %}")

@@ -339,7 +339,8 @@ class GridBuilder:
         for label, values in rows:
             put(sheet.cell(row=row, column=2), label, font=BODY_FONT, border=BORDER)
             for index, value in enumerate(values):
-                put(sheet.cell(row=row, column=4 + index), value, font=BODY_FONT, border=BORDER, alignment=WRAP)
+                align = WRAP if label == "Fichier reçu" else Alignment(horizontal="right", vertical="top")
+                put(sheet.cell(row=row, column=4 + index), value, font=BODY_FONT, border=BORDER, alignment=align)
             counters[label] = row
             row += 1
         if vendors:
