@@ -188,3 +188,64 @@ def test_grid_edits_replace_weights_and_points():
     part1 = 100 * (1 * 2 + 0.5 * 1) / (2 + 1)
     assert vendor.parts[1] == pytest.approx(part1, abs=0.01)
     assert vendor.total == pytest.approx((part1 * 3 + 100 * 1) / 4, abs=0.01)
+
+
+def result(questions, answers, deliverables=(), provided=None):
+    chosen = selection(questions, [clause([q.id for q in questions], deliverables)], deliverables)
+    found = review_responses(chosen, [response("V", answers, provided)]).vendors[0].clauses[0]
+    return found.clause_id, found.title, found.status, found.detail
+
+
+def test_clause_results_say_why():
+    a, b = question("a"), question("b")
+    assert result([a, b], {"a": "oui", "b": "oui"}, ["flux"], {"flux": True}) == (
+        "c", "Clause", CONFORME, "réponses favorables, pièces fournies")
+    assert result([a], {"a": "oui"}) == ("c", "Clause", CONFORME, "réponses favorables")
+    assert result([a, b], {"a": "partiel", "b": "?"}, ["flux", "schema"], {"flux": False}) == (
+        "c", "Clause", PARTIEL, "1 question sans réponse exploitable, réponse partielle, 2 pièces manquantes")
+    assert result([a, b], {"a": None, "b": None}) == ("c", "Clause", NON_RENSEIGNE, "questions sans réponse")
+    assert result([question("t", "text", expected=None)], {"t": "x"}) == (
+        "c", "Clause", NON_RENSEIGNE, "aucune question évaluée ne s’y rapporte")
+    assert result([a, b], {"a": "non", "b": None}) == ("c", "Clause", NON_CONFORME, "réponse défavorable : 1.1.1")
+
+
+def test_a_closed_branch_stays_closed_below():
+    """A grandchild is not applicable when its parent is not, even if the parent was answered « oui »."""
+    questions = [question("root", expected=None), question("mid", expected=None, show_if=("root", "oui")),
+                 question("leaf", show_if=("mid", "oui"))]
+    vendor = review_responses(selection(questions), [response("V", {"root": "non", "mid": "oui",
+                                                                      "leaf": "oui"})]).vendors[0]
+    assert not vendor.items["mid"].applicable and not vendor.items["leaf"].applicable
+
+
+def test_nothing_asked_is_complete():
+    questions = [question("opt", "text", expected=None, required=False)]
+    vendor = review_responses(selection(questions), [response("V", {"opt": None})]).vendors[0]
+    assert vendor.completeness == 100 and (vendor.answers_due, vendor.documents_due) == (0, 0)
+    questions = [question("a"), question("b"), question("c")]
+    vendor = review_responses(selection(questions, deliverables=["flux", "schema", "plan"]),
+                              [response("V", {"a": "oui", "b": None, "c": None}, {"flux": True})]).vendors[0]
+    assert vendor.completeness == pytest.approx(100 / 3, abs=0.005)  # (1/3 + 1/3) / 2, rounded to 2 decimals
+
+
+def test_item_weights_take_the_largest_clause_multiplier_and_overrides():
+    questions = [question("a"), question("b"), question("c")]
+    chosen = selection(questions, [Clause(id="x", theme="t", title="X", text=["T."], questions=["a", "b"]),
+                                   Clause(id="y", theme="t", title="Y", text=["T."], questions=["a"])])
+    chosen.tender.weights.clauses.update({"x": 2, "y": 3})
+    chosen.tender.weights.questions.update({"b": 5})
+    review = review_responses(chosen, [response("V", {"a": "oui", "b": "non", "c": "oui"})])
+    assert review.item_weights == {"a": 3, "b": 10, "c": 1}
+    assert review.vendors[0].parts[1] == pytest.approx(100 * (3 + 1) / 14, abs=0.01)
+
+
+def test_flags_on_unfavourable_or_partial_sensitive_answers_only():
+    flagged = [question(q).model_copy(update={"flag": True, "flag_reason": f"risque {q}"}) for q in "abcd"]
+    chosen = selection(flagged, [Clause(id="x", theme="t", title="X", text=["T."], questions=["a", "b"],
+                                        references={"ansm": ["R9", "R2"], "enisa": ["BP3"]})])
+    vendor = review_responses(chosen, [response("V", {"a": "non", "b": "partiel", "c": "oui", "d": None})]).vendors[0]
+    assert [(f.question_id, f.reason) for f in vendor.flags] == [("a", "risque a"),
+                                                                 ("b", "risque b (réponse partielle)")]
+    first = vendor.flags[0]
+    assert first.ansm == ["R2", "R9"] and first.enisa == ["BP3"] and first.clauses == ["X"]
+    assert vendor.flags[0].answer == "non"
