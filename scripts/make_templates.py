@@ -407,55 +407,103 @@ def checklist() -> Document:
     return doc
 
 
+def blank_table(doc, headers: list[str], widths: list[float], rows: int, height: float, size: float = 9) -> None:
+    """A table to fill in by hand (committee opinion, signatures): a header row and ``rows`` empty rows."""
+    table = doc.add_table(rows=rows + 1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        shade(cell, "1F3A5F")
+        run = cell.paragraphs[0].add_run(french_typography(text))
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(size), RGBColor(0xFF, 0xFF, 0xFF)
+    for row in table.rows[1:]:
+        row.height = Cm(height)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for row in table.rows[:-1]:  # the table stays on one page
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+    for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_column.set(qn("w:w"), str(int(Cm(width).twips)))
+    doc.add_paragraph()
+
+
 def report() -> Document:
     doc = new_document()
     footer(doc, "{{ tender.reference }} — Rapport d’analyse des offres : sécurité numérique (confidentiel)")
     cover(doc, "Rapport d’analyse des offres", "Volet sécurité numérique — comité de sélection")
-    para(doc, "Analyse du {{ review_date }} — {{ vendors|length }} offre(s) évaluée(s).", italic=True)
+    para(doc, "Analyse du {{ review_date }} — {{ offer_count }}.", italic=True)
     page_break(doc)
     para(doc, "1. Contexte", style="Heading 1")
-    para(doc, "{{ buyer.name }} a inclus dans le dossier de consultation « {{ tender.title }} » (référence "
+    para(doc, "{{ buyer_subject }} a inclus dans le dossier de consultation « {{ tender.title }} » (référence "
               "{{ tender.reference }}) une annexe de sécurité numérique au CCTP et le questionnaire standardisé de "
               "l’AFIB. Le présent rapport synthétise les réponses des candidats à ce questionnaire et les pièces "
               "fournies. Conformément aux recommandations de l’AFIB, ces réponses éclairent la sélection sans "
               "constituer à elles seules un critère éliminatoire ; le service informatique est associé à l’analyse.",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "2. Méthode et pondérations", style="Heading 1")
-    para(doc, "Seules les questions fermées pour lesquelles une réponse favorable est attendue sont notées, "
-              "lorsqu’elles s’appliquent compte tenu des réponses précédentes du candidat (logigramme de l’AFIB). "
-              "Une réponse favorable vaut 1 point, une réponse partielle (« oui, sous réserve… ») ½ point, une "
-              "réponse défavorable, absente ou illisible 0 point. « Sans objet » retire la question de la note "
+    para(doc, "Conformité. Seules les questions fermées pour lesquelles une réponse favorable est attendue sont "
+              "notées, lorsqu’elles s’appliquent compte tenu des réponses précédentes du candidat (logigramme de "
+              "l’AFIB). Une réponse favorable vaut 1 point, une réponse partielle (« oui, sous réserve… ») ½ point, "
+              "une réponse défavorable, absente ou illisible 0 point. « Sans objet » retire la question de la note "
               "lorsque le questionnaire le propose ; sinon il est traité comme une absence de réponse et fait "
-              "l’objet d’une demande de précision. Chaque partie est notée sur 100 ; la note globale est la "
+              "l’objet d’une demande de précisions. Chaque partie est notée sur 100 ; la note de conformité est la "
               "moyenne des parties pondérée comme suit.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     loop_table(doc, ["Partie", "Pondération"], ["{{ p.label }}", "{{ p.weight }}"], "p in part_weights", [12.6, 4.0])
     tag(doc, "{%p if clause_weights %}")
     para(doc, "Les questions qui vérifient les clauses suivantes voient leur poids multiplié :")
     bullet_list(doc, "c in clause_weights", "{{ c.title }} : × {{ c.factor }}")
     tag(doc, "{%p endif %}")
+    para(doc, "Complétude. Elle mesure, sur 100, la part de ce que demande le dossier que l’offre fournit : c’est la "
+              "moyenne de deux taux, celui des pièces demandées que le candidat annonce fournir et celui des "
+              "questions obligatoires applicables (de tout type : oui/non, texte, nombre, date, choix, liste) "
+              "auxquelles il a répondu de façon lisible. Une offre favorable sur les questions fermées mais sans "
+              "pièces ni réponses rédigées ne peut ainsi égaler une offre complète.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "Note globale et classement. La note globale, sur 100, qui fixe le classement, est la moyenne des notes "
+              "des parties et de la complétude, pondérées comme ci-dessus, la complétude pesant {{ "
+              "completeness_weight }}. Deux offres de même note globale partagent le même rang.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "Les alertes signalent au comité les réponses défavorables aux questions sensibles ; elles "
               "informent et n’éliminent pas. La grille d’évaluation jointe (Excel) permet d’ajuster pondérations "
               "et points : notes et rangs s’y recalculent.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if edited_grid %}")
+    para(doc, "Les pondérations et les points retenus dans le présent rapport sont ceux de la grille modifiée par le "
+              "comité (fichier « {{ edited_grid }} »).", bold=True)
+    tag(doc, "{%p endif %}")
     para(doc, "3. Classement", style="Heading 1")
-    loop_table(doc, ["Rang", "Candidat", "Note /100", "Notes par partie", "Alertes", "Sans réponse",
+    loop_table(doc, ["Rang", "Candidat", "Note globale", "Conformité", "Complétude (%)", "Alertes", "Sans réponse",
                      "Pièces manquantes"],
-               ["{{ v.rank }}", "{{ v.name }}", "{{ v.total }}", "{{ v.parts }}", "{{ v.flag_count }}",
-                "{{ v.unanswered_count }}", "{{ v.missing_count }}"], "v in vendors",
-               [1.2, 3.6, 1.8, 4.6, 1.6, 1.9, 1.9])
+               ["{{ v.rank }}", "{{ v.name }}", "{{ v.total }}", "{{ v.conformity }}", "{{ v.completeness }}",
+                "{{ v.flag_count }}", "{{ v.unanswered_count }}", "{{ v.missing_count }}"], "v in vendors",
+               [1.3, 3.4, 1.7, 2.2, 2.2, 1.7, 1.7, 2.4], size=8.5)
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "Notes par partie et par candidat.", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "Notes par partie et complétude, par candidat.", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(doc, "{%p if failed %}")
     para(doc, "Fichiers reçus non évalués :", bold=True)
     bullet_list(doc, "f in failed", "{{ f }}")
     tag(doc, "{%p endif %}")
     para(doc, "4. Analyse par candidat", style="Heading 1")
     tag(doc, "{%p for v in vendors %}")
-    para(doc, "4.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note {{ v.total }}/100", style="Heading 2")
-    para(doc, "Points forts", bold=True, color=BLUE)
+    para(doc, "4.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note globale {{ v.total }}/100", style="Heading 2")
+    para(doc, "Conformité {{ v.conformity }}/100 ({{ v.parts }}) ; complétude {{ v.completeness }} % (réponses "
+              "obligatoires {{ v.answers }}, pièces {{ v.documents }}).")
+    para(doc, "Clauses conformes", bold=True, color=BLUE)
     tag(doc, "{%p if v.strengths %}")
     bullet_list(doc, "s in v.strengths", "{{ s }}")
     tag(doc, "{%p else %}")
     para(doc, "Aucune clause entièrement conforme.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if v.partial %}")
+    para(doc, "Clauses partiellement conformes", bold=True, color=BLUE)
+    bullet_list(doc, "s in v.partial", "{{ s }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if v.non_conforming %}")
+    para(doc, "Clauses non conformes", bold=True, color=BLUE)
+    bullet_list(doc, "s in v.non_conforming", "{{ s }}")
     tag(doc, "{%p endif %}")
     para(doc, "Alertes", bold=True, color=BLUE)
     tag(doc, "{%p if v.flags %}")
@@ -465,7 +513,7 @@ def report() -> Document:
     tag(doc, "{%p else %}")
     para(doc, "Aucune alerte.", italic=True)
     tag(doc, "{%p endif %}")
-    para(doc, "Pièces manquantes et réponses à compléter", bold=True, color=BLUE)
+    para(doc, "Pièces manquantes et réponses à préciser", bold=True, color=BLUE)
     tag(doc, "{%p if v.missing %}")
     bullet_list(doc, "m in v.missing", "{{ m }}")
     tag(doc, "{%p else %}")
@@ -473,6 +521,33 @@ def report() -> Document:
     tag(doc, "{%p endif %}")
     para(doc, "{{ v.to_clarify }}")
     tag(doc, "{%p endfor %}")
+    para(doc, "5. Conclusion", style="Heading 1")
+    para(doc, "Classement proposé", style="Heading 2")
+    para(doc, "Au vu des réponses au questionnaire de sécurité numérique et des pièces fournies, le classement "
+              "suivant est proposé au comité pour le volet sécurité numérique :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p for r in ranking %}")
+    para(doc, "{{ r.rank }}{% if r.tie %} (ex æquo){% endif %}. {{ r.name }} — note globale {{ r.total }}/100 "
+              "({{ r.detail }})").paragraph_format.left_indent = Cm(0.6)
+    tag(doc, "{%p endfor %}")
+    para(doc, "Points d’attention", style="Heading 2")
+    tag(doc, "{%p if attention %}")
+    tag(doc, "{%p for a in attention %}")
+    para(doc, "{{ a.name }} : {{ a.text }}.", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    para(doc, "Les réponses à préciser font l’objet des demandes de précisions jointes ; les précisions reçues "
+              "ne peuvent modifier les offres.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p else %}")
+    para(doc, "Aucun point d’attention particulier.", italic=True)
+    tag(doc, "{%p endif %}")
+    para(doc, "6. Avis du comité de sélection", style="Heading 1")
+    para(doc, "Avis du comité sur le volet sécurité numérique des offres et sur le classement proposé :")
+    blank_table(doc, ["Avis du comité"], [16.6], rows=1, height=6.0)
+    para(doc, "7. Signatures", style="Heading 1")
+    para(doc, "Fait le ……………………, à ……………………").paragraph_format.keep_with_next = True
+    blank_table(doc, ["Nom", "Qualité", "Signature"], [5.6, 6.0, 5.0], rows=4, height=1.6)
+    para(doc, "Pour {{ buyer.designation }},", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ signatory.title }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ signatory.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return doc
 
 
@@ -481,29 +556,52 @@ def letter() -> Document:
     footer(doc, "{{ tender.reference }} — Demande de précisions — {{ vendor.name }}")
     para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
     para(doc, "{{ buyer.address }}", size=9.5)
-    para(doc, "{{ buyer.contact.name }} {{ buyer.contact.email }} {{ buyer.contact.phone }}", size=9.5)
+    tag(doc, "{%p if contact_line %}")
+    para(doc, "Contact : {{ contact_line }}", size=9.5)
+    tag(doc, "{%p endif %}")
     doc.add_paragraph()
-    para(doc, "À l’attention de {{ vendor.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ vendor.attention }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "Le {{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     doc.add_paragraph()
-    para(doc, "Objet : demande de précisions — {{ tender.title }} (référence {{ tender.reference }})", bold=True)
+    para(doc, "Objet : demande de précisions sur votre offre — {{ tender.title }} (référence {{ tender.reference }})",
+         bold=True)
     para(doc, "Madame, Monsieur,")
-    para(doc, "Dans le cadre de l’analyse de votre offre, nous avons étudié le questionnaire de sécurité numérique "
-              "que vous nous avez transmis. Afin de compléter notre analyse, nous vous remercions de bien vouloir "
-              "nous apporter les précisions ci-dessous, en complétant le questionnaire et en joignant les pièces "
-              "manquantes, dans un délai de dix jours à compter de la réception du présent courrier.",
-         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    titled_table(doc, "unanswered", "Questions restées sans réponse",
-                 ["N°", "Section", "Question", "Exigence concernée"],
-                 ["{{ q.id }}", "{{ q.section }}", "{{ q.text }}", "{{ q.clauses }}"], [3.2, 3.6, 6.4, 3.4])
-    titled_table(doc, "invalid", "Réponses que nous n’avons pas pu interpréter",
-                 ["N°", "Question", "Votre réponse", "Exigence concernée"],
-                 ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.clauses }}"], [3.2, 6.0, 3.8, 3.6])
-    titled_table(doc, "ambiguous", "Réponses à préciser", ["N°", "Question", "Votre réponse", "Précision attendue"],
-                 ["{{ q.id }}", "{{ q.text }}", "{{ q.raw }}", "{{ q.why }}"], [3.2, 6.0, 3.8, 3.6])
+    para(doc, "Dans le cadre de l’analyse des offres remises pour la consultation citée en objet, nous avons examiné "
+              "le questionnaire de sécurité numérique joint à votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if to_clarify %}")
+    para(doc, "Certaines de vos réponses appellent des précisions : nous vous remercions de nous les apporter, "
+              "par écrit, dans un délai de {{ deadline }} à compter de la réception du présent courrier. Ces "
+              "précisions ont pour seul objet d’éclairer le contenu de votre offre : elles ne peuvent ni modifier "
+              "votre offre, ni en modifier les caractéristiques essentielles. Toute réponse qui irait au-delà ne "
+              "serait pas prise en compte.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "Réponses à préciser", style="Heading 2")
+    loop_table(doc, ["N°", "Question", "Votre réponse", "Précision attendue"],
+               ["{{ q.number }}", "{{ q.section }} — {{ q.text }}", "{{ q.raw }}", "{{ q.why }}"], "q in to_clarify",
+               [1.6, 7.2, 3.8, 4.0], size=8.5)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if unanswered or missing %}")
+    para(doc, "Éléments absents de votre offre", style="Heading 2")
+    tag(doc, "{%p if regularisation %}")
+    para(doc, "Votre offre ne comporte pas les éléments ci-dessous ({{ missing_summary }}) ; elle est, à ce titre, "
+              "irrégulière. Conformément à l’article R. 2152-2 du code de la commande publique et au règlement de "
+              "la consultation, nous vous invitons à la régulariser en nous transmettant ces éléments dans un "
+              "délai de {{ deadline }} à compter de la réception du présent courrier. Cette possibilité est offerte "
+              "à tous les candidats dont l’offre est irrégulière. La régularisation ne peut avoir pour effet de "
+              "modifier les caractéristiques substantielles de votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p else %}")
+    para(doc, "Pour votre information, votre offre ne comporte pas les éléments ci-dessous ({{ missing_summary }}). "
+              "Leur absence est prise en compte dans l’analyse de votre offre ; la présente demande de précisions "
+              "ne vous invite pas à les transmettre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if unanswered %}")
+    loop_table(doc, ["N°", "Section", "Question sans réponse", "Exigence concernée"],
+               ["{{ q.number }}", "{{ q.section }}", "{{ q.text }}", "{{ q.clauses }}"], "q in unanswered",
+               [1.6, 3.8, 7.2, 4.0], size=8.5)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if missing %}")
-    para(doc, "Pièces à transmettre", style="Heading 2")
-    bullet_list(doc, "d in missing", "{{ d.title }} — {{ d.description }}")
+    para(doc, "Pièces non fournies :", bold=True).paragraph_format.keep_with_next = True
+    bullet_list(doc, "d in missing", "{{ d.title }} — {{ d.description }}", size=9.5)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if clauses %}")
     para(doc, "Rappel des exigences du CCTP concernées", style="Heading 2")
@@ -515,7 +613,8 @@ def letter() -> Document:
     doc.add_paragraph()
     para(doc, "Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.")
     doc.add_paragraph()
-    para(doc, "{{ buyer.contact.name }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ signatory.title }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ signatory.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return doc
 
 

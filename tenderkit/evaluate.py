@@ -16,6 +16,7 @@ from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import needs_letter, write_letter
 from tenderkit.render.report_docx import write_report
+from tenderkit.review.grid_edits import describe_takeover, read_grid_edits
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
 
@@ -33,13 +34,20 @@ class ReviewRun:
 
 
 def run_review(loaded: LoadedTender, jobs: int | None = None,
-               progress: Callable[[Path], None] | None = None) -> ReviewRun:
+               progress: Callable[[Path], None] | None = None, grid: Path | None = None) -> ReviewRun:
+    """Parse, score and write the committee documents; ``grid``: a grid whose weights and points the
+    committee edited, taken over instead of tender.yaml's weights and the computed points."""
     workspace = loaded.workspace
+    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
     if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
     review = review_responses(loaded.selection, responses)
+    if edits is not None:
+        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
+        review.taken_over = describe_takeover(edits, computed)
+        review.edited_grid = str(grid)
     out = ensure_dir(workspace.out)
     remove_stale_temps(out)
     reference = loaded.tender.reference

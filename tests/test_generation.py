@@ -254,10 +254,13 @@ def test_templates_check_unknown_variable(tmp_path, run):
 
 def test_new_asks_questions_interactively(tmp_path, run):
     answers = "\n".join(["2027-ECG-004", "Électrocardiographes", "Hôpital Nord", "l’Hôpital Nord",
-                         "medical_device", "y", "n", "n", "y", "n"]) + "\n"
+                         "medical_device", "y", "n", "n", "y", "n", "Jeanne Roux", "Directrice des achats",
+                         "y"]) + "\n"
     result = run("new", tmp_path / "i", "--ask", input=answers)
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((tmp_path / "i" / "tender.yaml").read_text(encoding="utf-8"))
     assert data["reference"] == "2027-ECG-004" and data["buyer"]["designation"] == "l’Hôpital Nord"
+    assert data["buyer"]["signatory"] == {"name": "Jeanne Roux", "title": "Directrice des achats"}
+    assert data["letters"]["regularisation"] is True
     assert data["profile"] == {"network_connected": True, "servers": False, "telemaintenance": False,
                                "patient_data": True, "external_hosting": False}

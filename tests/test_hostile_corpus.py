@@ -39,6 +39,7 @@ from tenderkit import layout
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import expectation, run_review
 from tenderkit.generate import build_documents, load_tender
+from tenderkit.grid_layout import VENDOR_COLUMN
 from tenderkit.output import MANIFEST, TEMP_PREFIX, unique_names, write_text_atomic
 from tenderkit.parse import batch
 from tenderkit.parse.batch import KILL_HOOK_ENV, Budget, parse_many
@@ -225,13 +226,14 @@ def test_a_reworded_question_is_not_scored_until_confirmed(biased):
     sheet = openpyxl.load_workbook(run.paths["grid"])[next(
         t for t in openpyxl.load_workbook(run.paths["grid"], read_only=True).sheetnames if t.startswith("Bêta"))]
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == qid)
-    assert row[6] == "à confirmer" and wording in row[13]
+    assert row[VENDOR_COLUMN["status"] - 1] == "à confirmer" and wording in row[VENDOR_COLUMN["flag"] - 1]
     again = run_review(load_tender(Path(run.paths["grid"]).parent.parent))  # from responses/: still unscored
     assert again.parsed == 0 and next(v for v in again.review.vendors if v.vendor == "Bêta Médical").items[
         qid].issue == "altered"
     letter = Document(str(run.letters["Bêta Médical"]))
-    text = "\n".join(c.text for t in letter.tables for r in t.rows for c in r.cells).replace("\u00a0", " ")
-    assert wording in text
+    text = "\n".join([p.text for p in letter.paragraphs]
+                     + [c.text for t in letter.tables for r in t.rows for c in r.cells]).replace("\u00a0", " ")
+    assert wording.replace("'", "’") in text.replace("'", "’")
 
 
 def test_two_returns_claiming_one_vendor_are_both_kept_as_a_conflict(biased):

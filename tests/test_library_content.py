@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from helpers import SEEDS
 
 from tenderkit.library.export import clause_text
+from tenderkit.paths import library_dir
 from tenderkit.text import fold
 
 SEED_CLAUSE_TITLES = [
@@ -215,3 +219,13 @@ def test_afib_sheet_and_responsibilities(library):
     assert [f.label for f in sheet][:3] == ["Nom du logiciel", "Version", "Fournisseur"]
     assert len(sheet) == 10 and all(f.source for f in sheet)
     assert library.afib.responsibilities["biomedical"] and library.afib.responsibilities["it"]
+
+
+def test_library_readme_profile_fact_table_is_up_to_date():
+    """clause_library/README.md states how each profile fact maps to clauses, questions and deliverables; the
+    table is generated from the data and must match it."""
+    script = Path(__file__).resolve().parent.parent / "scripts" / "fact_map.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    readme = (library_dir() / "README.md").read_text(encoding="utf-8")
+    assert "`certificat-hds` « Certificat d’hébergeur de données de santé » (when `external_hosting: yes`)" in readme

@@ -134,7 +134,10 @@ def test_weights_change_the_ranking_as_computed_by_hand(tmp_path):
         for vendor in review.vendors:
             weighted = sum(vendor.parts[p] * w for p, w in part_weights.items())
             by_hand[vendor.vendor] = round(weighted / sum(part_weights.values()), 2)
-            assert vendor.total == pytest.approx(by_hand[vendor.vendor], abs=0.01)
+            assert vendor.conformity == pytest.approx(by_hand[vendor.vendor], abs=0.01)
+            # the total adds completeness, weighing 1 by default (weights.completeness)
+            assert vendor.total == pytest.approx((weighted + vendor.completeness) / (sum(part_weights.values()) + 1),
+                                                 abs=0.01)
         return [v.vendor for v in review.vendors], by_hand
 
     order, by_hand = ranking({1: 1, 2: 1, 3: 1, 4: 5})
@@ -192,7 +195,9 @@ def test_letters_mention_only_their_vendor(workspace):
                 assert other not in text
         assert "Objet : demande de précisions" in text
     gamma = docx_text(run.letters["Gamma =Corp"])
-    assert "p4-journaux-evenements" in gamma and "Oui sous réserve d’un préavis" in gamma
+    number = run.review.selection.numbers["p4-journaux-evenements"]
+    assert f"\n{number}\n" in gamma and "p4-journaux-evenements" not in gamma  # named by number, never by id
+    assert "Oui sous réserve d’un préavis" in gamma
     assert "Traitement des incidents de sécurité" in gamma  # the clause concerned, with its text
     beta = docx_text(run.letters["Bêta Médical"])
     assert "Matrice des flux réseaux" in beta  # missing deliverable

@@ -22,6 +22,8 @@ def vendor_record(vendor, library) -> dict:
         "file": vendor.response.file,
         "total": vendor.total,
         "rank": vendor.rank,
+        "completeness": vendor.completeness,
+        "conformity": vendor.conformity,
         "parts": {str(p): s for p, s in vendor.parts.items()},
         "flags": [f.as_dict() for f in vendor.flags],
         "missing_deliverables": [{"id": d, "title": library.deliverables[d].title}
@@ -38,17 +40,22 @@ def vendor_record(vendor, library) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print the review of each vendor as JSON.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Returns parsed in parallel (default: all cores).")
-def review_command(folder: Path, as_json: bool, jobs: int | None) -> None:
+@click.option("--grid", "grid", type=click.Path(path_type=Path), default=None,
+              help="A grid written earlier whose weights and points the committee edited: they replace "
+                   "tender.yaml's weights and the computed points.")
+def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
     one clarification letter per vendor into FOLDER/out/."""
     loaded = load_tender(folder)
     bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
     if bar:
         with bar:
-            run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1))
+            run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid)
     else:
-        run = run_review(loaded, jobs or default_jobs())
+        run = run_review(loaded, jobs or default_jobs(), grid=grid)
     review = run.review
+    if review.taken_over:
+        click.echo(review.taken_over, err=as_json)
     if as_json:
         click.echo(json.dumps([vendor_record(v, loaded.library) for v in review.vendors], ensure_ascii=False,
                               indent=2, default=str))
@@ -59,9 +66,13 @@ def review_command(folder: Path, as_json: bool, jobs: int | None) -> None:
         return
     for response in review.failed:
         describe(response)
-    click.echo(f"{len(review.vendors)} vendor(s) reviewed ({run.parsed} return(s) parsed, the others unchanged).")
+    click.echo(f"{len(review.vendors)} vendor(s) reviewed ({run.parsed} return(s) parsed, the others unchanged); "
+               f"total = parts and completeness (weight {french_number(review.completeness_weight, 2)}).")
     for vendor in review.vendors:
-        click.echo(f"  {vendor.rank}. {vendor.vendor:30} {french_number(vendor.total):>6}/100   "
+        click.echo(f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
+                   f"conformity {french_number(vendor.conformity):>5}   "
+                   f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
+                   f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
                    f"{len(vendor.flags)} flag(s), {len(vendor.unanswered)} unanswered, "
                    f"{len(vendor.missing_deliverables)} missing deliverable(s)")
     for response in review.duplicates:

@@ -59,6 +59,10 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
                                                   default="medical_device")
         for fact in library.facts:
             values["profile"][fact.id] = click.confirm(fact.label, default=fact.default)
+        values["signatory_name"] = click.prompt("Who signs the letters and the report (name)", default="")
+        values["signatory_title"] = click.prompt("Signatory's title (e.g. Directeur des achats)", default="")
+        values["regularisation"] = click.confirm("Do the consultation rules allow regularising irregular offers",
+                                                 default=False)
     missing = [f"--{k.replace('_name', '')}" for k, _ in REQUIRED if not values.get(k)]
     if missing:
         raise TenderkitError(f"missing {', '.join(missing)} (or give --profile FILE, or run in a terminal to be "

@@ -1,8 +1,11 @@
 """The committee's evaluation grid (.xlsx): vendors side by side, editable weights, live totals and ranks.
 
-Sheets: « Synthèse » (part scores, total, rank as formulas; a bar chart), « Pondérations » (one editable
-weight per scored item), and one sheet per vendor with every answer, its points (editable), the clause
-and references behind it and where it was found. Vendor text is always written as text.
+Sheets: « Synthèse » (part scores, completeness, conformity, total and rank as formulas; counts; a bar
+chart), « Pondérations » (one editable weight per scored item), and one sheet per vendor with every answer,
+its points (editable), the clause and references behind it and where it was found. Editable cells are
+validated (points 0..max, weights ≥ 0), everything else is locked; sheets are protected without a password.
+Hidden keys (see tenderkit/grid_layout.py) let `tenderkit review --grid` read the committee's edits back.
+Vendor text is always written as text.
 """
 
 from __future__ import annotations
@@ -12,12 +15,32 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit import __version__
+from tenderkit.grid_layout import (
+    COMPLETENESS_KEY,
+    FIRST,
+    HIDDEN_VENDOR_COLUMNS,
+    KIND_CELL,
+    SUMMARY,
+    SUMMARY_WEIGHT_COLUMN,
+    VENDOR,
+    VENDOR_CELL,
+    VENDOR_COLUMN,
+    VENDOR_COLUMNS,
+    WEIGHT_COLUMN,
+    WEIGHT_COLUMNS,
+    WEIGHTS,
+    part_key,
+)
 from tenderkit.render.xlsx_common import (
     ANSWER_FILL,
     BODY_FONT,
@@ -30,14 +53,15 @@ from tenderkit.render.xlsx_common import (
     formula,
     header_row,
     print_setup,
+    protect,
     put,
     register_styles,
     row_height,
     save_workbook,
     widths,
 )
-from tenderkit.review.model import Review, VendorReview
-from tenderkit.text import french_date
+from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
+from tenderkit.text import french_date, french_number
 
 TITLE = Font(name=FONT, bold=True, size=14, color=NAVY)
 BOLD = Font(name=FONT, bold=True, size=10)
@@ -45,10 +69,8 @@ FLAG_FILL = PatternFill("solid", fgColor="F8D7DA")
 GOOD_FILL = PatternFill("solid", fgColor="D4EDDA")
 STATUS_FR = {"answered": "répondu", "empty": "sans réponse", "invalid": "illisible"}
 VALUE_FR = {"oui": "Oui", "non": "Non", "na": "Sans objet", "partiel": "Partiel"}
-VENDOR_COLUMNS = ("Id", "Partie", "Section", "Question", "Réponse du candidat", "Valeur lue", "Statut", "Attendu",
-                  "Points", "Max", "Pondération", "Points pondérés", "Max pondéré", "Alerte", "Clauses",
-                  "ANSM", "ENISA", "Emplacement dans le fichier")
-FIRST = 6  # first data row of the vendor and weight sheets
+TOP = Alignment(vertical="top")
+COMPLETENESS_LABEL = "Complétude : pièces et réponses fournies (%)"
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -60,6 +82,27 @@ def sheet_title(name: str, taken: set[str]) -> str:
         number += 1
     taken.add(title.lower())
     return title
+
+
+def _letter(key: str) -> str:
+    return get_column_letter(VENDOR_COLUMN[key])
+
+
+def _validation(sheet: Worksheet, kind: str, cells: list[str], maximum: float | None = None) -> None:
+    """Points between 0 and ``maximum``, or a weight ≥ 0, with a message saying so."""
+    if not cells:
+        return
+    if maximum is None:
+        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=False)
+        rule.error = "Une pondération est un nombre positif ou nul."
+    else:
+        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2=f"{maximum:g}",
+                              allow_blank=False)
+        rule.error = f"Les points de cette question vont de 0 à {french_number(maximum, 2)}."
+    rule.errorTitle = kind
+    rule.showErrorMessage = True
+    rule.sqref = MultiCellRange(" ".join(cells))
+    sheet.add_data_validation(rule)
 
 
 class GridBuilder:
@@ -80,51 +123,71 @@ class GridBuilder:
         for vendor in self.review.vendors:
             self._vendor(vendor)
         self._summary(summary)
+        for sheet in self.book.worksheets:
+            protect(sheet)
         self.book.properties.creator = f"tenderkit {__version__}"
         self.book.properties.title = f"Grille d’évaluation – {self.selection.tender.title}"
         return self.book
 
-    def _title(self, sheet: Worksheet, title: str, note: str) -> None:
+    def _title(self, sheet: Worksheet, kind: str, title: str, note: str) -> None:
         tender = self.selection.tender
+        put(sheet[KIND_CELL], kind)
         put(sheet["B1"], title, font=TITLE)
         put(sheet["B2"], f"{tender.reference} – {tender.title} – {tender.buyer.name}",
             font=Font(name=FONT, size=9, italic=True, color="595959"))
         put(sheet["B3"], note, font=Font(name=FONT, size=9, italic=True))
 
     def _weights(self, sheet: Worksheet) -> None:
-        self._title(sheet, "Pondération des questions évaluées",
-                    "Modifiez les pondérations (cellules jaunes) : notes et rangs se recalculent.")
-        widths(sheet, {"A": 26, "B": 7, "C": 28, "D": 60, "E": 34, "F": 13})
-        header_row(sheet, FIRST - 1, ("Id", "Partie", "Section", "Question", "Clauses vérifiées", "Pondération"))
+        self._title(sheet, WEIGHTS, "Pondération des questions évaluées",
+                    "Modifiez les pondérations (cellules jaunes, nombres positifs ou nuls) : notes et rangs se "
+                    "recalculent.")
+        widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(WEIGHT_COLUMNS, start=1)})
+        sheet.column_dimensions["A"].hidden = True
+        header_row(sheet, FIRST - 1, [h for h, _, _ in WEIGHT_COLUMNS])
         row = FIRST
         weights = self.review.item_weights
+        numbers = self.selection.numbers
+        weight_cells = []
         for qid, question in self.selection.questions.items():
             if question.expected is None:
                 continue
             clauses = ", ".join(c.title for c in self.selection.clauses_of.get(qid, []))
-            for column, value in enumerate((qid, question.part, question.section, question.text, clauses), start=1):
-                put(sheet.cell(row=row, column=column), value, "tk text")
-            put(sheet.cell(row=row, column=6), weights[qid], "tk answer")
-            sheet.row_dimensions[row].height = row_height((question.section, 28, 10), (question.text, 60, 10),
+            values = {"id": qid, "number": numbers[qid], "part": question.part, "section": question.section,
+                      "question": question.text, "clauses": clauses}
+            for key, value in values.items():
+                put(sheet.cell(row=row, column=WEIGHT_COLUMN[key]), value, "tk text")
+            weight = put(sheet.cell(row=row, column=WEIGHT_COLUMN["weight"]), weights[qid], "tk answer")
+            weight_cells.append(weight.coordinate)
+            sheet.row_dimensions[row].height = row_height((question.section, 24, 10), (question.text, 60, 10),
                                                           (clauses, 34, 10))
             self.weight_rows[qid] = row
             row += 1
-        sheet.freeze_panes = f"A{FIRST}"
-        sheet.auto_filter.ref = f"A{FIRST - 1}:F{row - 1}"
+        _validation(sheet, "Pondération", weight_cells)
+        last = get_column_letter(len(WEIGHT_COLUMNS))
+        sheet.freeze_panes = f"B{FIRST}"
+        sheet.auto_filter.ref = f"A{FIRST - 1}:{last}{row - 1}"
         print_setup(sheet, f"{FIRST - 1}:{FIRST - 1}", self.selection.tender.reference)
 
     def _vendor(self, vendor: VendorReview) -> None:
         title = sheet_title(vendor.vendor, self.taken)
         sheet = self.book.create_sheet(title)
         response = vendor.response
-        self._title(sheet, f"{vendor.vendor} – réponses et points",
+        self._title(sheet, VENDOR, f"{vendor.vendor} – réponses et points",
                     f"Fichier : {Path(response.file).name} ({response.format}). Les points sont modifiables "
-                    "(cellules jaunes) ; pondérations dans la feuille « Pondérations ».")
-        widths(sheet, {"A": 24, "B": 6, "C": 22, "D": 48, "E": 30, "F": 11, "G": 11, "H": 8, "I": 7, "J": 5,
-                       "K": 9, "L": 9, "M": 9, "N": 34, "O": 26, "P": 12, "Q": 12, "R": 22})
-        header_row(sheet, FIRST - 1, VENDOR_COLUMNS)
+                    "(cellules jaunes, de 0 au maximum de la question) ; pondérations dans la feuille "
+                    "« Pondérations ».")
+        put(sheet[VENDOR_CELL], vendor.vendor)
+        widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(VENDOR_COLUMNS, start=1)})
+        for key in HIDDEN_VENDOR_COLUMNS:
+            sheet.column_dimensions[_letter(key)].hidden = True
+        header_row(sheet, FIRST - 1, [h for h, _, _ in VENDOR_COLUMNS])
+        sheet.row_dimensions[FIRST - 1].height = 28
         flags = {f.question_id: f for f in vendor.flags}
         weights_sheet = quote_sheetname("Pondérations")
+        weight_letter = get_column_letter(WEIGHT_COLUMN["weight"])
+        points_l, max_l, weight_l = _letter("points"), _letter("max"), _letter("weight")
+        numbers = self.selection.numbers
+        points_cells: dict[float, list[str]] = {}
         row = FIRST
         for qid, item in vendor.items.items():
             question = self.selection.questions[qid]
@@ -132,106 +195,147 @@ class GridBuilder:
             ansm, enisa = self.selection.references_of(qid)
             flag = flags.get(qid)
             value = VALUE_FR.get(item.value, item.value) if isinstance(item.value, str) else item.value
-            status = STATUS_FR.get(item.status, item.status) if item.applicable else "non applicable"
-            cells = (qid, item.part, question.section, question.text, item.raw, value,
-                     "à confirmer" if item.issue == "altered" else status,
-                     VALUE_FR.get(question.expected, "") if question.expected else "")
-            for column, content in enumerate(cells, start=1):
-                put(sheet.cell(row=row, column=column), content, "tk text")
+            if value is not None and str(value) == (item.raw or "").strip():
+                value = None  # the value read is shown only where it differs from what the vendor wrote
+            texts = {"id": qid, "part": item.part, "number": numbers[qid], "section": question.section,
+                     "question": question.text, "raw": item.raw, "value": value,
+                     "status": ("à confirmer" if item.issue == "altered" else STATUS_FR.get(item.status, item.status))
+                      if item.applicable else "non applicable",
+                     "expected": VALUE_FR.get(question.expected, "") if question.expected else ""}
+            for key, content in texts.items():
+                put(sheet.cell(row=row, column=VENDOR_COLUMN[key]), content, "tk text")
+            cell = sheet.cell(row=row, column=VENDOR_COLUMN["points"])
             if item.scored:
-                put(sheet.cell(row=row, column=9), item.points, "tk answer")
-                put(sheet.cell(row=row, column=10), item.max_points, "tk number")
-                formula(sheet.cell(row=row, column=11), f"={weights_sheet}!$F${self.weight_rows[qid]}", "tk number")
+                put(cell, item.points, "tk answer")
+                points_cells.setdefault(item.max_points, []).append(cell.coordinate)
+                put(sheet.cell(row=row, column=VENDOR_COLUMN["max"]), item.max_points, "tk number", alignment=TOP)
+                formula(sheet.cell(row=row, column=VENDOR_COLUMN["weight"]),
+                        f"={weights_sheet}!${weight_letter}${self.weight_rows[qid]}", "tk number", alignment=TOP)
             else:
-                for column in (9, 10, 11):
-                    put(sheet.cell(row=row, column=column), 0, "tk muted")
-            formula(sheet.cell(row=row, column=12), f"=I{row}*K{row}", "tk number")
-            formula(sheet.cell(row=row, column=13), f"=J{row}*K{row}", "tk number")
+                for key in ("points", "max", "weight"):
+                    put(sheet.cell(row=row, column=VENDOR_COLUMN[key]), 0, "tk muted", alignment=TOP)
+            formula(sheet.cell(row=row, column=VENDOR_COLUMN["weighted"]), f"={points_l}{row}*{weight_l}{row}",
+                    "tk number", alignment=TOP)
+            formula(sheet.cell(row=row, column=VENDOR_COLUMN["weighted_max"]), f"={max_l}{row}*{weight_l}{row}",
+                    "tk number", alignment=TOP)
             alert = flag.reason if flag else None
             if item.issue == "altered":  # not scored until the committee confirms the vendor's wording
                 alert = f"Question reformulée par le candidat, non notée (à confirmer) : « {item.altered} »"
-            put(sheet.cell(row=row, column=14), alert, "tk flag")
-            put(sheet.cell(row=row, column=15), clauses, "tk small")
-            put(sheet.cell(row=row, column=16), ", ".join(ansm), "tk small")
-            put(sheet.cell(row=row, column=17), ", ".join(enisa), "tk small")
-            put(sheet.cell(row=row, column=18), item.location, "tk small")
+            put(sheet.cell(row=row, column=VENDOR_COLUMN["flag"]), alert, "tk flag")
+            put(sheet.cell(row=row, column=VENDOR_COLUMN["clauses"]), clauses, "tk small")
+            put(sheet.cell(row=row, column=VENDOR_COLUMN["refs"]), ", ".join(ansm + enisa), "tk small")
+            put(sheet.cell(row=row, column=VENDOR_COLUMN["location"]), item.location, "tk small")
             sheet.row_dimensions[row].height = row_height(
-                (question.section, 22, 10), (question.text, 48, 10), (item.raw, 30, 10),
-                (flag.reason if flag else None, 34, 9), (clauses, 26, 9))
+                (question.section, 16, 10), (question.text, 40, 10), (item.raw, 26, 10),
+                (flag.reason if flag else None, 22, 9), (clauses, 18, 9), (", ".join(ansm + enisa), 11, 9))
             row += 1
         last = row - 1
-        sheet.conditional_formatting.add(f"A{FIRST}:R{last}", FormulaRule(formula=[f'LEN($N{FIRST})>0'],
-                                                                          fill=FLAG_FILL))
-        sheet.conditional_formatting.add(f"A{FIRST}:R{last}", FormulaRule(
-            formula=[f'$G{FIRST}="non applicable"'], font=Font(color="999999")))
+        for maximum, cells in points_cells.items():
+            _validation(sheet, "Points", cells, maximum)
+        end = get_column_letter(len(VENDOR_COLUMNS))
+        flag_l, status_l = _letter("flag"), _letter("status")
+        sheet.conditional_formatting.add(f"A{FIRST}:{end}{last}", FormulaRule(formula=[f'LEN(${flag_l}{FIRST})>0'],
+                                                                              fill=FLAG_FILL))
+        sheet.conditional_formatting.add(f"A{FIRST}:{end}{last}", FormulaRule(
+            formula=[f'${status_l}{FIRST}="non applicable"'], font=Font(color="999999")))
         row += 1
-        put(sheet.cell(row=row, column=2), "Pièces manquantes", font=BOLD)
+        put(sheet.cell(row=row, column=4), "Pièces manquantes", font=BOLD)
         deliverables = self.selection.library.deliverables
         for deliverable_id in vendor.missing_deliverables or []:
             row += 1
-            put(sheet.cell(row=row, column=3), deliverables[deliverable_id].title, font=BODY_FONT)
+            put(sheet.cell(row=row, column=5), deliverables[deliverable_id].title, font=BODY_FONT)
         if not vendor.missing_deliverables:
-            put(sheet.cell(row=row + 1, column=3), "Aucune", font=BODY_FONT)
+            put(sheet.cell(row=row + 1, column=5), "Aucune", font=BODY_FONT)
             row += 1
         row += 2
-        put(sheet.cell(row=row, column=2), "Remarques de lecture du fichier", font=BOLD)
+        put(sheet.cell(row=row, column=4), "Remarques de lecture du fichier", font=BOLD)
         for warning in response.warnings or ["Aucune"]:
             row += 1
-            put(sheet.cell(row=row, column=3), warning, font=Font(name=FONT, size=9))
-        sheet.freeze_panes = f"E{FIRST}"
-        sheet.auto_filter.ref = f"A{FIRST - 1}:R{last}"
+            put(sheet.cell(row=row, column=5), warning, font=Font(name=FONT, size=9))
+        sheet.freeze_panes = f"{_letter('raw')}{FIRST}"
+        sheet.auto_filter.ref = f"A{FIRST - 1}:{end}{last}"
         print_setup(sheet, f"{FIRST - 1}:{FIRST - 1}", f"{self.selection.tender.reference} – {vendor.vendor}")
         self.vendor_sheets[vendor.vendor] = (title, last)
 
     def _summary(self, sheet: Worksheet) -> None:
         review, selection = self.review, self.selection
-        self._title(sheet, "Grille d’évaluation – sécurité numérique",
+        put(sheet[VENDOR_CELL], selection.tender.reference)
+        self._title(sheet, SUMMARY, "Grille d’évaluation – sécurité numérique",
                     f"Établie le {french_date(review.date)}. Pondérations modifiables (cellules jaunes) : notes "
                     "et rangs se recalculent. Les alertes informent le comité ; elles n’éliminent pas.")
         vendors = review.vendors
-        widths(sheet, {"A": 2, "B": 46, "C": 13, **{get_column_letter(4 + i): 20 for i in range(len(vendors))}})
+        widths(sheet, {"A": 12, "B": 48, "C": 13, **{get_column_letter(4 + i): 20 for i in range(len(vendors))}})
+        sheet.column_dimensions["A"].hidden = True
         header_row(sheet, 5, ["Critère", "Pondération", *[v.vendor for v in vendors]], start_column=2)
         sheet.row_dimensions[5].height = 32
         parts = selection.parts
-        first = 6
+        first = FIRST
         last_part = first + len(parts) - 1
+        completeness_row = last_part + 1
+        weight_cells = []
+        pts_l, max_l = _letter("weighted"), _letter("weighted_max")
+        part_l = _letter("part")
         for offset, part in enumerate(parts):
             row = first + offset
+            put(sheet.cell(row=row, column=1), part_key(part.part))
             put(sheet.cell(row=row, column=2), f"Partie {part.part} – {part.sheet}", font=BODY_FONT, alignment=WRAP,
                 border=BORDER)
-            put(sheet.cell(row=row, column=3), review.part_weights[part.part], fill=ANSWER_FILL, protection=UNLOCKED,
-                border=BORDER, font=BOLD)
+            weight_cells.append(put(sheet.cell(row=row, column=SUMMARY_WEIGHT_COLUMN), review.part_weights[part.part],
+                                    fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER, font=BOLD).coordinate)
             for index, vendor in enumerate(vendors):
                 title, last = self.vendor_sheets[vendor.vendor]
                 ref = quote_sheetname(title)
-                parts_range = f"{ref}!$B${FIRST}:$B${last}"
+                parts_range = f"{ref}!${part_l}${FIRST}:${part_l}${last}"
                 formula(sheet.cell(row=row, column=4 + index),
-                        f"=IFERROR(SUMIFS({ref}!$L${FIRST}:$L${last},{parts_range},{part.part})/"
-                        f"SUMIFS({ref}!$M${FIRST}:$M${last},{parts_range},{part.part})*100,0)",
+                        f"=IFERROR(SUMIFS({ref}!${pts_l}${FIRST}:${pts_l}${last},{parts_range},{part.part})/"
+                        f"SUMIFS({ref}!${max_l}${FIRST}:${max_l}${last},{parts_range},{part.part})*100,0)",
                         number_format="0.0", border=BORDER, font=BODY_FONT)
-        total_row, rank_row = last_part + 1, last_part + 2
+        put(sheet.cell(row=completeness_row, column=1), COMPLETENESS_KEY)
+        put(sheet.cell(row=completeness_row, column=2), COMPLETENESS_LABEL, font=BODY_FONT, alignment=WRAP,
+            border=BORDER)
+        weight_cells.append(put(sheet.cell(row=completeness_row, column=SUMMARY_WEIGHT_COLUMN),
+                                review.completeness_weight, fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER,
+                                font=BOLD).coordinate)
+        for index, vendor in enumerate(vendors):
+            put(sheet.cell(row=completeness_row, column=4 + index), vendor.completeness, number_format="0.0",
+                border=BORDER, font=BODY_FONT)
+        _validation(sheet, "Pondération", weight_cells)
+        conformity_row, total_row, rank_row = completeness_row + 1, completeness_row + 2, completeness_row + 3
+        put(sheet.cell(row=conformity_row, column=2), "Note de conformité (parties pondérées, sur 100)",
+            font=BODY_FONT, border=BORDER)
         put(sheet.cell(row=total_row, column=2), "Note globale (sur 100)", font=BOLD, border=BORDER, fill=SECTION_FILL)
-        formula(sheet.cell(row=total_row, column=3), f"=SUM(C{first}:C{last_part})", border=BORDER, fill=SECTION_FILL)
+        formula(sheet.cell(row=total_row, column=3), f"=SUM(C{first}:C{completeness_row})", border=BORDER,
+                fill=SECTION_FILL)
         put(sheet.cell(row=rank_row, column=2), "Rang", font=BOLD, border=BORDER)
         last_vendor = get_column_letter(3 + max(len(vendors), 1))
         for index in range(len(vendors)):
             letter = get_column_letter(4 + index)
-            formula(sheet.cell(row=total_row, column=4 + index),
+            formula(sheet.cell(row=conformity_row, column=4 + index),
                     f"=IFERROR(SUMPRODUCT($C${first}:$C${last_part},{letter}{first}:{letter}{last_part})"
-                    f"/SUM($C${first}:$C${last_part}),0)", number_format="0.0", font=BOLD, border=BORDER,
+                    f"/SUM($C${first}:$C${last_part}),0)", number_format="0.0", font=BODY_FONT, border=BORDER)
+            formula(sheet.cell(row=total_row, column=4 + index),
+                    f"=IFERROR(SUMPRODUCT($C${first}:$C${completeness_row},{letter}{first}:{letter}{completeness_row})"
+                    f"/SUM($C${first}:$C${completeness_row}),0)", number_format="0.0", font=BOLD, border=BORDER,
                     fill=SECTION_FILL)
             formula(sheet.cell(row=rank_row, column=4 + index),
                     f"=RANK({letter}{total_row},$D${total_row}:${last_vendor}${total_row},0)", font=BOLD,
                     border=BORDER, alignment=Alignment(horizontal="center"))
+
+        def clauses(status: str) -> list[int]:
+            return [sum(c.status == status for c in v.clauses) for v in vendors]
         rows = [
             ("Alertes à examiner", [len(v.flags) for v in vendors]),
+            ("Réponses obligatoires données / attendues", [f"{v.answers_given} / {v.answers_due}" for v in vendors]),
+            ("Pièces fournies / demandées", [f"{v.documents_given} / {v.documents_due}" for v in vendors]),
             ("Questions obligatoires sans réponse", [len(v.unanswered) for v in vendors]),
             ("Réponses illisibles", [len(v.issues("invalid")) for v in vendors]),
             ("Réponses partielles ou « sans objet » non prévu", [len(v.issues("partiel")) + len(v.issues(
                 "na-not-offered")) for v in vendors]),
             ("Pièces manquantes", [len(v.missing_deliverables) for v in vendors]),
-            ("Clauses conformes", [sum(c.status == "conforme" for c in v.clauses) for v in vendors]),
-            ("Clauses non conformes", [sum(c.status == "non conforme" for c in v.clauses) for v in vendors]),
+            ("Clauses conformes", clauses(CONFORME)),
+            ("Clauses partiellement conformes", clauses(PARTIEL)),
+            ("Clauses non conformes", clauses(NON_CONFORME)),
+            ("Clauses non renseignées", clauses(NON_RENSEIGNE)),
             ("Fichier reçu", [Path(v.response.file).name for v in vendors]),
             ("Questions reformulées (à confirmer)", [len(v.issues("altered")) for v in vendors]),
             ("Autre fichier au nom du même candidat", [", ".join(v.conflicts) or "—" for v in vendors]),
@@ -241,11 +345,12 @@ class GridBuilder:
         for label, values in rows:
             put(sheet.cell(row=row, column=2), label, font=BODY_FONT, border=BORDER)
             for index, value in enumerate(values):
-                put(sheet.cell(row=row, column=4 + index), value, font=BODY_FONT, border=BORDER, alignment=WRAP)
+                align = WRAP if label == "Fichier reçu" else Alignment(horizontal="right", vertical="top")
+                put(sheet.cell(row=row, column=4 + index), value, font=BODY_FONT, border=BORDER, alignment=align)
             counters[label] = row
             row += 1
         if vendors:
-            span = f"D{first}:{last_vendor}{last_part}"
+            span = f"D{first}:{last_vendor}{completeness_row}"
             sheet.conditional_formatting.add(span, ColorScaleRule(start_type="num", start_value=0, start_color="F8D7DA",
                                                                   mid_type="num", mid_value=50, mid_color="FFF3CD",
                                                                   end_type="num", end_value=100, end_color="D4EDDA"))
@@ -259,19 +364,13 @@ class GridBuilder:
             line = counters["Autre fichier au nom du même candidat"]
             sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
                                              CellIsRule(operator="notEqual", formula=['"—"'], fill=FLAG_FILL))
-            chart = BarChart()
-            chart.type = "col"
-            chart.title = "Note par partie (sur 100)"
-            chart.y_axis.title = "Note"
-            chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = 100
-            chart.height, chart.width = 9, 14 + 2 * len(vendors)
-            data = Reference(sheet, min_col=4, max_col=3 + len(vendors), min_row=5, max_row=last_part)
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=last_part))
-            sheet.add_chart(chart, f"B{row + 2}")
+            row += 1
+            sheet.row_breaks.append(Break(id=row))  # the chart prints on a page of its own
+            put(sheet.cell(row=row + 1, column=2), "Note par partie et complétude, par candidat", font=BOLD)
+            sheet.add_chart(self._chart(sheet, first, completeness_row), f"B{row + 2}")
+            row += 22
         if review.failed or review.duplicates:
-            row += 21
+            row += 1
             put(sheet.cell(row=row, column=2), "Fichiers non évalués", font=BOLD)
             for response in review.failed:
                 row += 1
@@ -281,8 +380,31 @@ class GridBuilder:
                 put(sheet.cell(row=row, column=2), f"{Path(response.file).name} : autre envoi de {response.vendor}, "
                                                    "le plus complet a été retenu", font=BODY_FONT)
         sheet.freeze_panes = "D6"
-        print_setup(sheet, None, selection.tender.reference)
-        self.summary_rows = {"first": first, "last_part": last_part, "total": total_row, "rank": rank_row}
+        print_setup(sheet, "5:5", selection.tender.reference)
+        self.summary_rows = {"first": first, "last_part": last_part, "completeness": completeness_row,
+                             "total": total_row, "rank": rank_row}
+
+    def _chart(self, sheet: Worksheet, first: int, last: int) -> BarChart:
+        vendors = self.review.vendors
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = "Note par partie et complétude (sur 100)"
+        chart.y_axis.title = "Note"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.y_axis.majorUnit = 20
+        chart.y_axis.number_format = "0"
+        chart.x_axis.delete = False   # openpyxl ≥ 3.1 hides both axes (and so the part labels) unless told
+        chart.y_axis.delete = False
+        chart.legend.position = "b"
+        chart.height, chart.width = 11, min(25, 16 + 2 * len(vendors))
+        chart.add_data(Reference(sheet, min_col=4, max_col=3 + len(vendors), min_row=5, max_row=last),
+                       titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=last))
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                         showPercent=False)
+        chart.dataLabels.numFmt = "0"
+        return chart
 
 
 def write_grid(review: Review, target: Path) -> Path:

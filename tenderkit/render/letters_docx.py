@@ -1,25 +1,40 @@
-"""Clarification letters (.docx, ``templates/letter.docx``): one per vendor, with that vendor's data only."""
+"""Letters to the candidates (.docx, ``templates/letter.docx``): one per vendor, with that vendor's data only.
+
+French public-procurement practice (code de la commande publique):
+- a « demande de précisions » asks the candidate to clarify named answers of its offer; it may neither modify
+  the offer nor its essential characteristics, and the letter says so;
+- questions left unanswered and missing documents are listed for information only, unless the consultation
+  allows regularisation (``letters.regularisation`` in tender.yaml): then, under article R. 2152-2, the
+  letter invites the candidate to regularise its irregular offer within the deadline, an invitation made to
+  every candidate whose offer is irregular, without changing the offer's substantial characteristics;
+- the letter is signed by the contracting authority's signatory (``buyer.signatory``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from tenderkit.grammar import count, de
 from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import Review, VendorReview
 from tenderkit.text import french_date
 
-WHY = {"partiel": "Préciser les réserves ou la partie non couverte",
-       "na-not-offered": "« Sans objet » n’est pas prévu : répondre par oui ou non",
-       "altered": "Question reformulée dans votre réponse (« {altered} ») : répondre à la question posée"}
+WHY = {"partiel": "Préciser la réserve exprimée et ce qu’elle exclut",
+       "na-not-offered": "Préciser si l’exigence est satisfaite : « sans objet » n’est pas prévu pour cette question",
+       "invalid": "Préciser la réponse, que nous n’avons pas pu interpréter",
+       "altered": "Répondre à la question posée : elle est reformulée dans votre réponse (« {altered} »)"}
+DEFAULT_SIGNATORY = {"name": "", "title": "Le représentant du pouvoir adjudicateur"}
 
 
 def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     selection = review.selection
     library = selection.library
-    designation = selection.tender.buyer.designation
+    tender = selection.tender
+    designation = tender.buyer.designation
+    numbers = selection.numbers
     concerned: dict[str, Any] = {}
 
     def row(item, **extra) -> dict[str, Any]:
@@ -27,8 +42,8 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         clauses = selection.clauses_of.get(item.question_id, [])
         for clause in clauses:
             concerned[clause.id] = clause
-        return {"id": item.question_id, "section": question.section, "text": question.text,
-                "clauses": ", ".join(c.title for c in clauses) or "—", **extra}
+        return {"id": item.question_id, "number": numbers[item.question_id], "section": question.section,
+                "text": question.text, "clauses": ", ".join(c.title for c in clauses) or "—", **extra}
 
     missing = []
     for deliverable_id in vendor.missing_deliverables:
@@ -37,15 +52,27 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         for clause in selection.clauses:
             if deliverable_id in clause.deliverables:
                 concerned[clause.id] = clause
+    to_clarify = [row(i, raw=i.raw or "", why=WHY[i.issue].format(altered=(i.altered or "")[:300]))
+                  for i in vendor.items.values() if i.issue in WHY]
+    unanswered = [row(i) for i in vendor.issues("unanswered")]
+    signatory = tender.buyer.signatory.model_dump()
+    if not signatory["name"] and not signatory["title"]:
+        signatory = DEFAULT_SIGNATORY
+    contact = tender.buyer.contact
     context = tender_context(selection)
+    days = tender.letters.reply_days
     context.update({
         "date": french_date(review.date),
-        "vendor": {"name": vendor.vendor},
-        "unanswered": [row(i) for i in vendor.issues("unanswered")],
-        "invalid": [row(i, raw=i.raw or "") for i in vendor.issues("invalid")],
-        "ambiguous": [row(i, raw=i.raw or "", why=WHY[i.issue].format(altered=(i.altered or "")[:300]))
-                      for i in vendor.items.values() if i.issue in WHY],
+        "vendor": {"name": vendor.vendor, "attention": "À l’attention " + de(vendor.vendor)},
+        "contact_line": " — ".join(x for x in (contact.name, contact.email, contact.phone) if x),
+        "signatory": signatory,
+        "deadline": f"{days} jours" if days > 1 else "1 jour",
+        "to_clarify": to_clarify,
+        "unanswered": unanswered,
         "missing": missing,
+        "missing_summary": ", ".join(x for x in (count(len(unanswered), "question sans réponse") if unanswered else "",
+                                                 count(len(missing), "pièce manquante") if missing else "") if x),
+        "regularisation": tender.letters.regularisation and bool(unanswered or missing),
         "clauses": [{"title": c.title, "blocks": clause_blocks(c, designation)}
                     for c in selection.clauses if c.id in concerned],
     })

@@ -1,4 +1,5 @@
-"""The committee report (.docx, ``templates/report.docx``): method, weights, ranking, chart, per vendor."""
+"""The committee report (.docx, ``templates/report.docx``): method, weights, ranking, chart, per vendor,
+conclusion, the committee's opinion and signatures."""
 
 from __future__ import annotations
 
@@ -6,43 +7,66 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tenderkit.grammar import capitalize_first, count, join_and
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
-from tenderkit.review.model import CONFORME, Review, VendorReview
+from tenderkit.review.model import CONFORME, NON_CONFORME, PARTIEL, Review, VendorReview
 from tenderkit.text import french_date, french_number
+
+
+def _attention(vendor: VendorReview) -> str:
+    """The points of attention of one vendor, as one French phrase (empty when there is none)."""
+    non_conforming = [c.title for c in vendor.clauses if c.status == NON_CONFORME]
+    points = [
+        count(len(vendor.flags), "alerte à examiner") if vendor.flags else "",
+        count(len(vendor.missing_deliverables), "pièce manquante") if vendor.missing_deliverables else "",
+        count(len(vendor.unanswered), "question obligatoire sans réponse") if vendor.unanswered else "",
+        (count(len(non_conforming), "clause non conforme") + " (" + ", ".join(non_conforming) + ")"
+         if non_conforming else ""),
+    ]
+    return join_and([p for p in points if p])
 
 
 def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     library = review.selection.library
+    numbers = review.selection.numbers
     questions = review.selection.questions
     to_clarify = []
     if vendor.unanswered:
-        to_clarify.append(f"{len(vendor.unanswered)} question(s) obligatoire(s) sans réponse")
-    for kind, label in (("invalid", "réponse(s) illisible(s)"), ("partiel", "réponse(s) partielle(s)"),
-                        ("na-not-offered", "« sans objet » non prévu(s)")):
+        to_clarify.append(count(len(vendor.unanswered), "question obligatoire sans réponse"))
+    for kind, singular, plural_form in (("invalid", "réponse illisible", None),
+                                        ("partiel", "réponse partielle", None),
+                                        ("na-not-offered", "« sans objet » non prévu", "« sans objet » non prévus")):
         if vendor.issues(kind):
-            to_clarify.append(f"{len(vendor.issues(kind))} {label}")
+            to_clarify.append(count(len(vendor.issues(kind)), singular, plural_form))
     altered = len(vendor.issues("altered"))
     if altered:
-        plural = "s" if altered > 1 else ""
-        to_clarify.append(f"{altered} question{plural} reformulée{plural} par le candidat, non notée{plural} "
-                          "en attente de confirmation")
+        to_clarify.append(count(altered, "question reformulée par le candidat, non notée en attente de confirmation",
+                                "questions reformulées par le candidat, non notées en attente de confirmation"))
     return {
         "name": vendor.vendor,
         "rank": vendor.rank,
+        "tie": sum(v.rank == vendor.rank for v in review.vendors) > 1,
         "total": french_number(vendor.total),
+        "conformity": french_number(vendor.conformity),
+        "completeness": french_number(vendor.completeness),
+        "answers": f"{vendor.answers_given} / {vendor.answers_due}",
+        "documents": f"{vendor.documents_given} / {vendor.documents_due}",
         "parts": " · ".join(f"P{p} {french_number(s)}" for p, s in vendor.parts.items()),
         "flag_count": len(vendor.flags),
         "unanswered_count": len(vendor.unanswered),
         "missing_count": len(vendor.missing_deliverables),
         "strengths": [c.title for c in vendor.clauses if c.status == CONFORME],
-        "flags": [{"question": f"{f.question_id} — {questions[f.question_id].text}", "answer": f.answer or "",
+        "partial": [f"{c.title} ({c.detail})" for c in vendor.clauses if c.status == PARTIEL],
+        "non_conforming": [f"{c.title} ({c.detail})" for c in vendor.clauses if c.status == NON_CONFORME],
+        "flags": [{"question": f"{numbers[f.question_id]} — {questions[f.question_id].text}", "answer": f.answer or "",
                    "reason": f.reason,
                    "refs": ", ".join(f.ansm + f.enisa) or "—"} for f in vendor.flags],
         "missing": [library.deliverables[d].title for d in vendor.missing_deliverables],
-        "to_clarify": ("À préciser par le candidat : " + ", ".join(to_clarify) + " (voir la demande de précisions)."
+        "to_clarify": ("À préciser par le candidat : " + join_and(to_clarify) + " (voir la demande de précisions)."
                        if to_clarify else "Aucune réponse à préciser."),
+        "attention": _attention(vendor),
     }
 
 
@@ -50,14 +74,24 @@ def report_context(review: Review) -> dict[str, Any]:
     selection = review.selection
     weights = selection.tender.weights
     context = tender_context(selection)
+    signatory = selection.tender.buyer.signatory
+    vendors = [_vendor_context(review, v) for v in review.vendors]
     context.update({
         "review_date": french_date(review.date),
+        "buyer_subject": capitalize_first(selection.tender.buyer.designation),
+        "offer_count": count(len(review.vendors), "offre évaluée"),
         "part_weights": [{"label": f"Partie {p.part} – {p.title}", "weight": french_number(review.part_weights[p.part],
                                                                                               2)}
                          for p in selection.parts],
+        "completeness_weight": french_number(review.completeness_weight, 2),
         "clause_weights": [{"title": c.title, "factor": french_number(weights.clauses[c.id], 2)}
                            for c in selection.clauses if c.id in weights.clauses],
-        "vendors": [_vendor_context(review, v) for v in review.vendors],
+        "edited_grid": Path(review.edited_grid).name if review.edited_grid else "",
+        "vendors": vendors,
+        "ranking": [{"rank": v["rank"], "name": v["name"], "total": v["total"], "tie": v["tie"],
+                     "detail": f"conformité {v['conformity']}, complétude {v['completeness']} %"} for v in vendors],
+        "attention": [{"name": v["name"], "text": v["attention"]} for v in vendors if v["attention"]],
+        "signatory": {"name": signatory.name, "title": signatory.title or "Le représentant du pouvoir adjudicateur"},
         "failed": [e for r in review.failed for e in r.errors]
                   + [f"{Path(r.file).name} : autre envoi de {r.vendor}, le plus complet a été retenu"
                      for r in review.duplicates],
@@ -68,7 +102,8 @@ def report_context(review: Review) -> dict[str, Any]:
 def write_report(review: Review, template: Path, target: Path) -> Path:
     selection = review.selection
     with tempfile.TemporaryDirectory(prefix="tk-chart-") as scratch:
-        chart = bar_chart([f"Partie {p.part}" for p in selection.parts],
-                          {v.vendor: [v.parts[p.part] for p in selection.parts] for v in review.vendors},
+        chart = bar_chart([f"Partie {p.part}" for p in selection.parts] + ["Complétude"],
+                          {v.vendor: [v.parts[p.part] for p in selection.parts] + [v.completeness]
+                           for v in review.vendors},
                           Path(scratch) / "chart.png")
         return render_docx(template, clean_context(report_context(review)), target, images={"chart": (chart, 160)})

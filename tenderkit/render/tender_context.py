@@ -15,7 +15,8 @@ def tender_context(selection: Selection) -> dict[str, Any]:
     types = {t.id: t.title for t in selection.library.enisa.procurement_types}
     return {
         "buyer": {"name": tender.buyer.name, "designation": tender.buyer.designation,
-                  "address": tender.buyer.address, "contact": tender.buyer.contact.model_dump()},
+                  "address": tender.buyer.address, "contact": tender.buyer.contact.model_dump(),
+                  "signatory": tender.buyer.signatory.model_dump()},
         "tender": {"reference": tender.reference, "title": tender.title,
                    "lots": [lot.model_dump() for lot in tender.lots],
                    "procurement_type": types[tender.procurement_type],

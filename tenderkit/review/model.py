@@ -66,7 +66,14 @@ class VendorReview:
     response: Response
     items: dict[str, ItemScore] = field(default_factory=dict)
     parts: dict[int, float] = field(default_factory=dict)   # score per part, 0–100
-    total: float = 0.0
+    conformity: float = 0.0       # weighted mean of the part scores, 0–100
+    completeness: float = 0.0     # share of what the tender asks that the offer supplies, 0–100
+    answers_given: int = 0        # applicable required questions answered readably …
+    answers_due: int = 0          # … out of those the flowchart opens for this vendor
+    documents_given: int = 0      # required deliverables announced as provided …
+    documents_due: int = 0        # … out of those the tender asks
+    documents_asked: list[str] = field(default_factory=list)  # deliverable ids this offer owes
+    total: float = 0.0            # ranking score: weighted mean of the parts and completeness
     rank: int = 0
     flags: list[Flag] = field(default_factory=list)
     clauses: list[ClauseResult] = field(default_factory=list)
@@ -82,11 +89,25 @@ class VendorReview:
 
 
 @dataclass
+class GridEdits:
+    """What the committee changed in a grid written earlier (see review/grid_edits.py)."""
+
+    source: str
+    part_weights: dict[int, float] = field(default_factory=dict)
+    completeness_weight: float | None = None
+    item_weights: dict[str, float] = field(default_factory=dict)
+    points: dict[tuple[str, str], float] = field(default_factory=dict)   # (vendor, question id) → points
+
+
+@dataclass
 class Review:
     selection: Selection
     part_weights: dict[int, float]
     item_weights: dict[str, float]      # effective weight of every selected item
+    completeness_weight: float          # weight of completeness beside the parts in the total
     vendors: list[VendorReview]
     failed: list[Response]              # returns that could not be read at all
     duplicates: list[Response]          # further returns of a vendor already reviewed
     date: dt.date
+    taken_over: str | None = None       # one line: what was taken over from the committee's grid
+    edited_grid: str | None = None      # that grid's path

@@ -9,7 +9,15 @@ Rules (also printed in the committee report):
 - Unanswered or unreadable (invalid) items: 0 point, listed for the clarification letter.
 - Item weight = library weight (or ``weights.questions``) × the largest ``weights.clauses`` multiplier
   of the clauses it verifies. Part score = weighted points ÷ weighted maximum × 100; total = weighted
-  mean of the part scores by ``weights.parts``. Flags inform the committee; they never eliminate.
+  mean of the part scores by ``weights.parts`` (the conformity score).
+- Completeness = share of what the tender asks that the offer supplies, 0–100: the mean of two shares, the
+  required deliverables announced as provided ÷ those the offer owes (a deliverable asked only by an item of
+  the questionnaire is owed when the vendor's answers opened that item), and the applicable required questions of every
+  type (yes/no, text, number, date, choice, list) answered readably ÷ those due (a share with nothing asked
+  is left out). Documents and answers weigh alike, so 15 missing documents are not drowned by 160 answers.
+- Ranking score (``total``) = weighted mean of the part scores and completeness, completeness weighing
+  ``weights.completeness`` (default 1, like one part; 0 leaves it out). Ranks: 1, 2, 2, 4 on that score.
+- Flags inform the committee; they never eliminate.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from tenderkit.grammar import count, plural
 from tenderkit.parse.response import Response
 from tenderkit.review.model import (
     CONFORME,
@@ -25,6 +34,7 @@ from tenderkit.review.model import (
     PARTIEL,
     ClauseResult,
     Flag,
+    GridEdits,
     ItemScore,
     Review,
     VendorReview,
@@ -64,7 +74,10 @@ def _applicable(selection: Selection, response: Response) -> dict[str, bool]:
     return result
 
 
-def score_response(selection: Selection, response: Response, weights: dict[str, float]) -> VendorReview:
+def score_response(selection: Selection, response: Response, weights: dict[str, float],
+                   points_edited: dict[str, float] | None = None) -> VendorReview:
+    """Score one response; ``points_edited`` (question id → points) are the committee's own points."""
+    points_edited = points_edited or {}
     review = VendorReview(vendor=response.vendor, response=response)
     applicable = _applicable(selection, response)
     for qid, question in selection.questions.items():
@@ -97,6 +110,8 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
                     points = 1.0
                 elif value == "partiel":
                     points = 0.5
+                if qid in points_edited:
+                    points = min(max(points_edited[qid], 0.0), max_points)
         review.items[qid] = ItemScore(
             question_id=qid, part=question.part, applicable=applicable[qid], scored=scored, points=points,
             max_points=max_points, weight=weights[qid], status=status, value=value,
@@ -112,10 +127,39 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
                 clauses=[c.title for c in selection.clauses_of.get(qid, [])], ansm=ansm, enisa=enisa,
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
-    review.missing_deliverables = [d.id for d, _ in selection.deliverables
-                                   if not (response.deliverables.get(d.id) and response.deliverables[d.id].provided)]
-    review.clauses = [_clause_result(clause, review) for clause in selection.clauses]
+    review.documents_asked = due_deliverables(selection, review)
+    review.missing_deliverables = [d for d in review.documents_asked
+                                   if not (response.deliverables.get(d) and response.deliverables[d].provided)]
+    review.clauses = [_clause_result(clause, review, selection.numbers) for clause in selection.clauses]
+    review.completeness = completeness(selection, review)
     return review
+
+
+def due_deliverables(selection: Selection, review: VendorReview) -> list[str]:
+    """The tender's deliverables this offer owes: those a selected clause asks for, and those asked only by a
+    questionnaire item whose branch the vendor's answers opened (no proof of a centre abroad is owed by a
+    vendor who answered that it has none)."""
+    by_clause = {ref for clause in selection.clauses for ref in clause.deliverables}
+    by_item: dict[str, list[str]] = {}
+    for qid, question in selection.questions.items():
+        if question.deliverable:
+            by_item.setdefault(question.deliverable, []).append(qid)
+    return [deliverable.id for deliverable, _ in selection.deliverables
+            if deliverable.id in by_clause or any(review.items[q].applicable for q in by_item.get(deliverable.id, [])
+                                                  if q in review.items)]
+
+
+def completeness(selection: Selection, review: VendorReview) -> float:
+    """Mean of the shares of answers and of documents supplied (0–100); sets the vendor's counts."""
+    questions = selection.questions
+    asked = [i for i in review.items.values() if i.applicable and questions[i.question_id].required]
+    review.answers_due = len(asked)
+    review.answers_given = sum(i.status == "answered" for i in asked)
+    review.documents_due = len(review.documents_asked)
+    review.documents_given = review.documents_due - len(review.missing_deliverables)
+    shares = [given / due for given, due in ((review.answers_given, review.answers_due),
+                                             (review.documents_given, review.documents_due)) if due]
+    return round(100 * sum(shares) / len(shares), 2) if shares else 100.0
 
 
 def part_scores(review: VendorReview, selection: Selection) -> dict[int, float]:
@@ -128,31 +172,37 @@ def part_scores(review: VendorReview, selection: Selection) -> dict[int, float]:
     return scores
 
 
-def total_score(parts: dict[int, float], weights: dict[int, float]) -> float:
-    """Weighted mean of the part scores (the grid's formula computes the same)."""
+def total_score(parts: dict[int, float], weights: dict[int, float], completeness: float | None = None,
+                completeness_weight: float = 0.0) -> float:
+    """Weighted mean of the part scores, and of completeness when given (the grid's formulas compute the same)."""
     total_weight = sum(weights[p] for p in parts)
-    return round(sum(parts[p] * weights[p] for p in parts) / total_weight, 2) if total_weight else 0.0
+    weighted = sum(parts[p] * weights[p] for p in parts)
+    if completeness is not None:
+        total_weight += completeness_weight
+        weighted += completeness * completeness_weight
+    return round(weighted / total_weight, 2) if total_weight else 0.0
 
 
-def _clause_result(clause, review: VendorReview) -> ClauseResult:
+def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> ClauseResult:
     items = [review.items[q] for q in clause.questions if q in review.items and review.items[q].scored]
     missing = [d for d in clause.deliverables if d in review.missing_deliverables]
     answered = [i for i in items if i.status == "answered"]
     if not items and not clause.deliverables:
         return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, "aucune question évaluée ne s’y rapporte")
     if any(i.points == 0 and i.status == "answered" for i in items):
-        bad = [i.question_id for i in items if i.points == 0 and i.status == "answered"]
-        return ClauseResult(clause.id, clause.title, NON_CONFORME, "réponse défavorable : " + ", ".join(bad))
+        bad = [numbers.get(i.question_id, i.question_id) for i in items if i.points == 0 and i.status == "answered"]
+        return ClauseResult(clause.id, clause.title, NON_CONFORME,
+                            plural(len(bad), "réponse défavorable") + " : " + ", ".join(bad))
     if items and not answered and (missing or not clause.deliverables):
         return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, "questions sans réponse")
-    if len(answered) < len(items) or any(i.points == 0.5 for i in items) or missing:
+    if len(answered) < len(items) or any(0 < i.points < i.max_points for i in items) or missing:
         parts = []
         if len(answered) < len(items):
-            parts.append(f"{len(items) - len(answered)} question(s) sans réponse exploitable")
-        if any(i.points == 0.5 for i in items):
+            parts.append(count(len(items) - len(answered), "question sans réponse exploitable"))
+        if any(0 < i.points < i.max_points for i in items):
             parts.append("réponse partielle")
         if missing:
-            parts.append(f"{len(missing)} pièce(s) manquante(s)")
+            parts.append(count(len(missing), "pièce manquante"))
         return ClauseResult(clause.id, clause.title, PARTIEL, ", ".join(parts))
     return ClauseResult(clause.id, clause.title, CONFORME, "réponses favorables" + (", pièces fournies"
                                                                                  if clause.deliverables else ""))
@@ -164,11 +214,22 @@ def rank(vendors: list[VendorReview]) -> None:
         vendor.rank = 1 + sum(other.total > vendor.total for other in vendors)
 
 
-def review_responses(selection: Selection, responses: list[Response], today: dt.date | None = None) -> Review:
+def review_responses(selection: Selection, responses: list[Response], today: dt.date | None = None,
+                     edits: GridEdits | None = None) -> Review:
     """Score every readable response; returns claiming the same vendor are all reviewed and shown as a conflict
-    (« Échographie Sud (Zeta.xlsx) »): none is dropped in favour of another."""
+    (« Échographie Sud (Zeta.xlsx) »): none is dropped in favour of another.
+
+    ``edits`` (weights and points the committee changed in its grid) replace tender.yaml's weights and the
+    computed points where given.
+    """
     weights = item_weights(selection)
     parts = part_weights(selection)
+    completeness_weight = selection.tender.weights.completeness
+    if edits:
+        weights.update({q: w for q, w in edits.item_weights.items() if q in weights})
+        parts.update({p: w for p, w in edits.part_weights.items() if p in parts})
+        if edits.completeness_weight is not None:
+            completeness_weight = edits.completeness_weight
     failed = [r for r in responses if r.errors]
     readable = [r for r in responses if not r.errors]
     claims: dict[str, list[Response]] = {}
@@ -184,11 +245,14 @@ def review_responses(selection: Selection, responses: list[Response], today: dt.
             conflicts[label] = [Path(r.file).name for r in same if r is not response]
     vendors = []
     for label, response in sorted(chosen.items(), key=lambda item: item[0].lower()):
-        review = score_response(selection, response, weights)
+        points = {q: p for (v, q), p in edits.points.items() if v == label} if edits else {}
+        review = score_response(selection, response, weights, points)
         review.vendor, review.conflicts = label, conflicts[label]
-        review.total = total_score(review.parts, parts)
+        review.conformity = total_score(review.parts, parts)
+        review.total = total_score(review.parts, parts, review.completeness, completeness_weight)
         vendors.append(review)
     rank(vendors)
     vendors.sort(key=lambda v: (v.rank, v.vendor.lower()))
-    return Review(selection=selection, part_weights=parts, item_weights=weights, vendors=vendors, failed=failed,
-                  duplicates=duplicates, date=today or dt.date.today())
+    return Review(selection=selection, part_weights=parts, item_weights=weights,
+                  completeness_weight=completeness_weight, vendors=vendors, failed=failed, duplicates=duplicates,
+                  date=today or dt.date.today())

@@ -18,6 +18,8 @@ from tenderkit.tender.workspace import TENDER_FILE, Workspace, check_against_lib
 DEFAULTS: dict[str, Any] = {
     "designation": "l’établissement", "address": "", "contact_name": "", "contact_email": "",
     "contact_phone": "", "lots": [], "deadline": None, "procurement_type": "medical_device",
+    "signatory_name": "", "signatory_title": "", "regularisation": False, "reply_days": 10,
+    "part_weights": {1: 1, 2: 1, 3: 1, 4: 2}, "clause_weights": {}, "question_weights": {}, "completeness_weight": 1,
 }
 
 
@@ -47,7 +49,14 @@ def profile_values(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(buyer, str):
         buyer = {"name": buyer}
     contact = buyer.get("contact") or {}
+    signatory = buyer.get("signatory") or {}
+    letters = data.get("letters") or {}
+    weights = data.get("weights") or {}
     return {
+        "signatory_name": signatory.get("name"), "signatory_title": signatory.get("title"),
+        "regularisation": letters.get("regularisation"), "reply_days": letters.get("reply_days"),
+        "part_weights": weights.get("parts"), "clause_weights": weights.get("clauses"),
+        "question_weights": weights.get("questions"), "completeness_weight": weights.get("completeness"),
         "reference": data.get("reference"), "title": data.get("title"), "buyer_name": buyer.get("name"),
         "designation": buyer.get("designation"), "address": buyer.get("address"),
         "contact_name": contact.get("name"), "contact_email": contact.get("email"),

@@ -48,11 +48,19 @@ class Contact(Model):
     phone: str = ""
 
 
+class Signatory(Model):
+    """Who signs the letters and the report for the contracting authority (« le directeur des achats »)."""
+
+    name: str = ""
+    title: str = ""
+
+
 class Buyer(Model):
     name: str = Field(min_length=1)
     designation: str = "l’établissement"   # how clauses name the buyer: « le CHU de Nantes »
     address: str = ""
     contact: Contact = Contact()
+    signatory: Signatory = Signatory()
 
 
 class Lot(Model):
@@ -72,6 +80,7 @@ class Weights(Model):
     parts: dict[int, float] = {1: 1.0, 2: 1.0, 3: 1.0, 4: 2.0}
     clauses: dict[str, float] = {}   # multiplier of the items that verify a clause
     questions: dict[str, float] = {}  # override of an item's own weight
+    completeness: float = Field(default=1.0, ge=0)  # weight of completeness beside the parts (0: ignored)
 
     @field_validator("parts", "clauses", "questions")
     @classmethod
@@ -82,6 +91,13 @@ class Weights(Model):
             if value < 0:
                 raise ValueError(f"weight of {key} must not be negative")
         return values
+
+
+class Letters(Model):
+    """What the letters to the candidates may ask (code de la commande publique)."""
+
+    regularisation: bool = False    # the consultation rules allow regularising irregular offers (art. R.2152-2)
+    reply_days: int = Field(default=10, ge=1, le=90)   # deadline given to the candidates, in days
 
 
 class Tender(Model):
@@ -95,6 +111,7 @@ class Tender(Model):
     profile: dict[str, bool] = {}
     clauses: ClauseOverrides = ClauseOverrides()
     weights: Weights = Weights()
+    letters: Letters = Letters()
     vendors: dict[str, str] = {}        # file stem → vendor name, when a return does not name itself
 
     @field_validator("reference", mode="before")

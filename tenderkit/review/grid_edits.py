@@ -1,0 +1,128 @@
+"""Reading back the weights and points a committee edited in a grid written earlier (`review --grid FILE`).
+
+Rows are matched by the hidden keys of tenderkit/grid_layout.py (question id, « part:N », vendor name), never
+by position, so that sorting, filtering or inserting rows in the grid does not move an edit. Only constants
+are read: a cell the committee replaced by a formula, a text or a negative number is refused in one sentence.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderkit.errors import TenderkitError
+from tenderkit.grid_layout import (
+    COMPLETENESS_KEY,
+    FIRST,
+    KIND_CELL,
+    SUMMARY,
+    SUMMARY_WEIGHT_COLUMN,
+    VENDOR,
+    VENDOR_CELL,
+    VENDOR_COLUMN,
+    WEIGHT_COLUMN,
+    WEIGHTS,
+)
+from tenderkit.parse.safety import ReturnError, sniff
+from tenderkit.review.model import GridEdits, Review
+from tenderkit.tender.selection import Selection
+
+MAX_ROWS = 20_000   # a grid has one row per questionnaire item; far more is not one of ours
+
+
+def _number(sheet: Worksheet, row: int, column: int, source: Path, maximum: float | None = None) -> float | None:
+    cell = sheet.cell(row=row, column=column)
+    value = cell.value
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TenderkitError(f"{source}: {sheet.title}!{cell.coordinate} should be a number, not « {value} ».")
+    if value < 0 or (maximum is not None and value > maximum):
+        bound = f"between 0 and {maximum:g}" if maximum is not None else "0 or more"
+        raise TenderkitError(f"{source}: {sheet.title}!{cell.coordinate} is {value:g}; it must be {bound}.")
+    return float(value)
+
+
+def _keyed_rows(sheet: Worksheet):
+    for row in range(FIRST, min(sheet.max_row, MAX_ROWS) + 1):
+        key = sheet.cell(row=row, column=1).value
+        if isinstance(key, str) and key:
+            yield row, key
+
+
+def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
+    """Every weight and point of the grid at ``path`` (values as they stand, edited or not)."""
+    selection_questions = selection.questions
+    path = Path(path)
+    if not path.is_file():
+        raise TenderkitError(f"{path}: grid file not found.")
+    try:
+        if sniff(path).format != "xlsx":
+            raise ReturnError("it is not an Excel workbook")
+        book = load_workbook(path, data_only=False)
+    except ReturnError as error:
+        raise TenderkitError(f"{path}: cannot be read as the committee grid: {error}.") from None
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
+        raise TenderkitError(f"{path}: not an Excel grid written by `tenderkit review`.") from None
+    edits = GridEdits(source=str(path))
+    kinds = {str(sheet[KIND_CELL].value): sheet for sheet in book.worksheets if sheet[KIND_CELL].value}
+    if SUMMARY not in kinds or WEIGHTS not in kinds:
+        raise TenderkitError(f"{path}: not an evaluation grid written by `tenderkit review` (its hidden keys are "
+                             "missing).")
+    summary = kinds[SUMMARY]
+    reference = summary[VENDOR_CELL].value
+    if reference is not None and str(reference) != selection.tender.reference:
+        raise TenderkitError(f"{path}: this is the grid of tender {reference}, not of {selection.tender.reference}.")
+    for row, key in _keyed_rows(summary):
+        value = _number(summary, row, SUMMARY_WEIGHT_COLUMN, path)
+        if value is None:
+            continue
+        if key == COMPLETENESS_KEY:
+            edits.completeness_weight = value
+        elif key.startswith("part:") and key[5:].isdigit():
+            edits.part_weights[int(key[5:])] = value
+    weights = kinds[WEIGHTS]
+    for row, key in _keyed_rows(weights):
+        value = _number(weights, row, WEIGHT_COLUMN["weight"], path)
+        if value is not None and key in selection_questions:
+            edits.item_weights[key] = value
+    for sheet in book.worksheets:
+        if sheet[KIND_CELL].value != VENDOR or not sheet[VENDOR_CELL].value:
+            continue
+        vendor = str(sheet[VENDOR_CELL].value)
+        for row, key in _keyed_rows(sheet):
+            if key not in selection_questions:
+                continue
+            maximum = sheet.cell(row=row, column=VENDOR_COLUMN["max"]).value
+            if not isinstance(maximum, int | float) or not maximum:
+                continue  # not a scored item in that grid
+            value = _number(sheet, row, VENDOR_COLUMN["points"], path, float(maximum))
+            if value is not None:
+                edits.points[(vendor, key)] = value
+    return edits
+
+
+def describe_takeover(edits: GridEdits, computed: Review) -> str:
+    """One line: what the grid changed compared with tender.yaml and the computed points."""
+    parts = sum(1 for p, w in edits.part_weights.items()
+                if p in computed.part_weights and w != computed.part_weights[p])
+    completeness = edits.completeness_weight is not None and edits.completeness_weight != computed.completeness_weight
+    items = sum(1 for q, w in edits.item_weights.items()
+                if q in computed.item_weights and w != computed.item_weights[q])
+    points = 0
+    by_vendor = {v.vendor: v for v in computed.vendors}
+    for (vendor, qid), value in edits.points.items():
+        review = by_vendor.get(vendor)
+        if review and qid in review.items and review.items[qid].scored and review.items[qid].points != value:
+            points += 1
+    name = Path(edits.source).name
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+    changed = [n(parts, "part weight"), n(items, "item weight"), n(points, "point")]
+    if completeness:
+        changed.insert(1, "the completeness weight")
+    return f"Grid {name}: took over {', '.join(changed)} edited by the committee."

@@ -1,0 +1,271 @@
+"""Scoring from small hand-made selections and responses: points, flowchart, clause compliance, completeness."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from tenderkit.library.models import Clause, Deliverable, Part, Question, Section
+from tenderkit.parse.response import Answer, Response
+from tenderkit.parse.response import Deliverable as Provided
+from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, GridEdits
+from tenderkit.review.scoring import review_responses
+from tenderkit.tender.selection import Selection
+from tenderkit.tender.workspace import Tender
+
+
+def question(qid: str, answer_type: str = "yes_no", expected: str | None = "oui", part: int = 1,
+             show_if: tuple[str, str] | None = None, required: bool = True) -> Question:
+    return Question(id=qid, text=f"Question {qid} ?", answer_type=answer_type, expected=expected, part=part,
+                    section="Section", section_id="s", required=required,
+                    show_if={"question": show_if[0], "equals": show_if[1]} if show_if else None)
+
+
+def selection(questions: list[Question], clauses: list[Clause] = (), deliverables: list[str] = (),
+              completeness_weight: float = 0.0) -> Selection:
+    """A Selection whose computed views are set by hand (no library needed)."""
+    tender = Tender(reference="T-1", title="Essai", buyer={"name": "CH d’Essai"},
+                    weights={"parts": {1: 1, 2: 1}, "completeness": completeness_weight})
+    library = SimpleNamespace(deliverables={d: Deliverable(id=d, title=d.title()) for d in deliverables})
+    chosen = Selection(tender=tender, library=library, facts={})
+    by_id = {q.id: q for q in questions}
+    clauses_of: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        for qid in clause.questions:
+            clauses_of.setdefault(qid, []).append(clause)
+    parts = sorted({q.part for q in questions})
+    chosen.__dict__.update(
+        questions=by_id, clauses=list(clauses), clauses_of=clauses_of,
+        numbers={q.id: f"{q.part}.1.{n}" for n, q in enumerate(questions, start=1)},
+        parts=[Part(part=p, title=f"Partie {p}", sheet=f"P{p}",
+                    sections=[Section(id="s", title="Section", questions=[{"id": "x", "text": "x",
+                                                                             "answer_type": "text"}])])
+               for p in parts],
+        deliverables=[(library.deliverables[d], ["clause"]) for d in deliverables])
+    return chosen
+
+
+def response(vendor: str, answers: dict[str, str | None], provided: dict[str, bool] | None = None) -> Response:
+    """Answers by value (``None``: left empty; ``"?"``: present but unreadable)."""
+    parsed = {}
+    for qid, value in answers.items():
+        if value is None:
+            parsed[qid] = Answer(status="empty")
+        elif value == "?":
+            parsed[qid] = Answer(status="invalid", raw="peut-être")
+        else:
+            parsed[qid] = Answer(value=value, raw=value, status="answered")
+    return Response(file=f"{vendor}.xlsx", vendor=vendor, answers=parsed,
+                    deliverables={d: Provided(provided=p) for d, p in (provided or {}).items()})
+
+
+def clause(questions: list[str], deliverables: list[str] = ()) -> Clause:
+    return Clause(id="c", theme="t", title="Clause", text=["Texte."], questions=questions,
+                  deliverables=list(deliverables))
+
+
+def status(questions, answers, deliverables=(), provided=None) -> str:
+    chosen = selection(questions, [clause([q.id for q in questions], deliverables)], deliverables)
+    review = review_responses(chosen, [response("V", answers, provided)])
+    return review.vendors[0].clauses[0].status
+
+
+# --- clause compliance -------------------------------------------------------------------------------------
+
+def test_clause_all_favourable_is_conforme():
+    assert status([question("a"), question("b")], {"a": "oui", "b": "oui"}) == CONFORME
+
+
+def test_clause_one_partial_answer_is_partiellement_conforme():
+    assert status([question("a"), question("b")], {"a": "oui", "b": "partiel"}) == PARTIEL
+
+
+def test_clause_one_unanswered_item_among_answered_is_partiel():
+    assert status([question("a"), question("b")], {"a": "oui", "b": None}) == PARTIEL
+
+
+def test_clause_unfavourable_answer_is_non_conforme():
+    assert status([question("a"), question("b")], {"a": "oui", "b": "non"}) == NON_CONFORME
+
+
+def test_clause_without_any_answer_is_non_renseigne():
+    assert status([question("a"), question("b")], {"a": None, "b": None}) == NON_RENSEIGNE
+
+
+def test_clause_without_answers_and_missing_document_is_non_renseigne():
+    assert status([question("a")], {"a": None}, ["flux"], {"flux": False}) == NON_RENSEIGNE
+
+
+def test_clause_without_evaluated_question_nor_document_is_non_renseigne():
+    assert status([question("a", "text", expected=None)], {"a": "texte"}) == NON_RENSEIGNE
+
+
+def test_clause_favourable_but_document_missing_is_partiel():
+    assert status([question("a")], {"a": "oui"}, ["flux"], {"flux": False}) == PARTIEL
+    assert status([question("a")], {"a": "oui"}, ["flux"], {"flux": True}) == CONFORME
+
+
+def test_clause_detail_names_questions_by_number_and_agrees():
+    chosen = selection([question("a"), question("b")], [clause(["a", "b"])])
+    vendor = review_responses(chosen, [response("V", {"a": "non", "b": "non"})]).vendors[0]
+    assert vendor.clauses[0].detail == "réponses défavorables : 1.1.1, 1.1.2"
+
+
+# --- points and flowchart ---------------------------------------------------------------------------------
+
+def test_points_favourable_partial_unfavourable_missing():
+    questions = [question("a"), question("b"), question("c"), question("d"), question("e", expected="non")]
+    vendor = review_responses(selection(questions), [response("V", {"a": "oui", "b": "partiel", "c": "non",
+                                                                      "d": None, "e": "non"})]).vendors[0]
+    assert [vendor.items[q].points for q in "abcde"] == [1, 0.5, 0, 0, 1]
+    assert vendor.parts[1] == pytest.approx(100 * 2.5 / 5)
+
+
+def test_qualified_oui_opens_the_follow_up_questions():
+    questions = [question("parent", expected=None), question("child", show_if=("parent", "oui"))]
+    chosen = selection(questions)
+    for value, opened in (("oui", True), ("partiel", True), ("non", False), (None, False)):
+        vendor = review_responses(chosen, [response("V", {"parent": value, "child": "oui"})]).vendors[0]
+        assert vendor.items["child"].applicable is opened, value
+        assert vendor.items["child"].scored is opened
+
+
+def test_sans_objet_leaves_the_score_only_where_offered():
+    questions = [question("a", "yes_no_na"), question("b", "yes_no"), question("c")]
+    vendor = review_responses(selection(questions), [response("V", {"a": "na", "b": "na", "c": "oui"})]).vendors[0]
+    assert not vendor.items["a"].scored and vendor.items["a"].issue is None
+    assert vendor.items["b"].scored and vendor.items["b"].points == 0 and vendor.items["b"].issue == "na-not-offered"
+    assert vendor.parts[1] == 50
+
+
+# --- completeness and ranking -----------------------------------------------------------------------------
+
+def test_complete_offer_outranks_an_equal_one_without_documents_or_texts():
+    questions = [question("a"), question("b"), question("nom", "text", expected=None)]
+    chosen = selection(questions, [clause(["a", "b"], ["flux", "schema"])], ["flux", "schema"], completeness_weight=1)
+    complete = response("Complet", {"a": "oui", "b": "oui", "nom": "Échographe X"}, {"flux": True, "schema": True})
+    bare = response("Sans pièces", {"a": "oui", "b": "oui", "nom": None}, {"flux": False, "schema": False})
+    review = review_responses(chosen, [bare, complete])
+    first, second = review.vendors
+    assert first.vendor == "Complet" and first.rank == 1 and second.rank == 2
+    assert first.conformity == second.conformity == 100  # the yes/no answers alone cannot tell them apart
+    assert first.completeness == 100
+    # answers: 2 of 3 required (the text is missing); documents: 0 of 2 → mean of 66,67 % and 0 %
+    assert (second.answers_given, second.answers_due, second.documents_given, second.documents_due) == (2, 3, 0, 2)
+    assert second.completeness == pytest.approx(100 * (2 / 3 + 0) / 2, abs=0.01)
+    assert second.total == pytest.approx((100 * 1 + second.completeness * 1) / 2, abs=0.01)
+
+
+def test_completeness_weight_zero_leaves_the_ranking_to_conformity():
+    questions = [question("a"), question("nom", "text", expected=None)]
+    chosen = selection(questions, completeness_weight=0)
+    review = review_responses(chosen, [response("A", {"a": "oui", "nom": None}), response("B", {"a": "oui",
+                                                                                             "nom": "x"})])
+    assert [v.rank for v in review.vendors] == [1, 1] and review.vendors[0].total == 100
+
+
+def test_completeness_counts_only_applicable_required_questions():
+    questions = [question("parent", expected=None), question("child", "text", expected=None,
+                                                             show_if=("parent", "oui")),
+                 question("optional", "text", expected=None, required=False)]
+    vendor = review_responses(selection(questions), [response("V", {"parent": "non", "child": None,
+                                                                      "optional": None})]).vendors[0]
+    assert (vendor.answers_given, vendor.answers_due) == (1, 1) and vendor.completeness == 100
+    vendor = review_responses(selection(questions), [response("V", {"parent": "oui", "child": "?",
+                                                                      "optional": None})]).vendors[0]
+    assert (vendor.answers_given, vendor.answers_due) == (1, 2) and vendor.completeness == 50
+
+
+def test_grid_edits_replace_weights_and_points():
+    questions = [question("a"), question("b"), question("c", part=2)]
+    chosen = selection(questions)
+    answers = response("V", {"a": "oui", "b": "non", "c": "oui"})
+    edits = GridEdits(source="grid.xlsx", part_weights={1: 3, 2: 1}, item_weights={"a": 2},
+                      points={("V", "b"): 0.5, ("Other", "a"): 0})
+    vendor = review_responses(chosen, [answers], edits=edits).vendors[0]
+    assert vendor.items["b"].points == 0.5 and vendor.items["a"].points == 1
+    part1 = 100 * (1 * 2 + 0.5 * 1) / (2 + 1)
+    assert vendor.parts[1] == pytest.approx(part1, abs=0.01)
+    assert vendor.total == pytest.approx((part1 * 3 + 100 * 1) / 4, abs=0.01)
+
+
+def result(questions, answers, deliverables=(), provided=None):
+    chosen = selection(questions, [clause([q.id for q in questions], deliverables)], deliverables)
+    found = review_responses(chosen, [response("V", answers, provided)]).vendors[0].clauses[0]
+    return found.clause_id, found.title, found.status, found.detail
+
+
+def test_clause_results_say_why():
+    a, b = question("a"), question("b")
+    assert result([a, b], {"a": "oui", "b": "oui"}, ["flux"], {"flux": True}) == (
+        "c", "Clause", CONFORME, "réponses favorables, pièces fournies")
+    assert result([a], {"a": "oui"}) == ("c", "Clause", CONFORME, "réponses favorables")
+    assert result([a, b], {"a": "partiel", "b": "?"}, ["flux", "schema"], {"flux": False}) == (
+        "c", "Clause", PARTIEL, "1 question sans réponse exploitable, réponse partielle, 2 pièces manquantes")
+    assert result([a, b], {"a": None, "b": None}) == ("c", "Clause", NON_RENSEIGNE, "questions sans réponse")
+    assert result([question("t", "text", expected=None)], {"t": "x"}) == (
+        "c", "Clause", NON_RENSEIGNE, "aucune question évaluée ne s’y rapporte")
+    assert result([a, b], {"a": "non", "b": None}) == ("c", "Clause", NON_CONFORME, "réponse défavorable : 1.1.1")
+
+
+def test_a_closed_branch_stays_closed_below():
+    """A grandchild is not applicable when its parent is not, even if the parent was answered « oui »."""
+    questions = [question("root", expected=None), question("mid", expected=None, show_if=("root", "oui")),
+                 question("leaf", show_if=("mid", "oui"))]
+    vendor = review_responses(selection(questions), [response("V", {"root": "non", "mid": "oui",
+                                                                      "leaf": "oui"})]).vendors[0]
+    assert not vendor.items["mid"].applicable and not vendor.items["leaf"].applicable
+
+
+def test_nothing_asked_is_complete():
+    questions = [question("opt", "text", expected=None, required=False)]
+    vendor = review_responses(selection(questions), [response("V", {"opt": None})]).vendors[0]
+    assert vendor.completeness == 100 and (vendor.answers_due, vendor.documents_due) == (0, 0)
+    questions = [question("a"), question("b"), question("c")]
+    vendor = review_responses(selection(questions, deliverables=["flux", "schema", "plan"]),
+                              [response("V", {"a": "oui", "b": None, "c": None}, {"flux": True})]).vendors[0]
+    assert vendor.completeness == pytest.approx(100 / 3, abs=0.005)  # (1/3 + 1/3) / 2, rounded to 2 decimals
+
+
+def test_item_weights_take_the_largest_clause_multiplier_and_overrides():
+    questions = [question("a"), question("b"), question("c")]
+    chosen = selection(questions, [Clause(id="x", theme="t", title="X", text=["T."], questions=["a", "b"]),
+                                   Clause(id="y", theme="t", title="Y", text=["T."], questions=["a"])])
+    chosen.tender.weights.clauses.update({"x": 2, "y": 3})
+    chosen.tender.weights.questions.update({"b": 5})
+    review = review_responses(chosen, [response("V", {"a": "oui", "b": "non", "c": "oui"})])
+    assert review.item_weights == {"a": 3, "b": 10, "c": 1}
+    assert review.vendors[0].parts[1] == pytest.approx(100 * (3 + 1) / 14, abs=0.01)
+
+
+def test_flags_on_unfavourable_or_partial_sensitive_answers_only():
+    flagged = [question(q).model_copy(update={"flag": True, "flag_reason": f"risque {q}"}) for q in "abcd"]
+    chosen = selection(flagged, [Clause(id="x", theme="t", title="X", text=["T."], questions=["a", "b"],
+                                        references={"ansm": ["R9", "R2"], "enisa": ["BP3"]})])
+    vendor = review_responses(chosen, [response("V", {"a": "non", "b": "partiel", "c": "oui", "d": None})]).vendors[0]
+    assert [(f.question_id, f.reason) for f in vendor.flags] == [("a", "risque a"),
+                                                                 ("b", "risque b (réponse partielle)")]
+    first = vendor.flags[0]
+    assert first.ansm == ["R2", "R9"] and first.enisa == ["BP3"] and first.clauses == ["X"]
+    assert vendor.flags[0].answer == "non"
+
+
+def test_a_document_asked_only_by_a_closed_branch_is_not_owed():
+    gate, proof = question("abroad", expected="non"), question("proof", show_if=("abroad", "oui"))
+    proof = proof.model_copy(update={"deliverable": "preuve"})
+    chosen = selection([gate, proof], deliverables=["preuve"])
+    chosen.__dict__["deliverables"] = [(chosen.library.deliverables["preuve"], ["Question 1.1.2"])]
+    review = review_responses(chosen, [response("Home", {"abroad": "non"}), response("Away", {"abroad": "oui",
+                                                                                            "proof": "oui"})])
+    home, away = (next(v for v in review.vendors if v.vendor == name) for name in ("Home", "Away"))
+    assert home.missing_deliverables == [] and home.documents_due == 0 and home.completeness == 100
+    assert away.missing_deliverables == ["preuve"] and away.documents_due == 1 and away.completeness == 50
+
+
+def test_a_document_a_clause_asks_for_is_owed_whatever_the_answers():
+    gate, proof = question("abroad", expected="non"), question("proof", show_if=("abroad", "oui"))
+    proof = proof.model_copy(update={"deliverable": "preuve"})
+    chosen = selection([gate, proof], [clause(["abroad"], ["preuve"])], deliverables=["preuve"])
+    home = review_responses(chosen, [response("Home", {"abroad": "non"})]).vendors[0]
+    assert home.missing_deliverables == ["preuve"] and home.documents_due == 1
