@@ -20,6 +20,7 @@ from helpers import make_tender
 from tenderkit import layout
 from tenderkit.generate import build_documents, load_tender, write_pdfs
 from tenderkit.office import convert
+from tenderkit.parse.parser import Expectation
 from tenderkit.vendor_sim import Plan, Typed, fill_xlsx, print_to_pdf, resave_with_libreoffice
 
 PROFILES = {
@@ -246,3 +247,22 @@ def test_an_included_clause_keeps_its_deliverable(tmp_path):
     selection = load_tender(folder).selection
     assert "ip-telemaintenance" in selection.applicable_deliverables
     assert "engagement-confidentialite" not in selection.applicable_deliverables  # asked by no item here
+
+
+def test_demo_vendors_answer_like_real_ones():
+    """The bundled demo returns read as real offers: no question id or placeholder in any answer, product
+    names, and « Non » answers that give their reason."""
+    from tenderkit.parse.parser import parse_file
+    from tenderkit.paths import samples_dir
+
+    demo = samples_dir() / "demo"
+    loaded = load_tender(demo)
+    expectation = Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
+                              loaded.tender.vendors)
+    for path in sorted((demo / "returns").iterdir()):
+        response = parse_file(path, expectation)
+        assert not response.errors, (path.name, response.errors)
+        raws = [a.raw for a in response.answers.values() if a.raw]
+        assert len(raws) > 100, path.name
+        assert not [r for r in raws if re.search(r"\bp[1-4]-[a-z]|<détail>|réponse «", r)], path.name
+        assert any(re.match(r"(?i)non\s*[:,—-]\s*\w+", r) for r in raws) or path.name.startswith("Echo"), path.name

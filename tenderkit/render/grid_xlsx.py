@@ -342,11 +342,17 @@ class GridBuilder:
         ]
         row = rank_row + 1
         counters = {}
+        texts = ("Fichier reçu", "Autre fichier au nom du même candidat")  # wrapped, the row sized to fit
         for label, values in rows:
-            put(sheet.cell(row=row, column=2), label, font=BODY_FONT, border=BORDER)
+            put(sheet.cell(row=row, column=2), label, font=BODY_FONT, border=BORDER,
+                alignment=Alignment(vertical="top"))
             for index, value in enumerate(values):
-                align = WRAP if label == "Fichier reçu" else Alignment(horizontal="right", vertical="top")
+                align = WRAP if label in texts else Alignment(horizontal="right", vertical="top")
                 put(sheet.cell(row=row, column=4 + index), value, font=BODY_FONT, border=BORDER, alignment=align)
+            if label in texts:
+                sheet.row_dimensions[row].height = row_height(*(
+                    (str(value), sheet.column_dimensions[get_column_letter(4 + index)].width or 10, 10)
+                    for index, value in enumerate(values)))
             counters[label] = row
             row += 1
         if vendors:
