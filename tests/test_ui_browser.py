@@ -13,12 +13,15 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 import pytest
 from playwright.sync_api import expect, sync_playwright
 from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
 
+from tenderkit.evaluate import run_review
 from tenderkit.generate import load_tender
 from tenderkit.paths import samples_dir
+from tenderkit.text import french_number
 from tenderkit.vendor_sim import fill_xlsx, make_plan
 
 SAMPLE_RETURNS = samples_dir() / "demo" / "returns"
@@ -94,6 +97,14 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         download.value.save_as(questionnaire)
         assert openpyxl.load_workbook(questionnaire).sheetnames  # a real workbook came down
         expect(page.get_by_role("link", name="2026-BIO-017 - Annexe CCTP securite numerique.docx")).to_be_visible()
+        pdf_link = page.get_by_role("link", name="2026-BIO-017 - Annexe CCTP securite numerique.pdf")
+        expect(pdf_link).to_be_visible()   # « Avec les copies PDF » is ticked by default
+        with page.expect_download() as download:
+            pdf_link.click()
+        download.value.save_as(tmp_path / "annexe.pdf")
+        with pdfplumber.open(tmp_path / "annexe.pdf") as pdf:
+            assert "2026-BIO-017" in pdf.pages[0].extract_text()
+        expect(page.get_by_role("link", name="2026-BIO-017 - Questionnaire securite numerique.pdf")).to_be_visible()
         expect(page.get_by_role("link", name="2026-BIO-017 - Aide-memoire acheteur (interne).docx")).to_be_visible()
         shot(page, "3-dce", shots)
         assert accessibility_problems(page) == []
@@ -124,6 +135,11 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         expect(rows).to_have_count(3)
         assert "Sonovia Médical" in rows.nth(0).inner_text()   # every scored item favourable: first
         assert rows.nth(0).locator("td").nth(2).inner_text() == "100"
+        review = run_review(load_tender(folder)).review
+        for index, vendor in enumerate(review.vendors):   # completeness as the review computed it
+            cell = rows.nth(index).locator("td").nth(3).inner_text().replace("\u202f", " ").replace("\u00a0", " ")
+            assert cell == f"{french_number(vendor.completeness)} %", (vendor.vendor, cell)
+        assert any(v.completeness < 100 for v in review.vendors)
         expect(page.get_by_role("link", name="2026-BIO-017 - Grille d'evaluation.xlsx")).to_be_visible()
         expect(page.get_by_role("link", name="2026-BIO-017 - Rapport comite securite.docx")).to_be_visible()
         shot(page, "5-classement", shots)

@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import safe_name, write_vendor_fiche
-from tenderkit.generate import LoadedTender, build_documents, load_tender, output_names
+from tenderkit.generate import LoadedTender, build_documents, load_tender, output_names, write_pdfs
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
 from tenderkit.tender.create import create_workspace
@@ -126,7 +126,7 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
             "run": job.run if job and job.state == DONE else None, "tender_url": tender_url,
-            "completeness": lambda v: getattr(v, "completeness", None), "max_files": MAX_FILES,
+            "max_files": MAX_FILES,
             **_documents(loaded)}
 
 
@@ -156,11 +156,16 @@ async def save_clauses(request: Request):
 
 async def build(request: Request):
     key, folder = folder_of(request)
-    await read_form(request)
+    form = await read_form(request)
     try:
-        await run_in_threadpool(lambda: build_documents(load_tender(folder)))
+        paths = await run_in_threadpool(lambda: build_documents(load_tender(folder)))
     except TenderkitError as error:
         return await tender_page(request, str(error), status=400)
+    if form.get("pdf"):
+        try:
+            await run_in_threadpool(write_pdfs, paths)
+        except TenderkitError as error:  # LibreOffice missing: the .docx and .xlsx are written all the same
+            return await tender_page(request, f"{error} The Word and Excel documents were written.", status=500)
     return RedirectResponse(tender_url(key) + "?notice=built#dce", 303)
 
 
@@ -225,7 +230,7 @@ async def vendor_page(request: Request, error: str | None = None, fiche: str | N
     key, _, review, vendor = _vendor(request)
     return render(request, "vendor.html", {
         "key": key, "review": review, "vendor": vendor, "index": request.path_params["index"],
-        "selection": review.selection, "completeness": getattr(vendor, "completeness", None),
+        "selection": review.selection,
         "tender_url": tender_url, "error": error, "fiche": fiche}, status)
 
 
