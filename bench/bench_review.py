@@ -4,12 +4,14 @@
 
 Builds the sample tender, fills N questionnaires (xlsx) as N vendors, then times `run_review`: parsing
 every return, scoring, and writing the grid, the report and the letters. A second run shows the cost
-when the parsed responses are reused (nothing changed in returns/).
+when the parsed responses are reused; then `tenderkit review` as a process with nothing changed (it answers
+from out/.tenderkit-review.json) and with one return changed (only that one parsed, unchanged letters kept).
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +42,18 @@ def main(vendors: int = 20) -> None:
             elapsed = time.perf_counter() - start
             print(f"{label:30} {vendors} vendors, jobs={default_jobs()}: {elapsed:.2f} s "
                   f"({run.parsed} parsed, {len(run.letters)} letters)")
+        cli = [str(Path(sys.executable).parent / "tenderkit"), "review", str(folder)]
+        subprocess.run([*cli, "--force"], check=True, capture_output=True)   # leaves the record of a review
+        for label in ("tenderkit review, unchanged", "tenderkit review, 1 changed"):
+            if label.endswith("1 changed"):
+                plan = make_plan("Fournisseur 03", loaded.selection.questions, "favourable", seed=103,
+                                 deliverables=deliverables)
+                fill_xlsx(questionnaire, plan, folder / "returns" / "fournisseur-03.xlsx")
+            start = time.perf_counter()
+            result = subprocess.run(cli, check=True, capture_output=True, text=True)
+            kept = result.stdout.count("up to date")
+            print(f"{label:30} {vendors} vendors (whole process): {time.perf_counter() - start:.2f} s "
+                  f"({kept} outputs left as they were)")
         shutil.rmtree(folder / "responses")
         start = time.perf_counter()
         run_review(load_tender(folder), jobs=1)

@@ -8,12 +8,7 @@ from pathlib import Path
 
 import click
 
-from tenderkit.cli.parse import describe, progress_bar
-from tenderkit.evaluate import run_review, write_vendor_fiche
-from tenderkit.generate import load_tender
-from tenderkit.parse.batch import default_jobs
-from tenderkit.parse.store import return_files
-from tenderkit.text import french_number
+from tenderkit.cli.parse import progress_bar
 
 
 def vendor_record(vendor, library) -> dict:
@@ -35,6 +30,49 @@ def vendor_record(vendor, library) -> dict:
     }
 
 
+Line = tuple[str, str, str | None]  # (stream "out" or "err", text, colour)
+
+
+def _emit(lines: list[Line]) -> None:
+    for stream, text, colour in lines:
+        click.secho(text, fg=colour, err=stream == "err")
+
+
+def _shown(run, library) -> dict[str, object]:
+    """What `review` prints (console and --json) and its exit status, recorded for an identical re-run."""
+    from tenderkit.text import french_number
+
+    review = run.review
+    taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
+    records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
+                         default=str)
+    ranking: list[Line] = [
+        ("out", f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
+                f"conformity {french_number(vendor.conformity):>5}   "
+                f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
+                f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
+                f"{len(vendor.flags)} flag(s), {len(vendor.unanswered)} unanswered, "
+                f"{len(vendor.missing_deliverables)} missing deliverable(s)", None) for vendor in review.vendors]
+    ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
+                 None) for r in review.duplicates]
+    return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
+                    + [("err", "; ".join(r.errors), None) for r in review.failed],
+            "before": taken + [("out", f"✗ {error}", "red") for r in review.failed for error in r.errors],
+            "vendors": len(review.vendors), "weight": french_number(review.completeness_weight, 2),
+            "ranking": ranking, "outputs": [str(p) for p in run.outputs],
+            # the documents are written; the exit status tells scripts that some returns were unreadable
+            "code": 1 if review.failed else 0}
+
+
+def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
+    lines = [tuple(line) for line in shown["before"]]
+    lines.append(("out", f"{shown['vendors']} vendor(s) reviewed ({parsed} return(s) parsed, the others "
+                         f"unchanged); total = parts and completeness (weight {shown['weight']}).", None))
+    lines += [tuple(line) for line in shown["ranking"]]
+    lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
+    return lines
+
+
 @click.command("review")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the review of each vendor as JSON.")
@@ -43,9 +81,33 @@ def vendor_record(vendor, library) -> dict:
 @click.option("--grid", "grid", type=click.Path(path_type=Path), default=None,
               help="A grid written earlier whose weights and points the committee edited: they replace "
                    "tender.yaml's weights and the computed points.")
-def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Review again even if nothing changed since the last review.")
+def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None, force: bool) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
-    one clarification letter per vendor into FOLDER/out/."""
+    one clarification letter per vendor into FOLDER/out/. When nothing changed since the last review
+    (returns, tender.yaml, library, templates, grid, day), say so and leave out/ as it is."""
+    from tenderkit.incremental import unchanged
+
+    recorded = None if force else unchanged(folder, grid)
+    if recorded is not None:
+        try:
+            lines = recorded["json"] if as_json else _console(recorded, 0, set(recorded["outputs"]))
+            lines = [(str(stream), str(text), colour if isinstance(colour, str) else None)
+                     for stream, text, colour in lines]
+            code = int(recorded["code"])
+        except (KeyError, TypeError, ValueError):
+            pass  # a record we cannot replay: review again
+        else:
+            click.echo("Nothing changed since the last review: out/ is up to date (--force to review again).",
+                       err=True)
+            _emit(lines)
+            sys.exit(code)
+
+    from tenderkit.evaluate import run_review
+    from tenderkit.generate import load_tender
+    from tenderkit.parse.batch import default_jobs
+    from tenderkit.parse.store import return_files
+
     loaded = load_tender(folder)
     bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
     if bar:
@@ -53,35 +115,10 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
             run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid)
     else:
         run = run_review(loaded, jobs or default_jobs(), grid=grid)
-    review = run.review
-    if review.taken_over:
-        click.echo(review.taken_over, err=as_json)
-    if as_json:
-        click.echo(json.dumps([vendor_record(v, loaded.library) for v in review.vendors], ensure_ascii=False,
-                              indent=2, default=str))
-        if review.failed:
-            for response in review.failed:
-                click.echo("; ".join(response.errors), err=True)
-            sys.exit(1)
-        return
-    for response in review.failed:
-        describe(response)
-    click.echo(f"{len(review.vendors)} vendor(s) reviewed ({run.parsed} return(s) parsed, the others unchanged); "
-               f"total = parts and completeness (weight {french_number(review.completeness_weight, 2)}).")
-    for vendor in review.vendors:
-        click.echo(f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
-                   f"conformity {french_number(vendor.conformity):>5}   "
-                   f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
-                   f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
-                   f"{len(vendor.flags)} flag(s), {len(vendor.unanswered)} unanswered, "
-                   f"{len(vendor.missing_deliverables)} missing deliverable(s)")
-    for response in review.duplicates:
-        click.echo(f"  ! {Path(response.file).name}: another return of {response.vendor}; "
-                   "the most complete one is used")
-    for path in [*run.paths.values(), *run.letters.values()]:
-        click.echo(f"  wrote {path}")
-    if review.failed:
-        sys.exit(1)  # the documents are written; the exit status tells scripts that some returns were unreadable
+    shown = _shown(run, loaded.library)
+    run.remember(grid, shown)
+    _emit(shown["json"] if as_json else _console(shown, run.parsed, {str(p) for p in run.kept}))
+    sys.exit(shown["code"])
 
 
 @click.command("fiche")
@@ -89,6 +126,9 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
 @click.argument("vendor")
 def fiche_command(folder: Path, vendor: str) -> None:
     """Write the AFIB application identification sheet of VENDOR (the retained vendor), pre-filled from its answers."""
+    from tenderkit.evaluate import write_vendor_fiche
+    from tenderkit.generate import load_tender
+
     click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor)}")
 
 

@@ -1,0 +1,153 @@
+"""Incremental review: an identical re-run says so and rewrites nothing; any changed input makes a real review,
+and a changed return recomputes only what depends on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tenderkit.cli import main
+from tenderkit.generate import build_documents, load_tender
+from tenderkit.incremental import CACHE, unchanged
+from tenderkit.paths import samples_dir, templates_dir
+from tenderkit.vendor_sim import fill_xlsx, make_plan
+
+UP_TO_DATE = "Nothing changed since the last review"
+DEMO_RETURNS = samples_dir() / "demo" / "returns"
+
+
+def review(folder: Path, *options: str):
+    return CliRunner().invoke(main, ["review", str(folder), *options], catch_exceptions=False)
+
+
+def states(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (folder / "out").iterdir() if not p.name.startswith(".")}
+
+
+@pytest.fixture
+def reviewed(tmp_path) -> Path:
+    """The demo tender with its two xlsx returns, reviewed once through the CLI."""
+    folder = tmp_path / "tender"
+    folder.mkdir()
+    shutil.copyfile(samples_dir() / "demo" / "tender.yaml", folder / "tender.yaml")
+    (folder / "returns").mkdir()
+    for name in ("Echographie Sud.xlsx", "MedImaging France - reponse.xlsx"):
+        shutil.copyfile(DEMO_RETURNS / name, folder / "returns" / name)
+    first = review(folder)
+    assert first.exit_code == 0 and UP_TO_DATE not in first.output, first.output
+    return folder
+
+
+def ranking(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("  ") and "/100" in line]
+
+
+def test_an_identical_rerun_says_so_and_rewrites_nothing(reviewed):
+    before = states(reviewed)
+    forced = review(reviewed, "--force", "--json")   # a real review, for reference
+    after_forced = states(reviewed)
+    again = review(reviewed)
+    assert again.exit_code == 0 and UP_TO_DATE in again.stderr
+    assert "0 return(s) parsed" in again.stdout and "wrote" not in again.stdout
+    assert len(ranking(again.stdout)) == 2
+    assert states(reviewed) == after_forced          # nothing rewritten by the re-run
+    assert set(before) == set(after_forced)
+    replay = review(reviewed, "--json")
+    assert UP_TO_DATE in replay.stderr
+    assert json.loads(replay.stdout) == json.loads(forced.stdout)   # the same records, as scripts read them
+
+
+def test_a_changed_return_recomputes_only_what_depends_on_it(reviewed):
+    letters = {n: t for n, t in states(reviewed).items() if "Demande de precisions" in n}
+    assert any("MedImaging" in n for n in letters)
+    # Échographie Sud sends a new return: every item favourable this time
+    loaded = load_tender(reviewed)
+    questionnaire = build_documents(loaded)["questionnaire"]
+    plan = make_plan("Échographie Sud", loaded.selection.questions, "risky", seed=99,
+                     deliverables=[d.id for d, _ in loaded.selection.deliverables])
+    fill_xlsx(questionnaire, plan, reviewed / "returns" / "Echographie Sud.xlsx")
+    result = review(reviewed)
+    assert result.exit_code == 0 and UP_TO_DATE not in result.stderr
+    assert "1 return(s) parsed" in result.stdout
+    after = states(reviewed)
+    medimaging = next(n for n in letters if "MedImaging" in n)
+    assert after[medimaging] == letters[medimaging]          # its letter says the same: not rewritten
+    assert f"up to date {reviewed / 'out' / medimaging}" in result.stdout
+    assert any("Échographie Sud" in n for n in after if "Demande de precisions" in n)   # it now needs one
+
+
+def _edit_weights(folder: Path) -> None:
+    path = folder / "tender.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+
+
+def _add_return(folder: Path) -> None:
+    shutil.copyfile(DEMO_RETURNS / "CardioTech Systems.pdf", folder / "returns" / "CardioTech Systems.pdf")
+
+
+def _delete_output(folder: Path) -> None:
+    next((folder / "out").glob("*Rapport*.docx")).unlink()
+
+
+def _edit_output(folder: Path) -> None:
+    grid = next((folder / "out").glob("*Grille*.xlsx"))
+    os.utime(grid, ns=(grid.stat().st_atime_ns, grid.stat().st_mtime_ns + 10**9))
+
+
+def _own_template(folder: Path) -> None:
+    (folder / "templates").mkdir(exist_ok=True)
+    shutil.copyfile(templates_dir() / "letter.docx", folder / "templates" / "letter.docx")
+
+
+def _rename_return(folder: Path) -> None:
+    source = folder / "returns" / "MedImaging France - reponse.xlsx"
+    source.rename(folder / "returns" / "MedImaging.xlsx")
+
+
+@pytest.mark.parametrize("change", [_edit_weights, _add_return, _delete_output, _edit_output, _own_template,
+                                    _rename_return], ids=lambda f: f.__name__.strip("_"))
+def test_any_changed_input_or_output_makes_a_real_review(reviewed, change):
+    change(reviewed)
+    result = review(reviewed)
+    assert UP_TO_DATE not in result.stderr, change.__name__
+    assert result.exit_code in (0, 1) and "reviewed" in result.stdout
+    assert UP_TO_DATE in review(reviewed).stderr   # and the review after it is up to date again
+
+
+def test_the_day_the_settings_and_a_grid_count(reviewed, monkeypatch):
+    assert unchanged(reviewed) is not None
+    assert unchanged(reviewed, today=dt.date.today() + dt.timedelta(days=1)) is None   # the report is dated
+    grid = next((reviewed / "out").glob("*Grille*.xlsx"))
+    assert unchanged(reviewed, grid=grid) is None
+    monkeypatch.setenv("TENDERKIT_PARSE_TIMEOUT", "5")
+    assert unchanged(reviewed) is None
+
+
+@pytest.mark.parametrize("record", ["{not json", "[1, 2]", '{"format": 1, "inputs": "x"}', "\udcff",
+                                    "directory"], ids=["truncated", "list", "wrong-types", "bad-bytes", "dir"])
+def test_a_damaged_record_means_a_full_review_never_a_traceback(reviewed, record):
+    target = reviewed / "out" / CACHE
+    target.unlink()
+    if record == "directory":
+        target.mkdir()
+    else:
+        target.write_bytes(record.encode("utf-8", "surrogateescape"))
+    result = review(reviewed)
+    assert result.exit_code == 0 and UP_TO_DATE not in result.stderr and "Traceback" not in result.output
+    assert "reviewed" in result.stdout
+
+
+def test_a_record_that_cannot_be_replayed_means_a_full_review(reviewed):
+    target = reviewed / "out" / CACHE
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["result"]["code"] = "zero"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    os.utime(target)
+    result = review(reviewed)
+    assert UP_TO_DATE not in result.stderr and "reviewed" in result.stdout
