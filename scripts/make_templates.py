@@ -3,8 +3,8 @@
     python scripts/make_templates.py
 
 Each template is an ordinary .docx with docxtpl tags (``{{ … }}``, ``{%p … %}``, ``{%tr … %}``), each tag
-typed in a single run so that Word and LibreOffice keep it intact. The variables each template may use
-are documented in tenderkit/render/contexts.py and checked by ``tenderkit templates check``.
+typed in a single run so that Word and LibreOffice keep it intact. The variables each template may use are
+those of the sample contexts in tenderkit/template_kinds.py, checked by ``tenderkit templates check``.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from tenderkit import layout
 from tenderkit.library.models import Question
 from tenderkit.office import convert
-from tenderkit.render.xlsx_common import release_row_heights, row_height
+from tenderkit.xlsx_rows import release_row_heights, row_height
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The export contract (DESIGN.md) and the installed command working from any directory."""
+"""The export contract (docs/contracts.md) and the installed command working from any directory."""
 
 from __future__ import annotations
 

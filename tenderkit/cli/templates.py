@@ -10,7 +10,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.generate import load_tender
 from tenderkit.paths import samples_dir
 from tenderkit.render.template_check import check_template
-from tenderkit.render.template_kinds import KINDS, guess_kind
+from tenderkit.template_kinds import KINDS, guess_kind
 
 
 @click.group("templates")

@@ -1,4 +1,4 @@
-"""The library as one JSON-ready object (contract: ``tenderkit library export --json``, DESIGN.md)."""
+"""The library as one JSON-ready object (contract: ``tenderkit library export --json``, docs/contracts.md)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def clause_record(library: Library, clause: Clause) -> dict[str, Any]:
 
 
 def export(library: Library) -> dict[str, Any]:
-    """Everything an outside script needs, in the shape documented in DESIGN.md."""
+    """Everything an outside script needs, in the shape documented in docs/contracts.md."""
     return {
         "questionnaire": {"id": library.meta.id, "title": library.meta.title, "version": library.meta.version,
                           "parts": [{"part": p.part, "title": p.title, "sheet": p.sheet} for p in library.parts]},

@@ -1,4 +1,4 @@
-"""Normalizing vendors' free-typed answers to the values of the parse contract (DESIGN.md).
+"""Normalizing vendors' free-typed answers to the values of the parse contract (docs/contracts.md).
 
 The yes/no rules are data (``clause_library/parsing/answers.yaml``), tried in order; numbers, dates and
 choices are recognised here. Every result keeps the raw text.

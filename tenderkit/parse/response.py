@@ -1,4 +1,4 @@
-"""A vendor's parsed return: the record of the parse contract (DESIGN.md), stored as JSON."""
+"""A vendor's parsed return: the record of the parse contract (docs/contracts.md), stored as JSON."""
 
 from __future__ import annotations
 

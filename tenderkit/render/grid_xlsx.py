@@ -56,12 +56,12 @@ from tenderkit.render.xlsx_common import (
     protect,
     put,
     register_styles,
-    row_height,
     save_workbook,
     widths,
 )
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
 from tenderkit.text import french_date, french_number
+from tenderkit.xlsx_rows import row_height
 
 TITLE = Font(name=FONT, bold=True, size=14, color=NAVY)
 BOLD = Font(name=FONT, bold=True, size=10)

@@ -37,12 +37,12 @@ from tenderkit.render.xlsx_common import (
     protect,
     put,
     register_styles,
-    row_height,
     save_workbook,
     widths,
 )
 from tenderkit.tender.selection import ANSWER_LABELS, Selection
 from tenderkit.text import french_date, french_typography, xml_safe
+from tenderkit.xlsx_rows import row_height
 
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1

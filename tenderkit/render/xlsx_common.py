@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import shutil
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit.output import write_atomic
 from tenderkit.text import xml_safe
+from tenderkit.xlsx_rows import release_row_heights
 
 NAVY = "1F3A5F"
 FONT = "Arial"  # on every office PC; LibreOffice uses the metric-compatible Liberation Sans
@@ -80,34 +78,6 @@ def formula(cell: Cell, expression: str, style: str | None = None, **overrides: 
     for name, setting in overrides.items():
         setattr(cell, name, setting)
     return cell
-
-
-def row_height(*cells: tuple[str | None, float, float]) -> float:
-    """Row height (points) fitting wrapped texts, given ``(text, column width, font size)`` per cell."""
-    lines = 1
-    for text, width, size in cells:
-        if not text:
-            continue
-        per_line = max(8, int(width * 1.15 * 10 / size))
-        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in str(text).split("\n")))
-    return min(409, lines * 12.75 + 3)
-
-
-def release_row_heights(path: Path) -> None:
-    """Keep the row heights we computed, but as automatic heights, not manual ones.
-
-    openpyxl marks every row given a height ``customHeight="1"``; Excel and LibreOffice then never grow the
-    row while the vendor types a long answer, and the printout cuts it off. Without the flag, the height we
-    wrote is used on opening and the row still grows with its content.
-    """
-    temp = path.with_name(path.name + ".rows")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = re.sub(rb' customHeight="(1|true)"', b"", data)
-            target.writestr(item, data)
-    shutil.move(temp, path)
 
 
 def save_workbook(book: Workbook, target: Path) -> Path:

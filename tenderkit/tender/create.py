@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
 from tenderkit.errors import TenderkitError
 from tenderkit.library.models import Library
 from tenderkit.output import ensure_dir, write_text_atomic
 from tenderkit.paths import templates_dir
-from tenderkit.render.docx_template import jinja_environment
 from tenderkit.tender.workspace import TENDER_FILE, Workspace, check_against_library, parse_tender
 
 DEFAULTS: dict[str, Any] = {
@@ -32,8 +32,7 @@ def _yaml_scalar(value: Any) -> str:
 
 def tender_yaml(values: dict[str, Any], library: Library, folder: Path) -> str:
     """The commented tender.yaml for these values (from templates/tender.yaml)."""
-    environment = jinja_environment()
-    environment.autoescape = False
+    environment = SandboxedEnvironment(autoescape=False)  # YAML, not markup: the `yaml` filter quotes values
     environment.filters["yaml"] = _yaml_scalar
     template = environment.from_string((templates_dir() / TENDER_FILE).read_text(encoding="utf-8"))
     data = {**DEFAULTS, **{k: v for k, v in values.items() if v is not None}}

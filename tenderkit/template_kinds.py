@@ -1,4 +1,7 @@
-"""The Word templates tenderkit renders, and sample contexts to check a restyled template against."""
+"""The Word templates tenderkit renders, and sample contexts to check a restyled template against.
+
+It sits above the pipeline stages: a sample context is made by simulating vendors (vendor_sim), scoring them
+(review) and building each renderer's context (render)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,39 @@
+"""Row heights of xlsx sheets: computed to fit wrapped text, and left automatic so that rows still grow.
+
+Shared by the writers (render/) and by the simulated vendors that fill a questionnaire (vendor_sim).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+
+def row_height(*cells: tuple[str | None, float, float]) -> float:
+    """Row height (points) fitting wrapped texts, given ``(text, column width, font size)`` per cell."""
+    lines = 1
+    for text, width, size in cells:
+        if not text:
+            continue
+        per_line = max(8, int(width * 1.15 * 10 / size))
+        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in str(text).split("\n")))
+    return min(409, lines * 12.75 + 3)
+
+
+def release_row_heights(path: Path) -> None:
+    """Keep the row heights we computed, but as automatic heights, not manual ones.
+
+    openpyxl marks every row given a height ``customHeight="1"``; Excel and LibreOffice then never grow the
+    row while the vendor types a long answer, and the printout cuts it off. Without the flag, the height we
+    wrote is used on opening and the row still grows with its content.
+    """
+    temp = path.with_name(path.name + ".rows")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb' customHeight="(1|true)"', b"", data)
+            target.writestr(item, data)
+    shutil.move(temp, path)
