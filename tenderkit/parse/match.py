@@ -10,34 +10,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
 from tenderkit import layout
+from tenderkit.errors import TenderkitError
 from tenderkit.library.models import Deliverable, Question
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.normalize import fold_answer
+from tenderkit.paths import library_dir
 from tenderkit.text import fold
 
 TEXT_CUTOFF = 80         # below this similarity a row is not that question
 TIE_MARGIN = 3           # candidates this close to the best are a tie, to be separated by section or order
 SECTION_MATCH = 85
 
-ROLES = {
-    "id": ("id",),
-    "number": ("n°", "no", "n", "numero", "num"),
-    "section": ("section", "rubrique"),
-    "question": ("question", "questions", "intitule", "libelle"),
-    "help": (fold(layout.HEADER_HELP),),
-    "answer": ("reponse", "reponses", "reponse du candidat", "reponse fournisseur", "reponse du fournisseur",
-               "votre reponse", "answer", "response", "vendor answer"),
-    "comment": ("commentaire", "commentaires", "remarque", "remarques", "observations", "precisions", "comment",
-                "comments"),
-    "delivered": (fold(layout.HEADER_DELIVERED), "fourni", "jointe", "joint"),
-    "filename": (fold(layout.HEADER_FILENAME), "fichier", "nom de fichier"),
-    "piece": ("piece", "pieces", "document"),
-}
-_ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
+PARSER_ROLES = ("id", "number", "section", "question", "help", "answer", "comment", "delivered", "filename", "piece")
+
+
+@lru_cache(maxsize=4)
+def header_roles(path: Path | None = None) -> dict[str, str]:
+    """Folded header name → column role: the names of ``clause_library/parsing/headers.yaml`` and the headers
+    tenderkit writes (tenderkit/layout.py) for those roles."""
+    path = path or library_dir() / "parsing" / "headers.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or set(data) - set(PARSER_ROLES):
+            raise TypeError(f"the roles are {', '.join(PARSER_ROLES)}")
+        roles = {fold_answer(str(name)): role for role, names in data.items() for name in names or []}
+    except (OSError, TypeError, yaml.YAMLError) as error:
+        raise TenderkitError(f"{path}: header names cannot be loaded ({error}).") from None
+    for column in (*layout.PART, *layout.DELIVERABLES):
+        if column.key in PARSER_ROLES:
+            roles[fold_answer(column.header)] = column.key
+    return roles
 
 
 @dataclass
@@ -82,8 +91,9 @@ def _role(cell: Cell) -> str | None:
     if not cell.text or len(cell.text) > 40:
         return None
     folded = fold_answer(cell.text)
-    if folded in _ROLE_OF:
-        return _ROLE_OF[folded]
+    roles = header_roles()
+    if folded in roles:
+        return roles[folded]
     return "answer" if folded.startswith("reponse") else None
 
 

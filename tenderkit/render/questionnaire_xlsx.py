@@ -233,11 +233,13 @@ class QuestionnaireBuilder:
 
     def _part(self, part) -> None:
         sheet = self.book.create_sheet(f"{part.part} {part.sheet}"[:31])
-        widths(sheet, {"A": 24, "B": 7, "C": 18, "D": 50, "E": 24, "F": 42, "G": 26, "H": 6, "I": 6})
-        _title_block(sheet, f"Partie {part.part} – {part.title}", self.stamp, "G",
+        columns = layout.PART
+        first_shown, last_shown = columns.shown
+        widths(sheet, {columns.letter(c.key): c.width for c in columns})
+        _title_block(sheet, f"Partie {part.part} – {part.title}", self.stamp, last_shown,
                      "Répondez dans la colonne « Réponse » (cellules jaunes). Les lignes grisées ne s’appliquent "
                      "pas compte tenu de vos réponses précédentes.")
-        header_row(sheet, HEADER_ROW, layout.PART_COLUMNS)
+        header_row(sheet, HEADER_ROW, columns.headers)
         sheet.row_dimensions[HEADER_ROW].height = 30
         validations = _Validations(self.book, sheet)
         row = FIRST_ROW
@@ -246,63 +248,72 @@ class QuestionnaireBuilder:
         for section in sections:
             items = [q for q in questions if q.section_id == section.id]
             number = self.selection.section_number(items[0].id)
-            put(sheet.cell(row=row, column=2), number, font=Font(name=FONT, bold=True), fill=SECTION_FILL)
-            put(sheet.cell(row=row, column=3), french_typography(section.title), font=Font(name=FONT, bold=True),
-                fill=SECTION_FILL, alignment=Alignment(vertical="center"))
-            sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+            put(sheet.cell(row=row, column=columns.number("number")), number, font=Font(name=FONT, bold=True),
+                fill=SECTION_FILL)
+            title_column = columns.number("section")
+            put(sheet.cell(row=row, column=title_column), french_typography(section.title),
+                font=Font(name=FONT, bold=True), fill=SECTION_FILL, alignment=Alignment(vertical="center"))
+            sheet.merge_cells(start_row=row, start_column=title_column, end_row=row,
+                              end_column=columns.number("comment"))
             row += 1
             if section.guidance:
                 guidance = french_typography(_guidance_text(section.guidance))
-                put(sheet.cell(row=row, column=3), guidance, font=Font(name=FONT, size=9, italic=True,
-                                                                       color="404040"), alignment=WRAP)
-                sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
+                put(sheet.cell(row=row, column=title_column), guidance,
+                    font=Font(name=FONT, size=9, italic=True, color="404040"), alignment=WRAP)
+                sheet.merge_cells(start_row=row, start_column=title_column, end_row=row,
+                                  end_column=columns.number("comment"))
                 sheet.row_dimensions[row].height = row_height((guidance, 150, 9))  # merged: never auto-fitted
                 row += 1
             for question in items:
                 self._question_row(sheet, row, self.selection.numbers[question.id], question, validations)
                 row += 1
         last = row - 1
+        visible = columns.letter("visible")
         sheet.conditional_formatting.add(
-            f"B{FIRST_ROW}:G{last}",
-            FormulaRule(formula=[f"AND(ISNUMBER($H{FIRST_ROW}),$H{FIRST_ROW}=0)"], fill=GREY_FILL,
+            f"{first_shown}{FIRST_ROW}:{last_shown}{last}",
+            FormulaRule(formula=[f"AND(ISNUMBER(${visible}{FIRST_ROW}),${visible}{FIRST_ROW}=0)"], fill=GREY_FILL,
                         font=Font(color="808080")))
-        sheet.column_dimensions["A"].hidden = True
-        sheet.column_dimensions["H"].hidden = True
-        sheet.column_dimensions["I"].hidden = True
+        for column in columns:
+            sheet.column_dimensions[columns.letter(column.key)].hidden = column.hidden
         sheet.freeze_panes = f"A{FIRST_ROW}"
-        sheet.auto_filter.ref = f"B{HEADER_ROW}:G{last}"
+        sheet.auto_filter.ref = f"{first_shown}{HEADER_ROW}:{last_shown}{last}"
         protect(sheet)
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
-        sheet.print_area = f"B1:G{last}"
+        sheet.print_area = f"{first_shown}1:{last_shown}{last}"
         self.part_ranges[part.part] = (sheet.title, FIRST_ROW, last)
 
     def _question_row(self, sheet: Worksheet, row: int, number: str, question: Question,
                       validations: _Validations) -> None:
-        put(sheet.cell(row=row, column=1), question.id, "tk id")
-        put(sheet.cell(row=row, column=2), number, "tk text")
-        put(sheet.cell(row=row, column=3), french_typography(question.section), "tk small")
-        put(sheet.cell(row=row, column=4), french_typography(question.text), "tk text")
-        put(sheet.cell(row=row, column=5), _help_text(question, self.selection), "tk hint")
-        answer = put(sheet.cell(row=row, column=6), None, "tk answer")
+        columns = layout.PART
+        help_text = _help_text(question, self.selection)
+        texts = {"id": question.id, "number": number, "section": french_typography(question.section),
+                 "question": french_typography(question.text), "help": help_text, "answer": None, "comment": None}
+        for key, text in texts.items():
+            cell = put(sheet.cell(row=row, column=columns.number(key)), text, columns[key].style)
+            if key == "comment":
+                cell.protection = UNLOCKED
+        answer = sheet.cell(row=row, column=columns.number("answer"))
         if question.answer_type == "date":
             answer.number_format = "DD/MM/YYYY"
-        put(sheet.cell(row=row, column=7), None, "tk text", protection=UNLOCKED)
-        validations.add(question, f"F{row}")
+        validations.add(question, answer.coordinate)
         self.placed[question.id] = _Placed(sheet, row)
         condition = question.show_if
+        visible = sheet.cell(row=row, column=columns.number("visible"))
         if condition is None:
-            formula(sheet.cell(row=row, column=8), "=1")
+            formula(visible, "=1")
         else:
             parent = self.placed[condition.question]
             prefix = "" if parent.sheet is sheet else f"{quote_sheetname(parent.sheet.title)}!"
             expected = EQUALS_TEXT.get(condition.equals, condition.equals).lower().replace('"', '""')
-            formula(sheet.cell(row=row, column=8),
-                    f'=IF(AND({prefix}$H${parent.row}=1,LOWER(TRIM({prefix}$F${parent.row}))="{expected}"),1,0)')
-        put(sheet.cell(row=row, column=9), 1 if question.required else 0)
+            shown, answered = columns.letter("visible"), columns.letter("answer")
+            formula(visible, f'=IF(AND({prefix}${shown}${parent.row}=1,'
+                             f'LOWER(TRIM({prefix}${answered}${parent.row}))="{expected}"),1,0)')
+        put(sheet.cell(row=row, column=columns.number("required")), 1 if question.required else 0)
         # An automatic height (save_workbook drops customHeight): LibreOffice, which never sizes rows of an
         # xlsx on opening, shows the question whole; Excel and LibreOffice still grow it with the answer.
-        sheet.row_dimensions[row].height = row_height(
-            (question.section, 18, 9), (question.text, 50, 10), (_help_text(question, self.selection), 24, 9))
+        sheet.row_dimensions[row].height = row_height(*(
+            (text, columns[key].width, columns[key].size) for key, text in texts.items()
+            if key in ("section", "question", "help")))
 
     def _group(self, group) -> None:
         questions = [q for q in self.selection.questions.values() if q.group == group.id]
@@ -348,34 +359,38 @@ class QuestionnaireBuilder:
         sheet.print_title_cols = "A:A"
 
     def _deliverables(self, sheet: Worksheet) -> None:
-        widths(sheet, {"A": 24, "B": 5, "C": 38, "D": 50, "E": 24, "F": 11, "G": 34})
-        _title_block(sheet, "Pièces à joindre à l’offre", self.stamp, "G",
+        columns = layout.DELIVERABLES
+        first_shown, last_shown = columns.shown
+        widths(sheet, {columns.letter(c.key): c.width for c in columns})
+        _title_block(sheet, "Pièces à joindre à l’offre", self.stamp, last_shown,
                      "Indiquez pour chaque pièce si elle est fournie (« Oui » / « Non ») et le nom du fichier joint.")
-        header_row(sheet, HEADER_ROW, (layout.HEADER_ID, layout.HEADER_NUMBER, "Pièce", "Contenu attendu",
-                                       "Exigée par", layout.HEADER_DELIVERED, layout.HEADER_FILENAME))
+        header_row(sheet, HEADER_ROW, columns.headers)
         validation = DataValidation(type="list", formula1=f'"{layout.YES},{layout.NO}"', allow_blank=True)
         validation.errorStyle = "warning"
         sheet.add_data_validation(validation)
         row = FIRST_ROW
         for number, (deliverable, asked_by) in enumerate(self.selection.deliverables, start=1):
-            put(sheet.cell(row=row, column=1), deliverable.id, font=Font(name=FONT, size=8, color="808080"))
-            put(sheet.cell(row=row, column=2), number, border=BORDER, font=BODY_FONT,
+            texts = {"piece": deliverable.title, "content": deliverable.description, "asked_by": "; ".join(asked_by)}
+            put(sheet.cell(row=row, column=columns.number("id")), deliverable.id,
+                font=Font(name=FONT, size=columns["id"].size, color="808080"))
+            put(sheet.cell(row=row, column=columns.number("number")), number, border=BORDER, font=BODY_FONT,
                 alignment=Alignment(horizontal="center", vertical="top"))
-            for column, text in ((3, deliverable.title), (4, deliverable.description), (5, "; ".join(asked_by))):
-                put(sheet.cell(row=row, column=column), french_typography(text), border=BORDER, alignment=WRAP,
-                    font=BODY_FONT if column != 5 else Font(name=FONT, size=9))
-            for column in (6, 7):
-                put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED,
-                    alignment=WRAP, font=BODY_FONT)
-            validation.add(f"F{row}")
-            sheet.row_dimensions[row].height = row_height(  # automatic height, see _question_row
-                (deliverable.title, 38, 10), (deliverable.description, 50, 10), ("; ".join(asked_by), 24, 9))
+            for key, text in texts.items():
+                put(sheet.cell(row=row, column=columns.number(key)), french_typography(text), border=BORDER,
+                    alignment=WRAP, font=Font(name=FONT, size=columns[key].size))
+            for key in ("delivered", "filename"):
+                put(sheet.cell(row=row, column=columns.number(key)), None, fill=ANSWER_FILL, border=BORDER,
+                    protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
+            validation.add(f"{columns.letter('delivered')}{row}")
+            sheet.row_dimensions[row].height = row_height(*(  # automatic height, see _question_row
+                (text, columns[key].width, columns[key].size) for key, text in texts.items()))
             row += 1
-        sheet.column_dimensions["A"].hidden = True
+        for column in columns:
+            sheet.column_dimensions[columns.letter(column.key)].hidden = column.hidden
         sheet.freeze_panes = f"A{FIRST_ROW}"
         protect(sheet)
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
-        sheet.print_area = f"B1:G{row - 1}"
+        sheet.print_area = f"{first_shown}1:{last_shown}{row - 1}"
         self.deliverables_range = (sheet.title, FIRST_ROW, row - 1)
 
     def _summary(self, sheet: Worksheet) -> None:
@@ -389,7 +404,8 @@ class QuestionnaireBuilder:
         for part in self.selection.parts:
             title, first, last = self.part_ranges[part.part]
             ref = quote_sheetname(title)
-            visible, required, answer = (f"{ref}!${c}${first}:${c}${last}" for c in ("H", "I", "F"))
+            visible, required, answer = (f"{ref}!${c}${first}:${c}${last}" for c in (
+                layout.PART.letter("visible"), layout.PART.letter("required"), layout.PART.letter("answer")))
             put(sheet.cell(row=row, column=2), french_typography(f"Partie {part.part} – {part.title}"),
                 border=BORDER, alignment=WRAP, font=BODY_FONT)
             formula(sheet.cell(row=row, column=3), f"=COUNTIFS({visible},1,{required},1)", border=BORDER)
@@ -400,10 +416,12 @@ class QuestionnaireBuilder:
             sheet.row_dimensions[row].height = 28
             row += 1
         title, first, last = self.deliverables_range
+        delivered = layout.DELIVERABLES.letter("delivered")
+        span = f"{quote_sheetname(title)}!${delivered}${first}:${delivered}${last}"
         put(sheet.cell(row=row, column=2), "Pièces à joindre (colonne « Fournie »)", border=BORDER, font=BODY_FONT)
-        formula(sheet.cell(row=row, column=3), f"=ROWS({quote_sheetname(title)}!$F${first}:$F${last})",
+        formula(sheet.cell(row=row, column=3), f"=ROWS({span})",
                 border=BORDER)
-        formula(sheet.cell(row=row, column=4), f'=COUNTIF({quote_sheetname(title)}!$F${first}:$F${last},"<>")',
+        formula(sheet.cell(row=row, column=4), f'=COUNTIF({span},"<>")',
                 border=BORDER)
         formula(sheet.cell(row=row, column=5), f"=C{row}-D{row}", border=BORDER, font=Font(name=FONT, bold=True))
         row += 1
