@@ -1,4 +1,8 @@
-"""`tenderkit library list|show|validate|export`: browse and check the clause library."""
+"""`tenderkit library list|show|validate|export`: browse and check the clause library.
+
+`list` prints from the library snapshot (:mod:`tenderkit.library.snapshot`) when it is current; the other
+commands load and validate the library, importing it only when they run.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from pathlib import Path
 import click
 
 from tenderkit.errors import TenderkitError
-from tenderkit.library import load_library
-from tenderkit.library.export import clause_text, export, question_record
-from tenderkit.library.loader import collect
+from tenderkit.library.listing import KINDS
 
 EXTRA_OPTION = click.option(
     "--extra", "extra", multiple=True, type=click.Path(path_type=Path),
@@ -26,35 +28,18 @@ def library_group() -> None:
 
 
 @library_group.command("list")
-@click.option("--kind", type=click.Choice(["clauses", "questions", "ansm", "enisa", "deliverables"]),
-              default="clauses", show_default=True, help="What to list.")
+@click.option("--kind", type=click.Choice(KINDS), default="clauses", show_default=True, help="What to list.")
 @ROOT_OPTION
 @EXTRA_OPTION
 def list_command(kind: str, root: Path | None, extra: tuple[Path, ...]) -> None:
     """List clauses (by theme), questionnaire items, catalog entries or deliverables."""
-    library = load_library(root, extra)
-    if kind == "clauses":
-        for theme in library.themes:
-            clauses = [c for c in library.clauses if c.theme == theme.id]
-            if clauses:
-                click.secho(theme.title.upper(), bold=True)
-            for clause in clauses:
-                condition = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in clause.applies_if.items())
-                click.echo(f"  {clause.id:28} {clause.title}" + (f"  [if {condition}]" if condition else ""))
-    elif kind == "questions":
-        for part in library.parts:
-            click.secho(f"PART {part.part} — {part.title}", bold=True)
-            for question in (q for q in library.questions.values() if q.part == part.part):
-                click.echo(f"  {question.id:34} {question.answer_type:9} {question.text}")
-    elif kind == "ansm":
-        for rec in library.ansm.recommendations:
-            click.echo(f"{rec.id:4} {''.join(rec.objectives):5} {rec.title}")
-    elif kind == "enisa":
-        for bp in library.enisa.good_practices:
-            click.echo(f"{bp.id:5} {bp.title}")
-    else:
-        for deliverable in library.deliverables.values():
-            click.echo(f"{deliverable.id:32} {deliverable.title}")
+    from tenderkit.library.snapshot import library_lists
+
+    for text, bold in library_lists(root, extra)[kind]:
+        if bold:
+            click.secho(text, bold=True)
+        else:
+            click.echo(text)
 
 
 @library_group.command("show")
@@ -63,6 +48,9 @@ def list_command(kind: str, root: Path | None, extra: tuple[Path, ...]) -> None:
 @EXTRA_OPTION
 def show_command(entry_id: str, root: Path | None, extra: tuple[Path, ...]) -> None:
     """Show one clause, questionnaire item, ANSM recommendation (R12) or ENISA good practice (BP14)."""
+    from tenderkit.library.export import clause_text, question_record
+    from tenderkit.library.loader import load_library
+
     library = load_library(root, extra)
     if any(c.id == entry_id for c in library.clauses):
         clause = library.clause(entry_id)
@@ -94,6 +82,8 @@ def show_command(entry_id: str, root: Path | None, extra: tuple[Path, ...]) -> N
 @EXTRA_OPTION
 def validate_command(root: Path | None, extra: tuple[Path, ...]) -> None:
     """Check every library file and cross-reference; list all problems (exit status 1 if any)."""
+    from tenderkit.library.loader import collect
+
     library, problems = collect(root, extra)
     for problem in problems:
         click.echo(f"✗ {problem}", err=True)
@@ -110,6 +100,9 @@ def validate_command(root: Path | None, extra: tuple[Path, ...]) -> None:
 @EXTRA_OPTION
 def export_command(as_json: bool, root: Path | None, extra: tuple[Path, ...]) -> None:
     """Print the whole library as one JSON object (questions, clauses, references)."""
+    from tenderkit.library.export import export
+    from tenderkit.library.loader import load_library
+
     click.echo(json.dumps(export(load_library(root, extra)), ensure_ascii=False, indent=2))
 
 

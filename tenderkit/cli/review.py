@@ -9,11 +9,6 @@ from pathlib import Path
 import click
 
 from tenderkit.cli.parse import describe, progress_bar
-from tenderkit.evaluate import run_review, write_vendor_fiche
-from tenderkit.generate import load_tender
-from tenderkit.parse.batch import default_jobs
-from tenderkit.parse.store import return_files
-from tenderkit.text import french_number
 
 
 def vendor_record(vendor, library) -> dict:
@@ -41,6 +36,12 @@ def vendor_record(vendor, library) -> dict:
 def review_command(folder: Path, as_json: bool, jobs: int | None) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
     one clarification letter per vendor into FOLDER/out/."""
+    from tenderkit.evaluate import run_review
+    from tenderkit.generate import load_tender
+    from tenderkit.parse.batch import default_jobs
+    from tenderkit.parse.store import return_files
+    from tenderkit.text import french_number
+
     loaded = load_tender(folder)
     bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
     if bar:
@@ -78,6 +79,9 @@ def review_command(folder: Path, as_json: bool, jobs: int | None) -> None:
 @click.argument("vendor")
 def fiche_command(folder: Path, vendor: str) -> None:
     """Write the AFIB application identification sheet of VENDOR (the retained vendor), pre-filled from its answers."""
+    from tenderkit.evaluate import write_vendor_fiche
+    from tenderkit.generate import load_tender
+
     click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor)}")
 
 

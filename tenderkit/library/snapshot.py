@@ -1,0 +1,117 @@
+"""A cached snapshot of the library listings, so that `tenderkit library list` starts without pydantic.
+
+One JSON file per library set (the library folder and the ``--extra`` folders, in order) in the user's cache
+(``$TENDERKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/tenderkit``, else ``~/.cache/tenderkit``). It holds a
+record of the YAML files the loader can read (path, size, mtime and ctime in ns), of the library code and of
+tenderkit's version: any change gives another state, and a snapshot of another state, or one that is
+unreadable, truncated or of the wrong shape, is ignored; the library is then loaded and validated in full
+and the snapshot rewritten (atomically; a cache that cannot be written is only not written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tenderkit import __version__
+from tenderkit.library.listing import KINDS, Line, all_lines
+from tenderkit.paths import library_dir
+
+FORMAT = 1
+MAX_BYTES = 8 * 1024 * 1024  # far above a real library's listings; a bigger file is not read
+_CODE = Path(__file__).resolve().parent  # the loader, models and listing code: a change invalidates
+
+
+def cache_dir() -> Path:
+    """Where tenderkit keeps what it can recompute."""
+    if os.environ.get("TENDERKIT_CACHE_DIR"):
+        return Path(os.environ["TENDERKIT_CACHE_DIR"])
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"  # XDG: relative is invalid
+    return base / "tenderkit"
+
+
+def _folders(root: Path | None, extras: Sequence[Path]) -> list[Path]:
+    return [Path(root) if root else library_dir(), *(Path(e) for e in extras)]
+
+
+def _stats(folder: Path) -> list[list[Any]]:
+    """(path, size, mtime_ns, ctime_ns) of the YAML files at the top of ``folder`` and one level below:
+    a superset of what the loader reads in a library or an extra folder."""
+    if not folder.is_dir():
+        return [["missing"]]
+    rows = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*/*.yaml")]):
+        try:
+            stat = path.stat()
+        except OSError:
+            rows.append([path.relative_to(folder).as_posix(), "unreadable"])
+            continue
+        rows.append([path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns])
+    return rows
+
+
+def library_state(root: Path | None = None, extras: Sequence[Path] = ()) -> str:
+    """Changes whenever a file the library is loaded from, or the code loading it, changes. Stored whole
+    and compared whole (no hash: nothing to collide, and no OpenSSL to load at start-up)."""
+    code = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(_CODE.glob("*.py"))]
+    return json.dumps([FORMAT, __version__, code, [[str(f.resolve()), _stats(f)] for f in _folders(root, extras)]])
+
+
+def snapshot_path(root: Path | None = None, extras: Sequence[Path] = ()) -> Path:
+    """One file per library set, so that listing a custom library does not evict the default one (two sets
+    sharing a name only evict each other: the state stored inside names the folders)."""
+    names = json.dumps([str(f.resolve()) for f in _folders(root, extras)]).encode("utf-8", "surrogatepass")
+    return cache_dir() / f"library-{zlib.crc32(names):08x}-{zlib.adler32(names):08x}.json"
+
+
+def _valid_lines(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(line, list) and len(line) == 2 and isinstance(line[0], str) and isinstance(line[1], bool)
+        for line in value)
+
+
+def read(path: Path, expected: str) -> dict[str, list[Line]] | None:
+    """The listings stored at ``path`` if they were made from the library state ``expected``, else None."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        data = json.loads(raw) if len(raw) <= MAX_BYTES else None
+    except (OSError, ValueError):  # missing, a directory, unreadable, truncated, not UTF-8, not JSON
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("state") != expected:
+        return None
+    lists = data.get("lists")
+    if not isinstance(lists, dict) or set(lists) != set(KINDS) or not all(map(_valid_lines, lists.values())):
+        return None
+    return {kind: [(text, bold) for text, bold in lists[kind]] for kind in KINDS}
+
+
+def write(path: Path, state: str, lists: dict[str, list[Line]]) -> None:
+    """Store the listings; a cache that cannot be written is left alone (the next run loads in full)."""
+    from tenderkit.errors import TenderkitError
+    from tenderkit.output import write_text_atomic
+
+    text = json.dumps({"format": FORMAT, "state": state, "lists": lists}, ensure_ascii=False)
+    with contextlib.suppress(TenderkitError, OSError):
+        write_text_atomic(path, text)
+
+
+def library_lists(root: Path | None = None, extras: Sequence[Path] = ()) -> dict[str, list[Line]]:
+    """Every listing of the library, from the snapshot when it is current, else from a full validated load
+    (which raises :class:`~tenderkit.library.problems.LibraryError` as usual)."""
+    state = library_state(root, extras)  # before loading: a file changed meanwhile makes it stale, not the listing
+    path = snapshot_path(root, extras)
+    cached = read(path, state)
+    if cached is not None:
+        return cached
+    from tenderkit.library.loader import load_library
+
+    lists = all_lines(load_library(root, extras))
+    write(path, state, lists)
+    return lists
