@@ -50,6 +50,7 @@ def test_library_list_reads_the_snapshot_without_pydantic():
     assert snapshot_path().is_file()
     for kind in KINDS:
         assert heavy_in(imported_by("library", "list", "--kind", kind)) == set()
+    assert heavy_in(imported_by("library", "show", "R1")) == set()
 
 
 def invoke(*args: str):
@@ -78,6 +79,23 @@ def test_cached_listing_is_the_uncached_one(kind, loads):
     assert second.output == first.output and len(first.output.splitlines()) > 5
     if kind in ("clauses", "questions"):
         assert "\x1b[1m" in second.output  # headings still bold on a terminal
+
+
+def test_cached_show_is_the_uncached_one(library, loads):
+    clause, question = library.clauses[0], next(iter(library.questions))
+    ansm, enisa = library.ansm.recommendations[0].id, library.enisa.good_practices[0].id
+    ids = [clause.id, question, ansm, ansm.lower(), enisa, enisa.lower()]
+    first = [invoke("library", "show", i) for i in ids]
+    second = [invoke("library", "show", i) for i in ids]
+    assert loads == [1]
+    assert [r.output for r in first] == [r.output for r in second]
+    assert all(r.exit_code == 0 for r in first + second)
+    assert first[0].output.startswith(f"\x1b[1m{clause.title}  ({clause.id}, ")
+    assert json.loads(second[1].output)["id"] == question and json.loads(second[3].output)["id"] == ansm
+    assert second[4].output == second[5].output
+    unknown = invoke("library", "show", "no-such-entry")
+    assert unknown.exit_code == 1 and unknown.stderr == ("Error: 'no-such-entry' is not a clause, questionnaire "
+                                                         "item, ANSM or ENISA id (see `tenderkit library list`).\n")
 
 
 def test_a_changed_or_touched_library_file_invalidates(library_copy, loads):
@@ -136,13 +154,13 @@ def _corrupt(path: Path, how: str) -> None:
     elif how == "wrong-state":
         path.write_text(json.dumps({**data, "state": data["state"].replace("[", "[0, ", 1)}), encoding="utf-8")
     elif how == "lines-not-pairs":
-        data["lists"]["clauses"] = [["  only text"], [1, False]]
+        data["content"]["lists"]["clauses"] = [["  only text"], [1, False]]
         path.write_text(json.dumps(data), encoding="utf-8")
     elif how == "bold-not-bool":
-        data["lists"]["clauses"] = [[line[0], "yes"] for line in data["lists"]["clauses"]]
+        data["content"]["lists"]["clauses"] = [[line[0], "yes"] for line in data["content"]["lists"]["clauses"]]
         path.write_text(json.dumps(data), encoding="utf-8")
     elif how == "kind-missing":
-        del data["lists"]["ansm"]
+        del data["content"]["lists"]["ansm"]
         path.write_text(json.dumps(data), encoding="utf-8")
     elif how == "directory":
         path.unlink()

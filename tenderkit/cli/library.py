@@ -1,7 +1,7 @@
 """`tenderkit library list|show|validate|export`: browse and check the clause library.
 
-`list` prints from the library snapshot (:mod:`tenderkit.library.snapshot`) when it is current; the other
-commands load and validate the library, importing it only when they run.
+`list` and `show` print from the library snapshot (:mod:`tenderkit.library.snapshot`) when it is current;
+`validate` and `export` load and validate the library, importing it only when they run.
 """
 
 from __future__ import annotations
@@ -33,9 +33,13 @@ def library_group() -> None:
 @EXTRA_OPTION
 def list_command(kind: str, root: Path | None, extra: tuple[Path, ...]) -> None:
     """List clauses (by theme), questionnaire items, catalog entries or deliverables."""
-    from tenderkit.library.snapshot import library_lists
+    from tenderkit.library.snapshot import library_snapshot
 
-    for text, bold in library_lists(root, extra)[kind]:
+    echo_lines(library_snapshot(root, extra)["lists"][kind])
+
+
+def echo_lines(lines: list[tuple[str, bool]]) -> None:
+    for text, bold in lines:
         if bold:
             click.secho(text, bold=True)
         else:
@@ -48,33 +52,14 @@ def list_command(kind: str, root: Path | None, extra: tuple[Path, ...]) -> None:
 @EXTRA_OPTION
 def show_command(entry_id: str, root: Path | None, extra: tuple[Path, ...]) -> None:
     """Show one clause, questionnaire item, ANSM recommendation (R12) or ENISA good practice (BP14)."""
-    from tenderkit.library.export import clause_text, question_record
-    from tenderkit.library.loader import load_library
+    from tenderkit.library.listing import find_entry
+    from tenderkit.library.snapshot import library_snapshot
 
-    library = load_library(root, extra)
-    if any(c.id == entry_id for c in library.clauses):
-        clause = library.clause(entry_id)
-        click.secho(f"{clause.title}  ({clause.id}, {library.theme_title(clause.theme)})", bold=True)
-        click.echo(clause_text(clause))
-        for label, values in (
-            ("Applies if", [f"{k}={v}" for k, v in clause.applies_if.items()] or ["always"]),
-            ("Deliverables", [library.deliverables[d].title for d in clause.deliverables]),
-            ("ANSM", [f"{r} {library.ansm_by_id[r].title}" for r in clause.references.ansm]),
-            ("ENISA", [f"{r} {library.enisa_by_id[r].title}" for r in clause.references.enisa]),
-            ("Questions", [f"{q} {library.questions[q].text}" for q in clause.questions]),
-        ):
-            click.echo(f"\n{label}:")
-            for value in values or ["—"]:
-                click.echo(f"  {value}")
-    elif entry_id in library.questions:
-        click.echo(json.dumps(question_record(library.questions[entry_id]), ensure_ascii=False, indent=2))
-    elif entry_id.upper() in library.ansm_by_id:
-        click.echo(json.dumps(library.ansm_by_id[entry_id.upper()].model_dump(), ensure_ascii=False, indent=2))
-    elif entry_id.upper() in library.enisa_by_id:
-        click.echo(json.dumps(library.enisa_by_id[entry_id.upper()].model_dump(), ensure_ascii=False, indent=2))
-    else:
+    lines = find_entry(library_snapshot(root, extra), entry_id)
+    if lines is None:
         raise TenderkitError(f"'{entry_id}' is not a clause, questionnaire item, ANSM or ENISA id "
                              "(see `tenderkit library list`).")
+    echo_lines(lines)
 
 
 @library_group.command("validate")

@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 
 def expectation_for(tender_dir: Path | None) -> tuple[Expectation, object | None]:
     """Questions to look for: the tender's selection, or the whole library without a tender."""
-    from tenderkit.generate import load_tender
-    from tenderkit.library.loader import load_library
     from tenderkit.parse.parser import Expectation
 
     if tender_dir is None:
+        from tenderkit.library.loader import load_library
+
         library = load_library()
         return Expectation(library, library.questions), None
+    from tenderkit.generate import load_tender
+
     loaded = load_tender(tender_dir)
     return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
                        loaded.tender.vendors), loaded

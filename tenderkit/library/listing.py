@@ -1,4 +1,4 @@
-"""The lines of `tenderkit library list`, one list per kind, as (text, bold) pairs.
+"""What `tenderkit library list` and `library show` print, as (text, bold) lines.
 
 Computed from a loaded :class:`Library`; :mod:`tenderkit.library.snapshot` keeps them on disk so that a
 later listing needs neither the YAML files nor pydantic.
@@ -6,7 +6,8 @@ later listing needs neither the YAML files nor pydantic.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tenderkit.library.models import Library
@@ -44,5 +45,51 @@ def list_lines(library: Library, kind: str) -> list[Line]:
     return lines
 
 
-def all_lines(library: Library) -> dict[str, list[Line]]:
-    return {kind: list_lines(library, kind) for kind in KINDS}
+def show_lines(library: Library, entry_id: str) -> list[Line] | None:
+    """What `library show ENTRY_ID` prints: a clause, a questionnaire item (JSON), an ANSM recommendation or
+    an ENISA good practice (JSON, id in any case); None if ``entry_id`` is none of them."""
+    from tenderkit.library.export import clause_text, question_record
+
+    if any(c.id == entry_id for c in library.clauses):
+        clause = library.clause(entry_id)
+        lines = [(f"{clause.title}  ({clause.id}, {library.theme_title(clause.theme)})", True),
+                 (clause_text(clause), False)]
+        for label, values in (
+            ("Applies if", [f"{k}={v}" for k, v in clause.applies_if.items()] or ["always"]),
+            ("Deliverables", [library.deliverables[d].title for d in clause.deliverables]),
+            ("ANSM", [f"{r} {library.ansm_by_id[r].title}" for r in clause.references.ansm]),
+            ("ENISA", [f"{r} {library.enisa_by_id[r].title}" for r in clause.references.enisa]),
+            ("Questions", [f"{q} {library.questions[q].text}" for q in clause.questions]),
+        ):
+            lines.append((f"\n{label}:", False))
+            lines += [(f"  {value}", False) for value in values or ["—"]]
+        return lines
+    if entry_id in library.questions:
+        return _json_lines(question_record(library.questions[entry_id]))
+    return _catalog_lines(library, entry_id.upper())
+
+
+def _catalog_lines(library: Library, upper_id: str) -> list[Line] | None:
+    for catalog in (library.ansm_by_id, library.enisa_by_id):
+        if upper_id in catalog:
+            return _json_lines(catalog[upper_id].model_dump())
+    return None
+
+
+def _json_lines(record: dict[str, Any]) -> list[Line]:
+    return [(json.dumps(record, ensure_ascii=False, indent=2), False)]
+
+
+def snapshot_content(library: Library) -> dict[str, dict[str, list[Line]]]:
+    """Every listing, and every entry `library show` can find: ``entries`` by exact id (clauses, questionnaire
+    items), ``catalog`` by upper-case id (ANSM, ENISA), each holding what :func:`show_lines` gives."""
+    entries = {i: show_lines(library, i) for i in [*library.questions, *(c.id for c in library.clauses)]}
+    catalog = {i: _catalog_lines(library, i) for i in [*library.ansm_by_id, *library.enisa_by_id] if i == i.upper()}
+    return {"lists": {kind: list_lines(library, kind) for kind in KINDS},
+            "entries": {i: lines for i, lines in entries.items() if lines is not None},
+            "catalog": {i: lines for i, lines in catalog.items() if lines is not None}}
+
+
+def find_entry(content: dict[str, dict[str, list[Line]]], entry_id: str) -> list[Line] | None:
+    """The lines of ``entry_id`` in a :func:`snapshot_content`, found as :func:`show_lines` finds them."""
+    return content["entries"].get(entry_id) or content["catalog"].get(entry_id.upper())

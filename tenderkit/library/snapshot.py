@@ -1,4 +1,4 @@
-"""A cached snapshot of the library listings, so that `tenderkit library list` starts without pydantic.
+"""A cached snapshot of the library listings, so that `library list` and `library show` start without pydantic.
 
 One JSON file per library set (the library folder and the ``--extra`` folders, in order) in the user's cache
 (``$TENDERKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/tenderkit``, else ``~/.cache/tenderkit``). It holds a
@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit import __version__
-from tenderkit.library.listing import KINDS, Line, all_lines
+from tenderkit.library.listing import KINDS, Line, snapshot_content
 from tenderkit.paths import library_dir
 
-FORMAT = 1
+FORMAT = 2
+Content = dict[str, dict[str, list[Line]]]  # see listing.snapshot_content
 MAX_BYTES = 8 * 1024 * 1024  # far above a real library's listings; a bigger file is not read
 _CODE = Path(__file__).resolve().parent  # the loader, models and listing code: a change invalidates
 
@@ -76,8 +77,13 @@ def _valid_lines(value: Any) -> bool:
         for line in value)
 
 
-def read(path: Path, expected: str) -> dict[str, list[Line]] | None:
-    """The listings stored at ``path`` if they were made from the library state ``expected``, else None."""
+def _valid_map(value: Any, keys: Sequence[str] | None = None) -> bool:
+    return (isinstance(value, dict) and (keys is None or set(value) == set(keys))
+            and all(isinstance(k, str) and _valid_lines(v) for k, v in value.items()))
+
+
+def read(path: Path, expected: str) -> Content | None:
+    """The content stored at ``path`` if it was made from the library state ``expected``, else None."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -86,25 +92,28 @@ def read(path: Path, expected: str) -> dict[str, list[Line]] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("state") != expected:
         return None
-    lists = data.get("lists")
-    if not isinstance(lists, dict) or set(lists) != set(KINDS) or not all(map(_valid_lines, lists.values())):
+    content = data.get("content")
+    if not (isinstance(content, dict) and set(content) == {"lists", "entries", "catalog"}
+            and _valid_map(content["lists"], KINDS) and _valid_map(content["entries"])
+            and _valid_map(content["catalog"])):
         return None
-    return {kind: [(text, bold) for text, bold in lists[kind]] for kind in KINDS}
+    return {name: {key: [(text, bold) for text, bold in lines] for key, lines in mapping.items()}
+            for name, mapping in content.items()}
 
 
-def write(path: Path, state: str, lists: dict[str, list[Line]]) -> None:
-    """Store the listings; a cache that cannot be written is left alone (the next run loads in full)."""
+def write(path: Path, state: str, content: Content) -> None:
+    """Store the content; a cache that cannot be written is left alone (the next run loads in full)."""
     from tenderkit.errors import TenderkitError
     from tenderkit.output import write_text_atomic
 
-    text = json.dumps({"format": FORMAT, "state": state, "lists": lists}, ensure_ascii=False)
+    text = json.dumps({"format": FORMAT, "state": state, "content": content}, ensure_ascii=False)
     with contextlib.suppress(TenderkitError, OSError):
         write_text_atomic(path, text)
 
 
-def library_lists(root: Path | None = None, extras: Sequence[Path] = ()) -> dict[str, list[Line]]:
-    """Every listing of the library, from the snapshot when it is current, else from a full validated load
-    (which raises :class:`~tenderkit.library.problems.LibraryError` as usual)."""
+def library_snapshot(root: Path | None = None, extras: Sequence[Path] = ()) -> Content:
+    """Every listing and entry of the library, from the snapshot when it is current, else from a full
+    validated load (which raises :class:`~tenderkit.library.problems.LibraryError` as usual)."""
     state = library_state(root, extras)  # before loading: a file changed meanwhile makes it stale, not the listing
     path = snapshot_path(root, extras)
     cached = read(path, state)
@@ -112,6 +121,6 @@ def library_lists(root: Path | None = None, extras: Sequence[Path] = ()) -> dict
         return cached
     from tenderkit.library.loader import load_library
 
-    lists = all_lines(load_library(root, extras))
-    write(path, state, lists)
-    return lists
+    content = snapshot_content(load_library(root, extras))
+    write(path, state, content)
+    return content
