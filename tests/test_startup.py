@@ -192,13 +192,20 @@ def _corrupt(path: Path, how: str) -> None:
     elif how == "directory":
         path.unlink()
         (path / "inside").mkdir(parents=True)
+    elif how == "fifo":
+        path.unlink()
+        os.mkfifo(path)
+    elif how == "device":
+        path.unlink()
+        path.symlink_to("/dev/zero")
     elif how == "dangling-symlink":
         path.unlink()
         path.symlink_to(path.parent / "nowhere.json")
 
 
 @pytest.mark.parametrize("how", ["truncated", "not-utf8", "empty", "a-list", "wrong-state", "lines-not-pairs",
-                                 "bold-not-bool", "kind-missing", "directory", "dangling-symlink"])
+                                 "bold-not-bool", "kind-missing", "directory", "fifo", "device",
+                                 "dangling-symlink"])
 def test_a_corrupt_snapshot_falls_back_to_the_full_load(how, loads):
     reference = invoke("library", "list").output
     path = snapshot_path()

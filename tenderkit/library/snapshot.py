@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,11 +50,11 @@ def _stats(folder: Path) -> list[list[Any]]:
     rows = []
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*/*.yaml")]):
         try:
-            stat = path.stat()
+            info = path.stat()
         except OSError:
             rows.append([path.relative_to(folder).as_posix(), "unreadable"])
             continue
-        rows.append([path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns])
+        rows.append([path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns, info.st_ctime_ns])
     return rows
 
 
@@ -84,10 +85,10 @@ def _valid_map(value: Any, keys: Sequence[str] | None = None) -> bool:
 
 def read(path: Path, expected: str) -> Content | None:
     """The content stored at ``path`` if it was made from the library state ``expected``, else None."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        data = json.loads(raw) if len(raw) <= MAX_BYTES else None
+    try:  # non-blocking open, regular files only: a FIFO or a device in its place must not hang the command
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1) if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) else b""
+        data = json.loads(raw) if 0 < len(raw) <= MAX_BYTES else None
     except (OSError, ValueError):  # missing, a directory, unreadable, truncated, not UTF-8, not JSON
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("state") != expected:
