@@ -227,6 +227,13 @@ def test_an_unwritable_cache_is_only_not_written(tmp_path, monkeypatch, loads):
     assert len(loads) == 3 and (tmp_path / "afile").is_file()
 
 
+def test_a_killed_writer_leaves_no_litter(own_cache):
+    stale = own_cache / ".tk-tmp-999999999-abc.json"  # a temporary file of a process that no longer exists
+    stale.write_text("{", encoding="utf-8")
+    assert invoke("library", "list").exit_code == 0
+    assert [p.name for p in own_cache.iterdir()] == [snapshot_path().name]
+
+
 def test_the_cache_folder_follows_xdg(tmp_path, monkeypatch):
     from tenderkit.library.snapshot import cache_dir
 

@@ -105,10 +105,11 @@ def read(path: Path, expected: str) -> Content | None:
 def write(path: Path, state: str, content: Content) -> None:
     """Store the content; a cache that cannot be written is left alone (the next run loads in full)."""
     from tenderkit.errors import TenderkitError
-    from tenderkit.output import write_text_atomic
+    from tenderkit.output import remove_stale_temps, write_text_atomic
 
     text = json.dumps({"format": FORMAT, "state": state, "content": content}, ensure_ascii=False)
     with contextlib.suppress(TenderkitError, OSError):
+        remove_stale_temps(path.parent)  # left by a run killed while writing
         write_text_atomic(path, text)
 
 
