@@ -15,6 +15,14 @@ from tenderkit.library import load_library
 from tenderkit.paths import library_dir
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Each test its own tenderkit cache (the library snapshot), never the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("TENDERKIT_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def library():
     return load_library()

@@ -400,10 +400,10 @@ def test_malformed_files_leave_nothing_else_on_stderr(tmp_path):
 
 
 def test_ctrl_c_is_one_word_without_traceback(monkeypatch):
-    import tenderkit.cli.parse as cli_parse
+    import tenderkit.parse.batch as batch
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(cli_parse, "parse_many", interrupted)
+    monkeypatch.setattr(batch, "parse_many", interrupted)  # the command imports it when it runs
     result = CliRunnerWithStderr().invoke(["parse", "x.xlsx"])
     assert result.exit_code == 130 and result.stderr == "Interrupted.\n" and "Aborted" not in result.output

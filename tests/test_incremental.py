@@ -151,3 +151,17 @@ def test_a_record_that_cannot_be_replayed_means_a_full_review(reviewed):
     os.utime(target)
     result = review(reviewed)
     assert UP_TO_DATE not in result.stderr and "reviewed" in result.stdout
+
+
+def test_an_unchanged_review_reads_no_return_and_loads_no_heavy_library(reviewed):
+    """The answer comes from os.stat alone: no parser, no office library, no validation model is imported."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom tenderkit.cli import main\n"
+             f"sys.argv = ['tenderkit', 'review', {str(reviewed)!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "heavy = [m for m in ('pydantic', 'openpyxl', 'docx', 'docxtpl', 'pdfplumber', 'yaml', 'rapidfuzz')"
+             " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert UP_TO_DATE in result.stderr and "HEAVY []" in result.stderr, result.stderr

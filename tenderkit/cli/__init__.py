@@ -1,5 +1,8 @@
 """Command-line interface: one module per command group; each parses options, calls the core, prints.
 
+A command's module is imported when the command runs (:data:`COMMAND_MODULES`), and each module imports
+the heavy libraries inside its command functions: start-up pays for click only.
+
 One error boundary (:class:`TenderkitGroup`): a :class:`TenderkitError` becomes one line on stderr and
 exit status 1; an unexpected exception too, with the traceback only under ``--verbose``. Ctrl-C ends with
 « Interrupted. » (status 130). Third-party warnings and pdfminer's log lines reach stderr only under
@@ -8,6 +11,7 @@ exit status 1; an unexpected exception too, with the traceback only under ``--ve
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import warnings
@@ -18,8 +22,23 @@ import click
 from tenderkit import __version__
 from tenderkit.errors import TenderkitError
 
+# Which module of tenderkit.cli defines each command: a command's module is imported only when that command
+# runs or the help lists it (tests/test_startup.py checks this table against each module's COMMANDS).
+COMMAND_MODULES = {"library": "library", "new": "tender", "build": "tender", "demo": "tender",
+                   "templates": "templates", "parse": "parse", "review": "review", "fiche": "review", "ui": "ui"}
+
 
 class TenderkitGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"tenderkit.cli.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -66,14 +85,3 @@ def quiet_libraries(verbose: bool) -> None:
     for name in ("pdfminer", "pdfplumber", "openpyxl", "docx", "PIL"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     logging.getLogger().addHandler(logging.NullHandler())
-
-
-def _register() -> None:
-    from tenderkit.cli import library, parse, review, templates, tender, ui
-
-    for module in (library, tender, templates, parse, review, ui):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

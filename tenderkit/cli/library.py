@@ -1,4 +1,8 @@
-"""`tenderkit library list|show|validate|export`: browse and check the clause library."""
+"""`tenderkit library list|show|validate|export`: browse and check the clause library.
+
+`list` and `show` print from the library snapshot (:mod:`tenderkit.library.snapshot`) when it is current;
+`validate` and `export` load and validate the library, importing it only when they run.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from pathlib import Path
 import click
 
 from tenderkit.errors import TenderkitError
-from tenderkit.library import load_library
-from tenderkit.library.export import clause_text, export, question_record
-from tenderkit.library.loader import collect
+from tenderkit.library.listing import KINDS
 
 EXTRA_OPTION = click.option(
     "--extra", "extra", multiple=True, type=click.Path(path_type=Path),
@@ -26,35 +28,22 @@ def library_group() -> None:
 
 
 @library_group.command("list")
-@click.option("--kind", type=click.Choice(["clauses", "questions", "ansm", "enisa", "deliverables"]),
-              default="clauses", show_default=True, help="What to list.")
+@click.option("--kind", type=click.Choice(KINDS), default="clauses", show_default=True, help="What to list.")
 @ROOT_OPTION
 @EXTRA_OPTION
 def list_command(kind: str, root: Path | None, extra: tuple[Path, ...]) -> None:
     """List clauses (by theme), questionnaire items, catalog entries or deliverables."""
-    library = load_library(root, extra)
-    if kind == "clauses":
-        for theme in library.themes:
-            clauses = [c for c in library.clauses if c.theme == theme.id]
-            if clauses:
-                click.secho(theme.title.upper(), bold=True)
-            for clause in clauses:
-                condition = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in clause.applies_if.items())
-                click.echo(f"  {clause.id:28} {clause.title}" + (f"  [if {condition}]" if condition else ""))
-    elif kind == "questions":
-        for part in library.parts:
-            click.secho(f"PART {part.part} — {part.title}", bold=True)
-            for question in (q for q in library.questions.values() if q.part == part.part):
-                click.echo(f"  {question.id:34} {question.answer_type:9} {question.text}")
-    elif kind == "ansm":
-        for rec in library.ansm.recommendations:
-            click.echo(f"{rec.id:4} {''.join(rec.objectives):5} {rec.title}")
-    elif kind == "enisa":
-        for bp in library.enisa.good_practices:
-            click.echo(f"{bp.id:5} {bp.title}")
-    else:
-        for deliverable in library.deliverables.values():
-            click.echo(f"{deliverable.id:32} {deliverable.title}")
+    from tenderkit.library.snapshot import library_snapshot
+
+    echo_lines(library_snapshot(root, extra)["lists"][kind])
+
+
+def echo_lines(lines: list[tuple[str, bool]]) -> None:
+    for text, bold in lines:
+        if bold:
+            click.secho(text, bold=True)
+        else:
+            click.echo(text)
 
 
 @library_group.command("show")
@@ -63,30 +52,14 @@ def list_command(kind: str, root: Path | None, extra: tuple[Path, ...]) -> None:
 @EXTRA_OPTION
 def show_command(entry_id: str, root: Path | None, extra: tuple[Path, ...]) -> None:
     """Show one clause, questionnaire item, ANSM recommendation (R12) or ENISA good practice (BP14)."""
-    library = load_library(root, extra)
-    if any(c.id == entry_id for c in library.clauses):
-        clause = library.clause(entry_id)
-        click.secho(f"{clause.title}  ({clause.id}, {library.theme_title(clause.theme)})", bold=True)
-        click.echo(clause_text(clause))
-        for label, values in (
-            ("Applies if", [f"{k}={v}" for k, v in clause.applies_if.items()] or ["always"]),
-            ("Deliverables", [library.deliverables[d].title for d in clause.deliverables]),
-            ("ANSM", [f"{r} {library.ansm_by_id[r].title}" for r in clause.references.ansm]),
-            ("ENISA", [f"{r} {library.enisa_by_id[r].title}" for r in clause.references.enisa]),
-            ("Questions", [f"{q} {library.questions[q].text}" for q in clause.questions]),
-        ):
-            click.echo(f"\n{label}:")
-            for value in values or ["—"]:
-                click.echo(f"  {value}")
-    elif entry_id in library.questions:
-        click.echo(json.dumps(question_record(library.questions[entry_id]), ensure_ascii=False, indent=2))
-    elif entry_id.upper() in library.ansm_by_id:
-        click.echo(json.dumps(library.ansm_by_id[entry_id.upper()].model_dump(), ensure_ascii=False, indent=2))
-    elif entry_id.upper() in library.enisa_by_id:
-        click.echo(json.dumps(library.enisa_by_id[entry_id.upper()].model_dump(), ensure_ascii=False, indent=2))
-    else:
+    from tenderkit.library.listing import find_entry
+    from tenderkit.library.snapshot import library_snapshot
+
+    lines = find_entry(library_snapshot(root, extra), entry_id)
+    if lines is None:
         raise TenderkitError(f"'{entry_id}' is not a clause, questionnaire item, ANSM or ENISA id "
                              "(see `tenderkit library list`).")
+    echo_lines(lines)
 
 
 @library_group.command("validate")
@@ -94,6 +67,8 @@ def show_command(entry_id: str, root: Path | None, extra: tuple[Path, ...]) -> N
 @EXTRA_OPTION
 def validate_command(root: Path | None, extra: tuple[Path, ...]) -> None:
     """Check every library file and cross-reference; list all problems (exit status 1 if any)."""
+    from tenderkit.library.loader import collect
+
     library, problems = collect(root, extra)
     for problem in problems:
         click.echo(f"✗ {problem}", err=True)
@@ -110,6 +85,9 @@ def validate_command(root: Path | None, extra: tuple[Path, ...]) -> None:
 @EXTRA_OPTION
 def export_command(as_json: bool, root: Path | None, extra: tuple[Path, ...]) -> None:
     """Print the whole library as one JSON object (questions, clauses, references)."""
+    from tenderkit.library.export import export
+    from tenderkit.library.loader import load_library
+
     click.echo(json.dumps(export(load_library(root, extra)), ensure_ascii=False, indent=2))
 
 

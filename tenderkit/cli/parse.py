@@ -5,22 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tenderkit.generate import load_tender
-from tenderkit.library import load_library
-from tenderkit.parse.batch import default_jobs, parse_many
-from tenderkit.parse.parser import Expectation
-from tenderkit.parse.response import Response
-from tenderkit.parse.store import store
+if TYPE_CHECKING:
+    from tenderkit.parse.parser import Expectation
+    from tenderkit.parse.response import Response
 
 
 def expectation_for(tender_dir: Path | None) -> tuple[Expectation, object | None]:
     """Questions to look for: the tender's selection, or the whole library without a tender."""
+    from tenderkit.parse.parser import Expectation
+
     if tender_dir is None:
+        from tenderkit.library.loader import load_library
+
         library = load_library()
         return Expectation(library, library.questions), None
+    from tenderkit.generate import load_tender
+
     loaded = load_tender(tender_dir)
     return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
                        loaded.tender.vendors), loaded
@@ -55,6 +59,9 @@ def describe(response: Response) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Files parsed in parallel (default: all cores).")
 def parse_command(files: tuple[Path, ...], tender_dir: Path | None, as_json: bool, jobs: int | None) -> None:
     """Read returned questionnaires (xlsx, PDF, docx); exit status 1 if any file could not be read."""
+    from tenderkit.parse.batch import default_jobs, parse_many
+    from tenderkit.parse.store import store
+
     expect, loaded = expectation_for(tender_dir)
     bar = progress_bar(len(files), "Parsing")
     if bar:

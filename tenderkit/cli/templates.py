@@ -7,10 +7,21 @@ from pathlib import Path
 import click
 
 from tenderkit.errors import TenderkitError
-from tenderkit.generate import load_tender
 from tenderkit.paths import samples_dir
-from tenderkit.render.template_check import check_template
-from tenderkit.template_kinds import KINDS, guess_kind
+
+
+class TemplateKind(click.Choice):
+    """The template kinds of :mod:`tenderkit.template_kinds`, imported when the option is used or
+    its help shown, not when the CLI starts (it imports the renderers)."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        from tenderkit.template_kinds import KINDS
+
+        return sorted(KINDS)
 
 
 @click.group("templates")
@@ -20,10 +31,14 @@ def templates_group() -> None:
 
 @templates_group.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(sorted(KINDS)), help="Which document the template is for "
+@click.option("--kind", type=TemplateKind(), help="Which document the template is for "
               "(default: guessed from the file name, e.g. cctp.docx).")
 def check_command(files: tuple[Path, ...], kind: str | None) -> None:
     """Report unknown variables, tags split across Word runs and syntax errors, with where they are."""
+    from tenderkit.generate import load_tender
+    from tenderkit.render.template_check import check_template
+    from tenderkit.template_kinds import KINDS, guess_kind
+
     loaded = load_tender(samples_dir() / "demo")
     failed = 0
     for path in files:

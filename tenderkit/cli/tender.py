@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,13 +10,7 @@ from typing import Any
 import click
 
 from tenderkit.errors import TenderkitError
-from tenderkit.evaluate import run_review, write_vendor_fiche
-from tenderkit.generate import build_documents, load_tender, write_pdfs
-from tenderkit.library import load_library
 from tenderkit.paths import samples_dir
-from tenderkit.tender.create import create_workspace, profile_values
-from tenderkit.tender.workspace import read_yaml
-from tenderkit.text import french_number
 
 REQUIRED = (("reference", "Tender reference (e.g. 2026-BIO-017)"), ("title", "Object of the tender"),
             ("buyer_name", "Buyer (establishment name)"))
@@ -39,6 +32,10 @@ REQUIRED = (("reference", "Tender reference (e.g. 2026-BIO-017)"), ("title", "Ob
 def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...], force: bool, ask: bool,
                 **options: Any) -> None:
     """Create a tender workspace FOLDER with its tender.yaml (asks questions when run without options)."""
+    from tenderkit.library.loader import load_library
+    from tenderkit.tender.create import create_workspace, profile_values
+    from tenderkit.tender.workspace import read_yaml
+
     library = load_library()
     values: dict[str, Any] = profile_values(read_yaml(profile_file) or {}) if profile_file else {"profile": {}}
     values.update({k: v for k, v in options.items() if v is not None})
@@ -79,6 +76,8 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
                                           "(LibreOffice), with the annex's table of contents paginated.")
 def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None:
     """Build the CCTP annex (.docx), the vendor questionnaire (.xlsx) and the buyer's checklist."""
+    from tenderkit.generate import build_documents, load_tender, write_pdfs
+
     loaded = load_tender(folder)
     if dry_run:
         _print_selection(loaded)
@@ -137,6 +136,12 @@ def _print_selection(loaded) -> None:
 def demo_command(folder: Path) -> None:
     """Create the sample tender in FOLDER, build its documents, review the sample vendor returns and write
     the identification sheet of the best-ranked vendor."""
+    import shutil
+
+    from tenderkit.evaluate import run_review, write_vendor_fiche
+    from tenderkit.generate import build_documents, load_tender
+    from tenderkit.text import french_number
+
     sample = samples_dir() / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(sample / "tender.yaml", folder / "tender.yaml")

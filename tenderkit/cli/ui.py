@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import threading
-import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tenderkit.errors import TenderkitError
+
+if TYPE_CHECKING:
+    import socket
 
 LOOPBACK = "127.0.0.1"
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
     """Bind ``host:port`` (port 0: a free one) before the server starts, so the URL printed is the real one."""
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -44,6 +47,10 @@ def can_open_browser() -> bool:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> None:
     """Serve the tenders of FOLDER (default: the current folder) in a local web interface."""
+    import socket
+    import threading
+    import webbrowser
+
     import uvicorn
 
     from tenderkit.web.app import create_app
