@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from tenderkit import layout
 from tenderkit.library.models import Question
 from tenderkit.office import convert
+from tenderkit.vocabulary import Answer
 from tenderkit.xlsx_rows import release_row_heights, row_height
 
 
@@ -39,12 +40,11 @@ class Plan:
     deliverables: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id → (Oui/Non, file)
 
 
-YES_VARIANTS = [("Oui", "oui"), ("OUI", "oui"), ("oui", "oui"), ("Oui.", "oui"), ("Oui – cf. doc. technique", "oui"),
-                (" Oui ", "oui"), ("Yes", "oui")]
-NO_VARIANTS = [("Non", "non"), ("NON", "non"), ("non.", "non"), ("Non, cf. annexe 2", "non")]
-NA_VARIANTS = [("Sans objet", "na"), ("S.O.", "na"), ("Non concerné", "na"), ("N/A", "na"), ("Non applicable", "na")]
-PARTIAL_VARIANTS = [("Oui sous réserve de validation", "partiel"), ("En partie", "partiel"),
-                    ("Oui, sauf pour le module d’export", "partiel")]
+YES_VARIANTS = [(raw, Answer.OUI) for raw in ("Oui", "OUI", "oui", "Oui.", "Oui – cf. doc. technique", " Oui ", "Yes")]
+NO_VARIANTS = [(raw, Answer.NON) for raw in ("Non", "NON", "non.", "Non, cf. annexe 2")]
+NA_VARIANTS = [(raw, Answer.NA) for raw in ("Sans objet", "S.O.", "Non concerné", "N/A", "Non applicable")]
+PARTIAL_VARIANTS = [(raw, Answer.PARTIEL) for raw in ("Oui sous réserve de validation", "En partie",
+                                                      "Oui, sauf pour le module d’export")]
 ANSWERS_FILE = Path(__file__).with_name("vendor_answers.yaml")
 
 
@@ -72,11 +72,12 @@ def _justified(value: str, question: Question, profile: dict[str, str], rng: ran
     """An unfavourable answer as vendors write it: « Non : <why> » (or « Oui : <why> »)."""
     reasons = answer_data()["justifications"]
     reason = rng.choice(reasons.get(question.id) or reasons["default"]).format(**profile)
-    return Typed(f"{'Non' if value == 'non' else 'Oui'} : {reason}", value)
+    return Typed(f"{'Non' if value == Answer.NON else 'Oui'} : {reason}", value)
 
 
 def _yes_no(value: str, rng: random.Random, plain: bool) -> Typed:
-    variants = {"oui": YES_VARIANTS, "non": NO_VARIANTS, "na": NA_VARIANTS, "partiel": PARTIAL_VARIANTS}[value]
+    variants = {Answer.OUI: YES_VARIANTS, Answer.NON: NO_VARIANTS, Answer.NA: NA_VARIANTS,
+                Answer.PARTIEL: PARTIAL_VARIANTS}[value]
     raw, expected = variants[0] if plain else rng.choice(variants)
     return Typed(raw, expected)
 
@@ -103,17 +104,17 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
         if style == "risky" and rng.random() < 0.06 and qid not in parents:
             continue  # left empty
         if kind in ("yes_no", "yes_no_na"):
-            value = question.expected or ("oui" if rng.random() < 0.7 else "non")
+            value = question.expected or (Answer.OUI if rng.random() < 0.7 else Answer.NON)
             if style == "risky":
                 if question.flag and rng.random() < 0.5:
-                    value = "non" if question.expected == "oui" else "oui"
+                    value = Answer.NON if question.expected == Answer.OUI else Answer.OUI
                 elif question.expected and rng.random() < 0.1:
-                    value = "partiel"
+                    value = Answer.PARTIEL
                 elif kind == "yes_no_na" and rng.random() < 0.15:
-                    value = "na"
-            if qid in parents and value == "partiel":
-                value = "oui"
-            unfavourable = question.expected and value in ("oui", "non") and value != question.expected
+                    value = Answer.NA
+            if qid in parents and value == Answer.PARTIEL:
+                value = Answer.OUI
+            unfavourable = question.expected and value in (Answer.OUI, Answer.NON) and value != question.expected
             if unfavourable and not plain and qid not in parents:
                 plan.answers[qid] = _justified(value, question, profile, rng)
             else:

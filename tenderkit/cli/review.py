@@ -12,6 +12,9 @@ from tenderkit.cli.parse import progress_bar
 
 
 def vendor_record(vendor, library) -> dict:
+    """A vendor's review as `review --json` prints it (docs/contracts.md)."""
+    from tenderkit.vocabulary import Issue
+
     return {
         "vendor": vendor.vendor,
         "file": vendor.response.file,
@@ -24,8 +27,9 @@ def vendor_record(vendor, library) -> dict:
         "missing_deliverables": [{"id": d, "title": library.deliverables[d].title}
                                  for d in vendor.missing_deliverables],
         "unanswered": vendor.unanswered,
-        "invalid": [i.question_id for i in vendor.issues("invalid")],
-        "to_clarify": [i.question_id for i in vendor.items.values() if i.issue in ("partiel", "na-not-offered")],
+        "invalid": [i.question_id for i in vendor.issues(Issue.INVALID)],
+        "to_clarify": [i.question_id for i in vendor.items.values()
+                       if i.issue in (Issue.PARTIEL, Issue.NA_NOT_OFFERED)],
         "clauses": {c.clause_id: c.status for c in vendor.clauses},
     }
 

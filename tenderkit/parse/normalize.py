@@ -19,8 +19,9 @@ from rapidfuzz import fuzz
 from tenderkit.errors import TenderkitError
 from tenderkit.paths import library_dir
 from tenderkit.text import fold, normalize_spaces
+from tenderkit.vocabulary import Answer, Status
 
-ANSWERED, EMPTY, INVALID = "answered", "empty", "invalid"
+ANSWERED, EMPTY, INVALID = Status.ANSWERED, Status.EMPTY, Status.INVALID
 _EDGE_CHARS = " \t\n\r\f\v\u00a0\u202f\"'«»“”‘’.,;:!*•·()[]"
 CLASSIFY_CHARS = 300    # a yes/no answer is classified on its first characters (patterns see no more)
 _NUMBER = re.compile(r"[-+]?\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?|[-+]?\d+(?:[.,]\d+)?")
@@ -46,7 +47,11 @@ def yes_no_rules(path: Path | None = None) -> tuple[_Rule, ...]:
     path = path or library_dir() / "parsing" / "answers.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return tuple(_Rule(rule["value"], tuple(re.compile(p) for p in rule["patterns"])) for rule in data["yes_no"])
+        rules = tuple(_Rule(rule["value"], tuple(re.compile(p) for p in rule["patterns"])) for rule in data["yes_no"])
+        unknown = {rule.value for rule in rules} - {*Answer, INVALID}
+        if unknown:
+            raise KeyError(f"unknown value {', '.join(sorted(unknown))}; values are {', '.join(Answer)}, invalid")
+        return rules
     except (OSError, KeyError, TypeError, re.error, yaml.YAMLError) as error:
         raise TenderkitError(f"{path}: answer patterns cannot be loaded ({error}).") from None
 
@@ -66,7 +71,7 @@ def normalize_yes_no(raw: str, allow_na: bool = True) -> Normalized:
         if any(pattern.match(folded) for pattern in rule.patterns):
             if rule.value == "invalid":
                 return Normalized(None, INVALID, "not a yes/no answer")
-            note = None if allow_na or rule.value != "na" else "« sans objet » is not offered for this question"
+            note = None if allow_na or rule.value != Answer.NA else "« sans objet » is not offered for this question"
             return Normalized(rule.value, ANSWERED, note)
     return Normalized(None, INVALID, "not recognised as oui, non, sans objet or a qualified oui")
 
@@ -149,7 +154,7 @@ def normalize(answer_type: str, raw: Any, options: list[str] | None = None) -> N
         return Normalized(None, EMPTY)
     if answer_type in ("yes_no", "yes_no_na"):
         if isinstance(raw, bool):
-            return Normalized("oui" if raw else "non", ANSWERED)
+            return Normalized(Answer.OUI if raw else Answer.NON, ANSWERED)
         return normalize_yes_no(str(raw), allow_na=answer_type == "yes_no_na")
     if answer_type == "number":
         return parse_number(raw)

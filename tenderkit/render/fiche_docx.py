@@ -12,15 +12,14 @@ from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date
-
-SHOWN = {"oui": "oui", "non": "non", "na": "sans objet", "partiel": "oui, avec réserves"}
+from tenderkit.vocabulary import Status, answer_label
 
 
 def _shown(answer: Answer | None) -> str | None:
-    if answer is None or answer.status != "answered":
+    if answer is None or answer.status != Status.ANSWERED:
         return None
     value = answer.value
-    return SHOWN.get(value, str(value)) if isinstance(value, str) else str(value)
+    return answer_label(value, "prose")
 
 
 def fiche_context(selection: Selection, response: Response, today) -> dict[str, Any]:

@@ -61,14 +61,13 @@ from tenderkit.render.xlsx_common import (
 )
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
 from tenderkit.text import french_date, french_number
+from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label
 from tenderkit.xlsx_rows import row_height
 
 TITLE = Font(name=FONT, bold=True, size=14, color=NAVY)
 BOLD = Font(name=FONT, bold=True, size=10)
 FLAG_FILL = PatternFill("solid", fgColor="F8D7DA")
 GOOD_FILL = PatternFill("solid", fgColor="D4EDDA")
-STATUS_FR = {"answered": "répondu", "empty": "sans réponse", "invalid": "illisible"}
-VALUE_FR = {"oui": "Oui", "non": "Non", "na": "Sans objet", "partiel": "Partiel"}
 TOP = Alignment(vertical="top")
 COMPLETENESS_LABEL = "Complétude : pièces et réponses fournies (%)"
 
@@ -194,14 +193,18 @@ class GridBuilder:
             clauses = ", ".join(c.title for c in self.selection.clauses_of.get(qid, []))
             ansm, enisa = self.selection.references_of(qid)
             flag = flags.get(qid)
-            value = VALUE_FR.get(item.value, item.value) if isinstance(item.value, str) else item.value
+            value = answer_label(item.value, "grid") if isinstance(item.value, str) else item.value
             if value is not None and str(value) == (item.raw or "").strip():
                 value = None  # the value read is shown only where it differs from what the vendor wrote
+            status = STATUS_LABELS.get(item.status, item.status)
+            if not item.applicable:
+                status = "non applicable"
+            elif item.issue == Issue.ALTERED:
+                status = "à confirmer"
             texts = {"id": qid, "part": item.part, "number": numbers[qid], "section": question.section,
                      "question": question.text, "raw": item.raw, "value": value,
-                     "status": ("à confirmer" if item.issue == "altered" else STATUS_FR.get(item.status, item.status))
-                      if item.applicable else "non applicable",
-                     "expected": VALUE_FR.get(question.expected, "") if question.expected else ""}
+                     "status": status,
+                     "expected": answer_label(question.expected, "grid") if question.expected else ""}
             for key, content in texts.items():
                 put(sheet.cell(row=row, column=VENDOR_COLUMN[key]), content, "tk text")
             cell = sheet.cell(row=row, column=VENDOR_COLUMN["points"])
@@ -219,7 +222,7 @@ class GridBuilder:
             formula(sheet.cell(row=row, column=VENDOR_COLUMN["weighted_max"]), f"={max_l}{row}*{weight_l}{row}",
                     "tk number", alignment=TOP)
             alert = flag.reason if flag else None
-            if item.issue == "altered":  # not scored until the committee confirms the vendor's wording
+            if item.issue == Issue.ALTERED:  # not scored until the committee confirms the vendor's wording
                 alert = f"Question reformulée par le candidat, non notée (à confirmer) : « {item.altered} »"
             put(sheet.cell(row=row, column=VENDOR_COLUMN["flag"]), alert, "tk flag")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["clauses"]), clauses, "tk small")
@@ -328,16 +331,16 @@ class GridBuilder:
             ("Réponses obligatoires données / attendues", [f"{v.answers_given} / {v.answers_due}" for v in vendors]),
             ("Pièces fournies / demandées", [f"{v.documents_given} / {v.documents_due}" for v in vendors]),
             ("Questions obligatoires sans réponse", [len(v.unanswered) for v in vendors]),
-            ("Réponses illisibles", [len(v.issues("invalid")) for v in vendors]),
-            ("Réponses partielles ou « sans objet » non prévu", [len(v.issues("partiel")) + len(v.issues(
-                "na-not-offered")) for v in vendors]),
+            ("Réponses illisibles", [len(v.issues(Issue.INVALID)) for v in vendors]),
+            ("Réponses partielles ou « sans objet » non prévu", [len(v.issues(Issue.PARTIEL)) + len(v.issues(
+                Issue.NA_NOT_OFFERED)) for v in vendors]),
             ("Pièces manquantes", [len(v.missing_deliverables) for v in vendors]),
             ("Clauses conformes", clauses(CONFORME)),
             ("Clauses partiellement conformes", clauses(PARTIEL)),
             ("Clauses non conformes", clauses(NON_CONFORME)),
             ("Clauses non renseignées", clauses(NON_RENSEIGNE)),
             ("Fichier reçu", [Path(v.response.file).name for v in vendors]),
-            ("Questions reformulées (à confirmer)", [len(v.issues("altered")) for v in vendors]),
+            ("Questions reformulées (à confirmer)", [len(v.issues(Issue.ALTERED)) for v in vendors]),
             ("Autre fichier au nom du même candidat", [", ".join(v.conflicts) or "—" for v in vendors]),
         ]
         row = rank_row + 1

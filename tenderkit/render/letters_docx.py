@@ -21,11 +21,13 @@ from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import Review, VendorReview
 from tenderkit.text import french_date
+from tenderkit.vocabulary import Issue
 
-WHY = {"partiel": "Préciser la réserve exprimée et ce qu’elle exclut",
-       "na-not-offered": "Préciser si l’exigence est satisfaite : « sans objet » n’est pas prévu pour cette question",
-       "invalid": "Préciser la réponse, que nous n’avons pas pu interpréter",
-       "altered": "Répondre à la question posée : elle est reformulée dans votre réponse (« {altered} »)"}
+WHY = {Issue.PARTIEL: "Préciser la réserve exprimée et ce qu’elle exclut",
+       Issue.NA_NOT_OFFERED: "Préciser si l’exigence est satisfaite : « sans objet » n’est pas prévu pour cette "
+                             "question",
+       Issue.INVALID: "Préciser la réponse, que nous n’avons pas pu interpréter",
+       Issue.ALTERED: "Répondre à la question posée : elle est reformulée dans votre réponse (« {altered} »)"}
 DEFAULT_SIGNATORY = {"name": "", "title": "Le représentant du pouvoir adjudicateur"}
 
 
@@ -54,7 +56,7 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
                 concerned[clause.id] = clause
     to_clarify = [row(i, raw=i.raw or "", why=WHY[i.issue].format(altered=(i.altered or "")[:300]))
                   for i in vendor.items.values() if i.issue in WHY]
-    unanswered = [row(i) for i in vendor.issues("unanswered")]
+    unanswered = [row(i) for i in vendor.issues(Issue.UNANSWERED)]
     signatory = tender.buyer.signatory.model_dump()
     if not signatory["name"] and not signatory["title"]:
         signatory = DEFAULT_SIGNATORY
@@ -80,8 +82,8 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
 
 
 def needs_letter(vendor: VendorReview) -> bool:
-    return bool(vendor.unanswered or vendor.issues("invalid") or vendor.issues("partiel")
-                or vendor.issues("na-not-offered") or vendor.issues("altered") or vendor.missing_deliverables)
+    """A letter asks to clarify the answers of WHY and lists what is missing."""
+    return bool(vendor.unanswered or vendor.missing_deliverables or any(vendor.issues(kind) for kind in WHY))
 
 
 def write_letter(review: Review, vendor: VendorReview, template: Path, target: Path) -> Path:

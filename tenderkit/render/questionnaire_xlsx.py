@@ -40,8 +40,9 @@ from tenderkit.render.xlsx_common import (
     save_workbook,
     widths,
 )
-from tenderkit.tender.selection import ANSWER_LABELS, Selection
+from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date, french_typography, xml_safe
+from tenderkit.vocabulary import answer_label
 from tenderkit.xlsx_rows import row_height
 
 HEADER_ROW = 5
@@ -49,7 +50,6 @@ FIRST_ROW = HEADER_ROW + 1
 GROUP_ROWS = 15            # empty rows offered per repeatable group
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color=NAVY)
 STAMP_FONT = Font(name=FONT, size=9, italic=True, color="595959")
-EQUALS_TEXT = ANSWER_LABELS
 TYPE_HINT = {
     "yes_no": "Oui / Non",
     "yes_no_na": "Oui / Non / Sans objet",
@@ -120,7 +120,7 @@ def _help_text(question: Question, selection: Selection) -> str:
     else:
         parts.append(TYPE_HINT[question.answer_type] + (f" ({question.unit})" if question.unit else ""))
     if question.show_if:
-        parts.append(f"Si « {EQUALS_TEXT.get(question.show_if.equals, question.show_if.equals)} » "
+        parts.append(f"Si « {answer_label(question.show_if.equals, 'form')} » "
                      f"à la {selection.label(question.show_if.question)}")
     return french_typography(". ".join(p.rstrip(".") for p in parts))
 
@@ -304,7 +304,7 @@ class QuestionnaireBuilder:
         else:
             parent = self.placed[condition.question]
             prefix = "" if parent.sheet is sheet else f"{quote_sheetname(parent.sheet.title)}!"
-            expected = EQUALS_TEXT.get(condition.equals, condition.equals).lower().replace('"', '""')
+            expected = answer_label(condition.equals, "form").lower().replace('"', '""')
             shown, answered = columns.letter("visible"), columns.letter("answer")
             formula(visible, f'=IF(AND({prefix}${shown}${parent.row}=1,'
                              f'LOWER(TRIM({prefix}${answered}${parent.row}))="{expected}"),1,0)')

@@ -13,6 +13,7 @@ from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import CONFORME, NON_CONFORME, PARTIEL, Review, VendorReview
 from tenderkit.text import french_date, french_number
+from tenderkit.vocabulary import Issue
 
 
 def _attention(vendor: VendorReview) -> str:
@@ -35,12 +36,13 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     to_clarify = []
     if vendor.unanswered:
         to_clarify.append(count(len(vendor.unanswered), "question obligatoire sans réponse"))
-    for kind, singular, plural_form in (("invalid", "réponse illisible", None),
-                                        ("partiel", "réponse partielle", None),
-                                        ("na-not-offered", "« sans objet » non prévu", "« sans objet » non prévus")):
+    for kind, singular, plural_form in ((Issue.INVALID, "réponse illisible", None),
+                                        (Issue.PARTIEL, "réponse partielle", None),
+                                        (Issue.NA_NOT_OFFERED, "« sans objet » non prévu",
+                                         "« sans objet » non prévus")):
         if vendor.issues(kind):
             to_clarify.append(count(len(vendor.issues(kind)), singular, plural_form))
-    altered = len(vendor.issues("altered"))
+    altered = len(vendor.issues(Issue.ALTERED))
     if altered:
         to_clarify.append(count(altered, "question reformulée par le candidat, non notée en attente de confirmation",
                                 "questions reformulées par le candidat, non notées en attente de confirmation"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from tenderkit.parse.response import Response
 from tenderkit.tender.selection import Selection
+from tenderkit.vocabulary import Issue
 
 CONFORME = "conforme"
 PARTIEL = "partiellement conforme"
@@ -85,7 +86,7 @@ class VendorReview:
 
     @property
     def unanswered(self) -> list[str]:
-        return [item.question_id for item in self.issues("unanswered")]
+        return [item.question_id for item in self.issues(Issue.UNANSWERED)]
 
 
 @dataclass

@@ -40,8 +40,7 @@ from tenderkit.review.model import (
     VendorReview,
 )
 from tenderkit.tender.selection import Selection
-
-POINTS = {"oui": 1.0, "non": 0.0, "partiel": 0.5}
+from tenderkit.vocabulary import FAVOURABLE_POINTS, PARTIAL_POINTS, Answer, Issue, Status
 
 
 def item_weights(selection: Selection) -> dict[str, float]:
@@ -68,7 +67,7 @@ def _applicable(selection: Selection, response: Response) -> dict[str, bool]:
             continue
         parent = response.answers.get(condition.question)
         opened = parent is not None and parent.value == condition.equals
-        if condition.equals == "oui" and parent is not None and parent.value == "partiel":
+        if condition.equals == Answer.OUI and parent is not None and parent.value == Answer.PARTIEL:
             opened = True  # a qualified oui still opens the questions that follow a oui
         result[qid] = result.get(condition.question, False) and opened
     return result
@@ -83,33 +82,32 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
     for qid, question in selection.questions.items():
         answer = response.answers.get(qid)
         value = answer.value if answer else None
-        status = answer.status if answer else "empty"
+        status = answer.status if answer else Status.EMPTY
         is_yes_no = question.answer_type in ("yes_no", "yes_no_na")
         scored = applicable[qid] and question.expected is not None and is_yes_no
         issue = None
         points = max_points = 0.0
         altered = answer.altered if answer else None
-        if applicable[qid] and altered and status == "answered":
-            issue, scored = "altered", False  # the vendor answered its own question: the committee decides
+        if applicable[qid] and altered and status == Status.ANSWERED:
+            issue, scored = Issue.ALTERED, False  # the vendor answered its own question: the committee decides
         elif applicable[qid]:
-            if status == "empty" and question.required:
-                issue = "unanswered"
-            elif status == "invalid":
-                issue = "invalid"
-            elif value == "partiel":
-                issue = "partiel"
-            elif value == "na" and question.answer_type == "yes_no":
-                issue = "na-not-offered"
+            if status == Status.EMPTY and question.required:
+                issue = Issue.UNANSWERED
+            elif status == Status.INVALID:
+                issue = Issue.INVALID
+            elif value == Answer.PARTIEL:
+                issue = Issue.PARTIEL
+            elif value == Answer.NA and question.answer_type == "yes_no":
+                issue = Issue.NA_NOT_OFFERED
         if scored:
-            if value == "na" and question.answer_type == "yes_no_na":
+            if value == Answer.NA and question.answer_type == "yes_no_na":
                 scored = False  # « sans objet », where offered: out of the score
             else:
-                max_points = 1.0
-                expected = question.expected
-                if value == expected:
-                    points = 1.0
-                elif value == "partiel":
-                    points = 0.5
+                max_points = FAVOURABLE_POINTS
+                if value == question.expected:
+                    points = FAVOURABLE_POINTS
+                elif value == Answer.PARTIEL:
+                    points = PARTIAL_POINTS
                 if qid in points_edited:
                     points = min(max(points_edited[qid], 0.0), max_points)
         review.items[qid] = ItemScore(
@@ -117,13 +115,13 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             max_points=max_points, weight=weights[qid], status=status, value=value,
             raw=answer.raw if answer else None, location=answer.location if answer else None,
             comment=answer.comment if answer else None, issue=issue, altered=altered)
-        unfavourable = value in ("oui", "non", "partiel") and value != question.expected
+        unfavourable = value in (Answer.OUI, Answer.NON, Answer.PARTIEL) and value != question.expected
         if question.flag and scored and unfavourable:
             reason = question.flag_reason or question.text
             ansm, enisa = selection.references_of(qid)
             review.flags.append(Flag(
                 question_id=qid, question=question.text, answer=answer.raw if answer else None, value=value,
-                reason=reason + (" (réponse partielle)" if value == "partiel" else ""),
+                reason=reason + (" (réponse partielle)" if value == Answer.PARTIEL else ""),
                 clauses=[c.title for c in selection.clauses_of.get(qid, [])], ansm=ansm, enisa=enisa,
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
@@ -154,7 +152,7 @@ def completeness(selection: Selection, review: VendorReview) -> float:
     questions = selection.questions
     asked = [i for i in review.items.values() if i.applicable and questions[i.question_id].required]
     review.answers_due = len(asked)
-    review.answers_given = sum(i.status == "answered" for i in asked)
+    review.answers_given = sum(i.status == Status.ANSWERED for i in asked)
     review.documents_due = len(review.documents_asked)
     review.documents_given = review.documents_due - len(review.missing_deliverables)
     shares = [given / due for given, due in ((review.answers_given, review.answers_due),
@@ -186,11 +184,12 @@ def total_score(parts: dict[int, float], weights: dict[int, float], completeness
 def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> ClauseResult:
     items = [review.items[q] for q in clause.questions if q in review.items and review.items[q].scored]
     missing = [d for d in clause.deliverables if d in review.missing_deliverables]
-    answered = [i for i in items if i.status == "answered"]
+    answered = [i for i in items if i.status == Status.ANSWERED]
     if not items and not clause.deliverables:
         return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, "aucune question évaluée ne s’y rapporte")
-    if any(i.points == 0 and i.status == "answered" for i in items):
-        bad = [numbers.get(i.question_id, i.question_id) for i in items if i.points == 0 and i.status == "answered"]
+    unfavourable = [i for i in items if i.points == 0 and i.status == Status.ANSWERED]
+    if unfavourable:
+        bad = [numbers.get(i.question_id, i.question_id) for i in unfavourable]
         return ClauseResult(clause.id, clause.title, NON_CONFORME,
                             plural(len(bad), "réponse défavorable") + " : " + ", ".join(bad))
     if items and not answered and (missing or not clause.deliverables):

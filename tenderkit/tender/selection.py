@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tenderkit import layout
 from tenderkit.library.models import Clause, Deliverable, GoodPractice, Library, Part, Question, Section
 from tenderkit.tender.workspace import Tender, profile_facts
-
-ANSWER_LABELS = {"oui": layout.YES, "non": layout.NO, "na": layout.NOT_APPLICABLE}  # as vendors read them
+from tenderkit.vocabulary import answer_label
 
 
 @dataclass(frozen=True)
@@ -152,7 +150,7 @@ class Selection:
         text = self.label(question.id).capitalize()
         condition = question.show_if
         if condition and condition.question in self.numbers:
-            answer = ANSWER_LABELS.get(condition.equals, condition.equals)
+            answer = answer_label(condition.equals, "form")
             text += f", si « {answer} » à la {self.label(condition.question)}"
         return text
 
