@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tenderkit import layout
 from tenderkit.library.models import Library, Question
+from tenderkit.parse.calamine import read_calamine
 from tenderkit.parse.docx import read_docx
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
@@ -21,7 +22,8 @@ from tenderkit.parse.response import Answer, Deliverable, Response
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.parse.xlsx import read_xlsx
 
-READERS = {"xlsx": read_xlsx, "pdf": read_pdf, "docx": read_docx}
+READERS = {"xlsx": read_xlsx, "pdf": read_pdf, "docx": read_docx,
+           "ods": lambda path: read_calamine(path, "ods"), "xls": lambda path: read_calamine(path, "xls")}
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ def parse_file(path: Path, expect: Expectation) -> Response:
     if by_text:
         response.warnings.append(f"{by_text} question row(s) recognised by their text, the id column being absent")
     response.warnings += matched.warnings
-    extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format == "xlsx" else []
+    extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format in ("xlsx", "ods", "xls") \
+        else []
     if extra:
         response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
             f"« {name} »" for name in extra) + " — check them by hand")
