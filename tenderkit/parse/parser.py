@@ -17,6 +17,7 @@ from tenderkit.parse.docx import read_docx
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
+from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
 from tenderkit.parse.pdf import read_pdf
 from tenderkit.parse.response import Answer, Deliverable, Response
 from tenderkit.parse.safety import ReturnError, sniff
@@ -37,6 +38,8 @@ class Expectation:
 
 
 def file_hash(path: Path) -> str:
+    if path.is_dir():
+        return offer_hash(path)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -70,6 +73,8 @@ def _our_sheet(name: str) -> bool:
 def parse_file(path: Path, expect: Expectation) -> Response:
     """Parse one return; a file that cannot be read still gets its Response, with ``errors`` saying why."""
     path = Path(path)
+    if is_offer(path):  # a folder or a zip holding the questionnaire and the attached documents
+        return parse_offer(path, expect, parse_file, file_hash)
     names = expect.vendor_names or {}
     response = Response(file=str(path), vendor=names.get(path.stem, path.stem))
     try:

@@ -20,6 +20,7 @@ class Deliverable(BaseModel):
     provided: bool | None = None
     file: str | None = None
     location: str | None = None
+    attachment: str | None = None   # the file of the offer (folder or zip) that is this document, if any
 
 
 class Response(BaseModel):
@@ -33,10 +34,20 @@ class Response(BaseModel):
     deliverables: dict[str, Deliverable] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    # an offer folder or zip: kind, questionnaire (path inside), attachments, declared_absent, undeclared
+    offer: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def supplied(self, deliverable_id: str) -> bool:
+        """A document counts as supplied when declared « Fournie : Oui » and, for an offer folder or zip, also
+        attached to it; a bare questionnaire file cannot hold attachments, so its declaration is taken."""
+        declared = self.deliverables.get(deliverable_id)
+        if declared is None or not declared.provided:
+            return False
+        return self.offer is None or declared.attachment is not None
 
     def counts(self) -> dict[str, int]:
         counts = {"answered": 0, "empty": 0, "invalid": 0}

@@ -20,10 +20,11 @@ STORE_FORMAT = 1
 
 
 def return_files(workspace: Workspace) -> list[Path]:
-    """The vendor files in ``returns/`` (hidden files and folders skipped), sorted by name."""
+    """The vendor files and offer folders in ``returns/`` (hidden ones skipped), sorted by name."""
     if not workspace.returns.is_dir():
         return []
-    return sorted(p for p in workspace.returns.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    return sorted(p for p in workspace.returns.iterdir()
+                  if (p.is_file() or p.is_dir()) and not p.name.startswith((".", "~$")))
 
 
 def _stored_path(workspace: Workspace, source: Path) -> Path:

@@ -108,8 +108,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
                 clauses=[c.title for c in selection.clauses_of.get(qid, [])], ansm=ansm, enisa=enisa,
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
-    review.missing_deliverables = [d.id for d, _ in selection.deliverables
-                                   if not (response.deliverables.get(d.id) and response.deliverables[d.id].provided)]
+    review.missing_deliverables = [d.id for d, _ in selection.deliverables if not response.supplied(d.id)]
     review.clauses = [_clause_result(clause, review) for clause in selection.clauses]
     return review
 
