@@ -14,6 +14,7 @@ from tenderkit import layout
 from tenderkit.library.models import Library, Question
 from tenderkit.parse.calamine import read_calamine
 from tenderkit.parse.docx import read_docx
+from tenderkit.parse.foreign import read_other_questionnaire
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
@@ -107,6 +108,9 @@ def parse_file(path: Path, expect: Expectation) -> Response:
         response.warnings.append("no tenderkit questionnaire reference found in the file: answers were matched by "
                                  "question text")
     if not matched.answers:
+        other = read_other_questionnaire(extracted, path, expect, response)  # an MDS2, or a CAIQ… named
+        if other is not None:
+            return other
         response.errors.append(f"{path.name}: no questionnaire answers found in this {sniffed.format} file "
                                "(is it the security questionnaire?).")
         return response

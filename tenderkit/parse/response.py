@@ -13,7 +13,7 @@ class Answer(BaseModel):
     status: str = "empty"          # answered | empty | invalid
     location: str | None = None
     comment: str | None = None     # the vendor's « Commentaire » cell, if any
-    how: str | None = None         # id | text: how the row was tied to the question
+    how: str | None = None         # id | text | ocr | mds2: how the answer was found
 
 
 class Deliverable(BaseModel):
@@ -28,7 +28,8 @@ class Response(BaseModel):
     vendor: str
     format: str | None = None
     sha256: str | None = None
-    questionnaire: dict[str, str] = Field(default_factory=dict)   # reference, questionnaire, version
+    # the tender's stamp (reference, questionnaire, version); for an MDS2: kind « mds2 », form, items, device…
+    questionnaire: dict[str, str | int] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
     groups: dict[str, list[dict[str, Answer]]] = Field(default_factory=dict)
     deliverables: dict[str, Deliverable] = Field(default_factory=dict)
