@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything tenderkit needs on a fresh Debian/Ubuntu machine (idempotent):
 #   - LibreOffice (headless) and poppler-utils, to convert documents to PDF/PNG (tests, previews);
+#   - Tesseract and its French model, to read scanned returns (OCR);
 #   - a virtual environment .venv with tenderkit installed as users install it (`pip install .`).
 # Usage: scripts/setup.sh [--test]   (--test also installs the test tools)
 set -euo pipefail
@@ -9,6 +10,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fra; } \
+  || missing+=(tesseract-ocr-fra)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

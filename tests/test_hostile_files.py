@@ -86,7 +86,8 @@ def test_encrypted_pdf(setting):
     assert "PDF is password-protected" in one_error(folder / "locked.pdf", expect)
 
 
-def test_scanned_pdf_needs_ocr(setting):
+def test_scanned_pdf_needs_ocr(setting, monkeypatch):
+    monkeypatch.setattr("tenderkit.parse.ocr.available", lambda: False)  # a machine without Tesseract
     folder, _, _, expect = setting
     Image.new("RGB", (1240, 1754), "white").save(folder / "scan.pdf", "PDF", resolution=150)
     assert "no text layer (a scan); OCR is needed" in one_error(folder / "scan.pdf", expect)

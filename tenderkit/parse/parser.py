@@ -111,7 +111,9 @@ def parse_file(path: Path, expect: Expectation) -> Response:
         other = read_other_questionnaire(extracted, path, expect, response)  # an MDS2, or a CAIQ… named
         if other is not None:
             return other
-        response.errors.append(f"{path.name}: no questionnaire answers found in this {sniffed.format} file "
+        response.errors.append(f"{path.name}: no questionnaire answers found by OCR in this scanned PDF (is it the "
+                               "security questionnaire, and is the scan legible?)." if extracted.ocr else
+                               f"{path.name}: no questionnaire answers found in this {sniffed.format} file "
                                "(is it the security questionnaire?).")
         return response
 
@@ -122,7 +124,7 @@ def parse_file(path: Path, expect: Expectation) -> Response:
             response.answers[question_id] = Answer(status=EMPTY)
             continue
         by_text += found.how == "text"
-        answer, warning = _answer(question, found.answer, found.comment, found.how)
+        answer, warning = _answer(question, found.answer, found.comment, "ocr" if extracted.ocr else found.how)
         response.answers[question_id] = answer
         if warning:
             response.warnings.append(warning)
@@ -131,7 +133,8 @@ def parse_file(path: Path, expect: Expectation) -> Response:
         for item in items:
             parsed = {}
             for question_id, cell in item.items():
-                parsed[question_id], warning = _answer(expect.questions[question_id], cell, None, "id")
+                parsed[question_id], warning = _answer(expect.questions[question_id], cell, None,
+                                                       "ocr" if extracted.ocr else "id")
                 if warning:
                     response.warnings.append(f"{group_id}: {warning}")
             response.groups[group_id].append(parsed)
@@ -154,6 +157,10 @@ def parse_file(path: Path, expect: Expectation) -> Response:
     if extra:
         response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
             f"« {name} »" for name in extra) + " — check them by hand")
+    if extracted.ocr:
+        response.ocr = True
+        response.warnings.insert(0, "scanned PDF read by OCR (Tesseract): every answer is to be checked against "
+                                    "the scan (page given in its location)")
     counts = response.counts()
     if counts[ANSWERED] == 0 and counts[INVALID] == 0:
         response.warnings.append("the questionnaire was returned without any answer")

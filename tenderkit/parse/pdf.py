@@ -8,6 +8,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
+from tenderkit.parse import ocr
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.pdf_cells import table_texts
 from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError
@@ -38,7 +39,10 @@ def read_pdf(path: Path) -> Extracted:
                     extracted.grids.append(grid)
                 page.flush_cache()
             if characters == 0:
-                raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
+                if not ocr.available():
+                    raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
+                extracted.texts, extracted.grids = [], []
+                return ocr.read_scanned(pdf, extracted)
     except ReturnError:
         raise
     except Exception as error:

@@ -35,6 +35,7 @@ class Response(BaseModel):
     deliverables: dict[str, Deliverable] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    ocr: bool = False               # read by OCR from a scan: every answer is to be checked (« à vérifier »)
     # an offer folder or zip: kind, questionnaire (path inside), attachments, declared_absent, undeclared
     offer: dict[str, Any] | None = None
 

@@ -31,6 +31,7 @@ class ItemScore:
     location: str | None = None
     comment: str | None = None
     issue: str | None = None  # unanswered | invalid | partiel | na-not-offered
+    how: str | None = None    # how the answer was found (id, text, ocr, mds2): « ocr » is to be checked
 
 
 @dataclass

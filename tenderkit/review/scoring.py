@@ -97,7 +97,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             question_id=qid, part=question.part, applicable=applicable[qid], scored=scored, points=points,
             max_points=max_points, weight=weights[qid], status=status, value=value,
             raw=answer.raw if answer else None, location=answer.location if answer else None,
-            comment=answer.comment if answer else None, issue=issue)
+            comment=answer.comment if answer else None, issue=issue, how=answer.how if answer else None)
         unfavourable = value in ("oui", "non", "partiel") and value != question.expected
         if question.flag and scored and unfavourable:
             reason = question.flag_reason or question.text
