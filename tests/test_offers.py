@@ -177,3 +177,18 @@ def test_offer_folder_in_returns_is_reviewed(tender, offer, tmp_path):
     assert run_review(reloaded, jobs=1).parsed == 0                # unchanged folder: not parsed again
     shutil.rmtree(folder / "returns" / "Imagerie Sud" / "Pièces")
     assert run_review(reloaded, jobs=1).parsed == 1
+
+
+def test_offer_prefers_the_tenders_questionnaire_over_an_mds2(tender, offer, tmp_path):
+    from mds2_fixture import write_mds2
+
+    loaded, _, files, _, _ = offer
+    mds2 = write_mds2(tmp_path / "MDS2 fabricant.xlsx", {"CONN-2": "Yes"})
+    both = make_zip(tmp_path / "Both.zip", {**files, "Annexes/Questionnaire MDS2.xlsx": mds2.read_bytes()})
+    response = parse_file(both, expectation(loaded))
+    assert response.offer["questionnaire"] == "Questionnaire sécurité.xlsx"
+    assert "Annexes/Questionnaire MDS2.xlsx" in response.offer["undeclared"]
+    alone = parse_file(make_zip(tmp_path / "Fabricant.zip", {"MDS2.xlsx": mds2.read_bytes(),
+                                                            "Pièces/a.pdf": b"%PDF-1.4"}), expectation(loaded))
+    assert alone.questionnaire["kind"] == "mds2" and alone.offer["questionnaire"] == "MDS2.xlsx"
+    assert alone.answers["p3-sih-matrice-flux"].value == "oui"

@@ -214,7 +214,8 @@ def match_attachments(response: Response, attachments: list[str], library: Libra
 
 def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path], str]) -> Response:
     """Parse the offer at ``path`` (folder or zip) with ``parse_one`` for its questionnaire; ``digest`` hashes
-    a file (the offer's fingerprint for ``responses/``)."""
+    a file (the offer's fingerprint for ``responses/``). The questionnaire is the first stamped return among
+    the candidates, else the one with the most answers (an MDS2, an unstamped copy)."""
     names = expect.vendor_names or {}
     vendor = names.get(path.stem, path.stem)
     response = Response(file=str(path), vendor=vendor)
@@ -235,11 +236,15 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
                 own_name = {source.stem: vendor} if path.stem in names else {}
                 attempt = parse_one(source, replace(expect, vendor_names={**names, **own_name}))
                 tried.append(attempt)
-                if not attempt.errors and attempt.answers:
+                if attempt.errors or not attempt.answers:
+                    continue
+                if attempt.vendor == source.stem:
+                    attempt.vendor = vendor
+                answered = attempt.counts()["answered"]
+                if inner is None or answered > inner.counts()["answered"]:
                     chosen, inner = member, attempt
-                    if inner.vendor == source.stem:
-                        inner.vendor = vendor
-                    break
+                if attempt.questionnaire.get("reference"):
+                    break  # the tender's own questionnaire (stamped): no need to look further
     except OfferError as error:
         response.errors.append(f"{path.name}: {error}.")
         return response
