@@ -151,7 +151,7 @@ def test_unrelated_documents(setting):
     assert "no questionnaire answers found" in one_error(folder / "prix.xlsx", expect)
     with zipfile.ZipFile(folder / "archive.xlsx", "w") as archive:
         archive.writestr("readme.txt", "x")
-    assert "zip archive, not an Excel" in one_error(folder / "archive.xlsx", expect)
+    assert "no questionnaire found in the offer zip" in one_error(folder / "archive.xlsx", expect)  # a zip is an offer
 
 
 def test_the_rest_of_the_batch_is_parsed(setting, run):
