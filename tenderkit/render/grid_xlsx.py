@@ -155,6 +155,8 @@ class GridBuilder:
             put(sheet.cell(row=row, column=16), ", ".join(ansm), "tk small")
             put(sheet.cell(row=row, column=17), ", ".join(enisa), "tk small")
             put(sheet.cell(row=row, column=18), item.location, "tk small")
+            if item.how == "ocr" and item.raw is not None:  # read from a scan: the committee checks it
+                put(sheet.cell(row=row, column=18), f"{item.location} — à vérifier (lu par OCR)", "tk flag")
             sheet.row_dimensions[row].height = row_height(
                 (question.section, 22, 10), (question.text, 48, 10), (item.raw, 30, 10),
                 (flag.reason if flag else None, 34, 9), (clauses, 26, 9))

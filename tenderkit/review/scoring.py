@@ -101,7 +101,8 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             question_id=qid, part=question.part, applicable=applicable[qid], scored=scored, points=points,
             max_points=max_points, weight=weights[qid], status=status, value=value,
             raw=answer.raw if answer else None, location=answer.location if answer else None,
-            comment=answer.comment if answer else None, issue=issue, altered=altered)
+            comment=answer.comment if answer else None, issue=issue, altered=altered,
+            how=answer.how if answer else None)
         unfavourable = value in ("oui", "non", "partiel") and value != question.expected
         if question.flag and scored and unfavourable:
             reason = question.flag_reason or question.text
@@ -112,8 +113,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
                 clauses=[c.title for c in selection.clauses_of.get(qid, [])], ansm=ansm, enisa=enisa,
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
-    review.missing_deliverables = [d.id for d, _ in selection.deliverables
-                                   if not (response.deliverables.get(d.id) and response.deliverables[d.id].provided)]
+    review.missing_deliverables = [d.id for d, _ in selection.deliverables if not response.supplied(d.id)]
     review.clauses = [_clause_result(clause, review) for clause in selection.clauses]
     return review
 
