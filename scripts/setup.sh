@@ -3,6 +3,7 @@
 #   - LibreOffice (headless) and poppler-utils, to convert documents to PDF/PNG (tests, previews);
 #   - Chromium (headless) and its driver, for the end-to-end tests of `tenderkit ui` (Playwright drives the
 #     system's /usr/bin/chromium; no browser is downloaded);
+#   - Tesseract and its French model, to read scanned returns (OCR);
 #   - a virtual environment .venv with tenderkit installed as users install it (`pip install .`).
 # Usage: scripts/setup.sh [--test]   (--test also installs the test tools)
 set -euo pipefail
@@ -16,6 +17,9 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -q Carlito || missing+=(fonts-crosextra-carlito)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fra; } \
+  || missing+=(tesseract-ocr-fra)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

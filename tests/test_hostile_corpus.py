@@ -315,7 +315,9 @@ def test_returns_entries_that_are_not_regular_files_get_one_sentence_each(base, 
     _, _, _, good, _ = base
     root = workspace_with(tmp_path / "ws", {"Alpha.xlsx": good})
     entries = bad_entries(root / "returns", tmp_path / "outside.xlsx")
-    (root / "returns" / "Offre Beta").mkdir()  # a plain folder: left to the offer-folder reader, not an error
+    # a folder is an offer since issue 12 (``returns/<vendor>/…``): an empty one, or the folder named x.xlsx,
+    # gets the offer reader's one sentence instead of « this is a folder, not a file »
+    (root / "returns" / "Offre Beta").mkdir()
     with within(60):
         run = run_review(load_tender(root))
     errors = sorted(e for r in run.review.failed for e in r.errors)
@@ -324,7 +326,8 @@ def test_returns_entries_that_are_not_regular_files_get_one_sentence_each(base, 
         "gone.xlsx: this is a link to a file that does not exist (a dangling symbolic link).",
         "loop.xlsx: this is a symbolic link that loops back on itself.",
         "outside.xlsx: this is a link to a file outside returns/; copy the vendor's file itself into returns/.",
-        "x.xlsx: this is a folder, not a file."])
+        "x.xlsx: the offer folder is empty.",
+        "Offre Beta: the offer folder is empty."])
     assert [v.vendor for v in run.review.vendors] == ["Alpha Santé"]
     assert len(entries) == 5
 

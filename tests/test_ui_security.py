@@ -148,6 +148,34 @@ def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClie
     assert not (root / "Echographie Sud.xlsx").exists() and not (root.parent / "Echographie Sud.xlsx").exists()
 
 
+def test_uploads_accept_what_parse_accepts(client: TestClient, root: Path, tmp_path: Path):
+    """.ods, .xls and offer zips are uploaded like .xlsx (issue 12); a zip that is no offer is still refused."""
+    import zipfile
+
+    from tenderkit.office import convert
+
+    sample = samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx"
+    ods = convert(sample, "ods", tmp_path / "ods")
+    offer = tmp_path / "Offre.zip"
+    with zipfile.ZipFile(offer, "w") as archive:
+        archive.writestr("Offre/Questionnaire.xlsx", sample.read_bytes())
+        archive.writestr("Offre/Pièces/matrice-flux.pdf", b"%PDF-1.4 x")
+    bomb = tmp_path / "Bombe.zip"
+    with zipfile.ZipFile(bomb, "w") as archive:
+        for index in range(2100):
+            archive.writestr(f"f{index}.txt", b"")
+    page = client.get("/t/demo").text
+    assert ".ods" in page and ".xls," in page and ".zip" in page
+    returns = root / "demo" / "returns"
+    with bomb.open("rb") as handle:
+        refused = uploads.store_returns([(handle, "Bombe.zip")], returns)
+    assert refused.saved == [] and refused.refused == [
+        "Bombe.zip: the offer zip holds 2100 files, more than the 2000 accepted; refused as a possible zip bomb."]
+    response = upload(client, ("Echographie Sud.ods", ods.read_bytes()), ("Offre.zip", offer.read_bytes()))
+    assert response.status_code == 303
+    assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.ods", "Offre.zip"]
+
+
 def test_upload_limits(client: TestClient, root: Path, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 1000)
     response = upload(client, ("big.xlsx", b"PK\x03\x04" + b"x" * 2000))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tenderkit.library.mds2 import collect_mds2
 from tenderkit.library.models import (
     AfibCatalog,
     AnsmCatalog,
@@ -164,6 +165,7 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
         afib=afib, questions=_flatten(parts), clause_paths=clause_paths,
     )
     problems = reader.problems + cross_check(library, deliverables, part_file)
+    problems += collect_mds2(library)[2]  # the MDS2 mapping and foreign questionnaires' markers
     return library, problems
 
 

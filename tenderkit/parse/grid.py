@@ -31,3 +31,4 @@ class Extracted:
     grids: list[Grid] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     pages: int = 0
+    ocr: bool = False        # read by OCR from page images: every cell is to be checked

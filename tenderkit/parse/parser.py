@@ -12,16 +12,20 @@ from pathlib import Path
 
 from tenderkit import layout
 from tenderkit.library.models import Library, Question
+from tenderkit.parse.calamine import read_calamine
 from tenderkit.parse.docx import read_docx
+from tenderkit.parse.foreign import read_other_questionnaire
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
+from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
 from tenderkit.parse.pdf import read_pdf
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.parse.xlsx import read_xlsx
 
-READERS = {"xlsx": read_xlsx, "pdf": read_pdf, "docx": read_docx}
+READERS = {"xlsx": read_xlsx, "pdf": read_pdf, "docx": read_docx,
+           "ods": lambda path: read_calamine(path, "ods"), "xls": lambda path: read_calamine(path, "xls")}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Expectation:
 
 
 def file_hash(path: Path) -> str:
+    if path.is_dir():
+        return offer_hash(path)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -73,6 +79,8 @@ def parse_file(path: Path, expect: Expectation) -> Response:
 
 
 def _parse_file(path: Path, expect: Expectation) -> Response:
+    if is_offer(path):  # a folder or a zip holding the questionnaire and the attached documents
+        return parse_offer(path, expect, parse_file, file_hash)
     names = expect.vendor_names or {}
     name = display_name(path)
     response = Response(file=str(path), vendor=names.get(path.stem, Path(name).stem))
@@ -118,7 +126,12 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         response.warnings.append("no tenderkit questionnaire reference found in the file: answers were matched by "
                                  "question text")
     if not matched.answers:
-        response.errors.append(f"{name}: no questionnaire answers found in this {sniffed.format} file "
+        other = read_other_questionnaire(extracted, path, expect, response)  # an MDS2, or a CAIQ… named
+        if other is not None:
+            return other
+        response.errors.append(f"{name}: no questionnaire answers found by OCR in this scanned PDF (is it the "
+                               "security questionnaire, and is the scan legible?)." if extracted.ocr else
+                               f"{name}: no questionnaire answers found in this {sniffed.format} file "
                                "(is it the security questionnaire?).")
         return response
 
@@ -129,7 +142,7 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
             response.answers[question_id] = Answer(status=EMPTY)
             continue
         by_text += found.how == "text"
-        answer, warning = _answer(question, found.answer, found.comment, found.how)
+        answer, warning = _answer(question, found.answer, found.comment, "ocr" if extracted.ocr else found.how)
         if found.altered:
             answer.altered = found.seen_text[:1000]
         response.answers[question_id] = answer
@@ -140,7 +153,8 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         for item in items:
             parsed = {}
             for question_id, cell in item.items():
-                parsed[question_id], warning = _answer(expect.questions[question_id], cell, None, "id")
+                parsed[question_id], warning = _answer(expect.questions[question_id], cell, None,
+                                                       "ocr" if extracted.ocr else "id")
                 if warning:
                     response.warnings.append(f"{group_id}: {warning}")
             response.groups[group_id].append(parsed)
@@ -158,10 +172,15 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
     if by_text:
         response.warnings.append(f"{by_text} question row(s) recognised by their text, the id column being absent")
     response.warnings += matched.warnings
-    extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format == "xlsx" else []
+    extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format in ("xlsx", "ods", "xls") \
+        else []
     if extra:
         response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
             f"« {sheet} »" for sheet in extra) + " — check them by hand")
+    if extracted.ocr:
+        response.ocr = True
+        response.warnings.insert(0, "scanned PDF read by OCR (Tesseract): every answer is to be checked against "
+                                    "the scan (page given in its location)")
     counts = response.counts()
     if counts[ANSWERED] == 0 and counts[INVALID] == 0:
         response.warnings.append("the questionnaire was returned without any answer")

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
+from tenderkit.parse import ocr
 from tenderkit.parse.grid import Cell, Extracted, Grid
+from tenderkit.parse.pdf_cells import table_texts
 from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, pdf_page_count
 
 ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                   "intersection_tolerance": 5}
-
-
-def _unwrap(text: str | None) -> str | None:
-    """Undo the hyphenation of words wrapped in a narrow cell (« p1-\ndesignation » → « p1-designation »)."""
-    return re.sub(r"(?<=\w-)\n(?=[a-z0-9])", "", text) if text else text
 
 
 def read_pdf(path: Path) -> Extracted:
@@ -39,15 +35,18 @@ def read_pdf(path: Path) -> Extracted:
             for number, page in enumerate(pages, start=1):
                 characters += len(page.chars)
                 extracted.texts.append(page.extract_text() or "")
-                for index, table in enumerate(page.extract_tables(TABLE_SETTINGS), start=1):
+                for index, table in enumerate(page.find_tables(TABLE_SETTINGS), start=1):
                     grid = Grid(f"page {number}, table {index}")
-                    for row in table:
+                    for row in table_texts(page, table):
                         if any(cell and cell.strip() for cell in row):
-                            grid.rows.append([Cell(_unwrap(cell), f"page {number}") for cell in row])
+                            grid.rows.append([Cell(cell, f"page {number}") for cell in row])
                     extracted.grids.append(grid)
                 page.flush_cache()
             if characters == 0:
-                raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
+                if not ocr.available():
+                    raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
+                extracted.texts, extracted.grids = [], []
+                return ocr.read_scanned(pdf, extracted)
     except ReturnError:
         raise
     except Exception as error:

@@ -17,7 +17,7 @@ class Answer(BaseModel):
     status: str = "empty"          # answered | empty | invalid
     location: str | None = None
     comment: str | None = None     # the vendor's « Commentaire » cell, if any
-    how: str | None = None         # id | text: how the row was tied to the question
+    how: str | None = None         # id | text | ocr | mds2: how the answer was found
     altered: str | None = None     # the question as the vendor's file words it, when it differs from ours
 
 
@@ -25,6 +25,7 @@ class Deliverable(BaseModel):
     provided: bool | None = None
     file: str | None = None
     location: str | None = None
+    attachment: str | None = None   # the file of the offer (folder or zip) that is this document, if any
 
 
 class Response(BaseModel):
@@ -32,16 +33,28 @@ class Response(BaseModel):
     vendor: str
     format: str | None = None
     sha256: str | None = None
-    questionnaire: dict[str, str] = Field(default_factory=dict)   # reference, questionnaire, version
+    # the tender's stamp (reference, questionnaire, version); for an MDS2: kind « mds2 », form, items, device…
+    questionnaire: dict[str, str | int] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
     groups: dict[str, list[dict[str, Answer]]] = Field(default_factory=dict)
     deliverables: dict[str, Deliverable] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    ocr: bool = False               # read by OCR from a scan: every answer is to be checked (« à vérifier »)
+    # an offer folder or zip: kind, questionnaire (path inside), attachments, declared_absent, undeclared
+    offer: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def supplied(self, deliverable_id: str) -> bool:
+        """A document counts as supplied when declared « Fournie : Oui » and, for an offer folder or zip, also
+        attached to it; a bare questionnaire file cannot hold attachments, so its declaration is taken."""
+        declared = self.deliverables.get(deliverable_id)
+        if declared is None or not declared.provided:
+            return False
+        return self.offer is None or declared.attachment is not None
 
     def counts(self) -> dict[str, int]:
         counts = {"answered": 0, "empty": 0, "invalid": 0}

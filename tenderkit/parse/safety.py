@@ -24,6 +24,8 @@ XML_HEAD_BYTES = 4096
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+XLS_STREAMS = ("Workbook", "Book")         # the OLE stream of an Excel 97–2003 (BIFF8) or Excel 5 workbook
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -33,12 +35,12 @@ class ReturnError(Exception):
 
 @dataclass(frozen=True)
 class Sniffed:
-    format: str            # xlsx | docx | pdf
+    format: str            # xlsx | docx | pdf | ods | xls
     size: int
 
 
 def _check_zip(path: Path) -> str:
-    """Validate an Office zip container; return ``xlsx`` or ``docx``."""
+    """Validate an Office zip container; return ``xlsx``, ``docx`` or ``ods``."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -67,6 +69,8 @@ def _check_zip(path: Path) -> str:
             raise ReturnError(f"the file is damaged ({error})") from None
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "mimetype" in names and "content.xml" in names and _mimetype(path) == ODS_MIMETYPE:
+        return "ods"
     if "word/document.xml" in names:
         return "docx"
     if "[Content_Types].xml" in names:
@@ -110,8 +114,10 @@ def sniff(path: Path) -> Sniffed:
     if head.startswith(OLE_MAGIC):  # an OLE container: an encrypted Office file, or the old binary formats
         if "EncryptedPackage".encode("utf-16-le") in _read(path, 4 * 1024 * 1024):
             raise ReturnError("the file is password-protected (encrypted); ask the vendor for an unprotected copy")
-        raise ReturnError("the file is in the old Excel 97 / Word 97 format; ask the vendor for .xlsx or .docx "
-                          "(or re-save it as .xlsx)")
+        if any(name.encode("utf-16-le") in _read(path, 4 * 1024 * 1024) for name in XLS_STREAMS):
+            return Sniffed("xls", size)
+        raise ReturnError("the file is in an old Office 97 format that is not an Excel workbook (Word 97?); ask the "
+                          "vendor for .docx, .xlsx or PDF")
     if head.startswith(b"{\\rtf"):
         raise ReturnError("the file is an RTF document; ask the vendor for .docx, .xlsx or PDF")
     if _looks_like_text(head):
@@ -173,6 +179,12 @@ def pdf_page_count(path: Path) -> int | None:
         except Exception:  # an unreadable tree: the reader says what is wrong
             return None
     return count if isinstance(count, int) else None
+
+
+def _mimetype(path: Path) -> str:
+    """The ``mimetype`` member of an OpenDocument zip (stored first, a few dozen bytes)."""
+    with zipfile.ZipFile(path) as archive, archive.open("mimetype") as handle:
+        return handle.read(100).decode("ascii", "replace").strip()
 
 
 def _read(path: Path, limit: int = 1024 * 1024) -> bytes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,23 +14,25 @@ from pydantic import ValidationError
 from tenderkit import __version__
 from tenderkit.output import ensure_dir, safe_name, write_text_atomic
 from tenderkit.parse.batch import failed, parse_many
+from tenderkit.parse.entries import entry_problem
+from tenderkit.parse.offer import OfferError
 from tenderkit.parse.parser import Expectation, file_hash
 from tenderkit.parse.response import Response
 from tenderkit.tender.workspace import Workspace
 
-STORE_FORMAT = 2
-DOCUMENT_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".docm", ".pdf")
+STORE_FORMAT = 3  # 3: offers (attachment, offer, ocr, how)
 
 
 def return_files(workspace: Workspace) -> list[Path]:
-    """The vendor files in ``returns/`` that can be read, sorted by name (see :func:`return_entries`)."""
+    """The vendor returns in ``returns/`` that can be read — files and offer folders — sorted by name (see
+    :func:`return_entries`)."""
     return [path for path, problem in return_entries(workspace) if problem is None]
 
 
 def return_entries(workspace: Workspace) -> list[tuple[Path, str | None]]:
-    """Every entry of ``returns/`` worth a word, sorted by name: (path, None) for a regular file inside
-    ``returns/``, (path, sentence) for an entry that will not be read. Hidden files and Office lock files
-    (``~$…``) are skipped silently, and so are plain folders (offers sent as a folder are read elsewhere)."""
+    """Every entry of ``returns/`` worth a word, sorted by name: (path, None) for a regular file or an offer
+    folder inside ``returns/``, (path, sentence) for an entry that will not be read. Hidden files and Office
+    lock files (``~$…``) are skipped silently."""
     root = workspace.returns
     if not root.is_dir():
         return []
@@ -39,34 +40,9 @@ def return_entries(workspace: Workspace) -> list[tuple[Path, str | None]]:
     for path in sorted(root.iterdir()):
         if path.name.startswith((".", "~$")):
             continue
-        problem = entry_problem(path, root)
-        if problem != "":
-            entries.append((path, problem))
+        entries.append((path, entry_problem(path, root)))
     return entries
 
-
-def entry_problem(path: Path, root: Path) -> str | None:
-    """Why ``path`` (an entry of ``root``) is not read: None for a regular file inside ``root``, "" for a folder
-    to leave to the offer-folder reader, else one sentence."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return "the file disappeared while returns/ was read"
-    if stat.S_ISLNK(info.st_mode):
-        try:
-            target = Path(os.path.realpath(path, strict=True))
-        except FileNotFoundError:
-            return "this is a link to a file that does not exist (a dangling symbolic link)"
-        except (OSError, RuntimeError):
-            return "this is a symbolic link that loops back on itself"
-        if not target.is_relative_to(root.resolve()):
-            return "this is a link to a file outside returns/; copy the vendor's file itself into returns/"
-        info = target.stat()
-    if stat.S_ISDIR(info.st_mode):
-        return "this is a folder, not a file" if path.suffix.lower() in DOCUMENT_SUFFIXES else ""
-    if not stat.S_ISREG(info.st_mode):
-        return "this is not a regular file (a pipe, socket or device); only files are read"
-    return None
 
 
 def _stored_path(workspace: Workspace, source: Path) -> Path:
@@ -117,7 +93,7 @@ def parse_returns(workspace: Workspace, expect: Expectation, jobs: int | None = 
             continue
         try:
             stored = load_stored(workspace, path, file_hash(path), expect)
-        except OSError:
+        except (OSError, OfferError):  # unreadable here: its worker says why in one sentence
             stored = None
         if stored is not None:
             responses[path] = stored

@@ -228,6 +228,9 @@ class GridBuilder:
             put(sheet.cell(row=row, column=VENDOR_COLUMN["clauses"]), clauses, "tk small")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["refs"]), ", ".join(ansm + enisa), "tk small")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["location"]), item.location, "tk small")
+            if item.how == "ocr" and item.raw is not None:  # read from a scan: the committee checks it
+                put(sheet.cell(row=row, column=VENDOR_COLUMN["location"]), f"{item.location} — à vérifier (lu par OCR)",
+                    "tk flag")
             sheet.row_dimensions[row].height = row_height(
                 (question.section, 16, 10), (question.text, 40, 10), (item.raw, 26, 10),
                 (flag.reason if flag else None, 22, 9), (clauses, 18, 9), (", ".join(ansm + enisa), 11, 9))

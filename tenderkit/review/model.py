@@ -33,6 +33,7 @@ class ItemScore:
     comment: str | None = None
     issue: str | None = None  # unanswered | invalid | partiel | na-not-offered | altered
     altered: str | None = None  # the vendor's wording of a question it rewrote (not scored until confirmed)
+    how: str | None = None    # how the answer was found (id, text, ocr, mds2): « ocr » is to be checked
 
 
 @dataclass

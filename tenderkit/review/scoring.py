@@ -114,7 +114,8 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             question_id=qid, part=question.part, applicable=applicable[qid], scored=scored, points=points,
             max_points=max_points, weight=weights[qid], status=status, value=value,
             raw=answer.raw if answer else None, location=answer.location if answer else None,
-            comment=answer.comment if answer else None, issue=issue, altered=altered)
+            comment=answer.comment if answer else None, issue=issue, altered=altered,
+            how=answer.how if answer else None)
         unfavourable = value in (Answer.OUI, Answer.NON, Answer.PARTIEL) and value != question.expected
         if question.flag and scored and unfavourable:
             reason = question.flag_reason or question.text
@@ -126,8 +127,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
     review.documents_asked = due_deliverables(selection, review)
-    review.missing_deliverables = [d for d in review.documents_asked
-                                   if not (response.deliverables.get(d) and response.deliverables[d].provided)]
+    review.missing_deliverables = [d for d in review.documents_asked if not response.supplied(d)]
     review.clauses = [_clause_result(clause, review, selection.numbers) for clause in selection.clauses]
     review.completeness = completeness(selection, review)
     return review

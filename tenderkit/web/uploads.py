@@ -3,8 +3,8 @@
 The request body is counted as it arrives (:func:`limited_receive`) and refused past the limit; Starlette's
 multipart parser spools each file to disk. A file is then copied into a hidden temporary file of
 ``returns/``, checked by the parser's own safety checks (:func:`tenderkit.parse.safety.sniff`: size, real
-format, zip and XML bombs) and, when accepted, linked under a safe name that never replaces an existing
-return (« name (2).xlsx »).
+format, zip and XML bombs; an offer zip is listed within the offer reader's bounds) and, when accepted,
+linked under a safe name that never replaces an existing return (« name (2).xlsx »).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tenderkit.output import ensure_dir
+from tenderkit.parse.offer import OfferError, is_offer, list_offer
 from tenderkit.parse.safety import MAX_FILE_BYTES, ReturnError, sniff
 
 MAX_FILES = 20
@@ -97,7 +98,12 @@ def store_return(source: IO[bytes], filename: str | None, returns: Path) -> tupl
         try:
             sniff(temp)
         except ReturnError as error:
-            return None, f"{name}: {error}."
+            if not is_offer(temp):
+                return None, f"{name}: {error}."
+            try:  # a whole offer as a zip (questionnaire and attachments): listed within the parser's bounds
+                list_offer(temp)
+            except OfferError as problem:
+                return None, f"{name}: {problem}."
         return _unique_link(temp, returns, name), None
     finally:
         temp.unlink(missing_ok=True)

@@ -1,0 +1,306 @@
+"""An offer as procurement platforms deliver it: a folder (``returns/<vendor>/…``, nested folders allowed) or a
+zip (``returns/<vendor>.zip``) holding the questionnaire and the attached documents.
+
+The offer is listed without extracting anything: zip members are read in memory, within bounds, only for
+the few files that may be the questionnaire (written to a private temporary folder under a name of ours,
+never the member's own path). The questionnaire is parsed as a single return; each document it declares
+is then tied to an attached file — by the name the vendor gave in « Nom du fichier », else by title
+similarity — and the documents declared but absent, or attached but not declared, are reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from rapidfuzz import fuzz
+
+from tenderkit.library.models import Library
+from tenderkit.parse.entries import entry_problem
+from tenderkit.parse.response import Response, display_name
+from tenderkit.parse.safety import MAX_FILE_BYTES, MAX_MEMBER_RATIO, ZIP_MAGIC
+from tenderkit.text import fold
+
+MAX_OFFER_FILES = 2000                     # files listed in one offer (a real one holds a few dozen)
+MAX_OFFER_DEPTH = 8                        # nested folders
+MAX_OFFER_BYTES = 2 * 1024 * 1024 * 1024   # an offer zip (attachments are listed, never decompressed)
+MAX_CANDIDATES = 6                         # files tried as the questionnaire
+QUESTIONNAIRE_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".docx", ".pdf")
+TITLE_CUTOFF = 80       # rapidfuzz token_set_ratio of a file's name to a document's title (a renamed file keeps
+TITLE_MARGIN = 10       # most title words, « … – version définitive »); over the second best, else ambiguous
+_UNSAFE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\x00")
+
+
+@dataclass
+class Member:
+    path: str              # inside the offer, « / »-separated, as the buyer should read it
+    size: int
+    compressed: int = 0
+    info: zipfile.ZipInfo | None = None
+
+
+@dataclass
+class Listing:
+    kind: str                                   # folder | zip
+    members: list[Member] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class OfferError(Exception):
+    """An offer that cannot be opened; ``str()`` is the sentence for the buyer."""
+
+
+def is_offer(path: Path) -> bool:
+    """A folder, or a zip that is not itself an Office document (xlsx, docx and ods are zips too)."""
+    if path.is_dir():
+        return True
+    if not path.is_file():  # a pipe or a device is never opened here (it could block): sniff() says what it is
+        return False
+    try:
+        with path.open("rb") as handle:
+            if handle.read(4) != ZIP_MAGIC:
+                return False
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist()[:MAX_OFFER_FILES])
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return not ({"[Content_Types].xml", "mimetype"} & names)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the vendor typed it: zips made on Windows store names in the OEM code page
+    (cp850 for French) without the UTF-8 flag, which Python reads as cp437; some tools write UTF-8 without
+    the flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp850", errors="replace")
+
+
+def _list_zip(path: Path) -> Listing:
+    listing = Listing("zip")
+    try:
+        if path.stat().st_size > MAX_OFFER_BYTES:
+            raise OfferError(f"the offer zip is larger than {MAX_OFFER_BYTES // 1024 ** 3} GB")
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise OfferError("the offer zip is damaged (truncated or corrupt)") from None
+    if len(infos) > MAX_OFFER_FILES:
+        raise OfferError(f"the offer zip holds {len(infos)} files, more than the {MAX_OFFER_FILES} accepted; "
+                         "refused as a possible zip bomb")
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = member_name(info).replace("\\", "/")
+        if _UNSAFE.search(name):
+            listing.warnings.append(f"« {name[:80]} » in the zip has an unsafe path (outside the offer); skipped")
+            continue
+        if name.split("/")[-1].startswith((".", "~$")) or name.startswith("__MACOSX/"):
+            continue
+        if stat.S_ISLNK(info.external_attr >> 16):  # a Unix symbolic link stored as such: never followed
+            listing.warnings.append(f"« {name[:80]} » in the zip is a symbolic link, not a file; skipped")
+            continue
+        listing.members.append(Member(name, info.file_size, info.compress_size, info))
+    return listing
+
+
+def _list_folder(path: Path) -> Listing:
+    listing = Listing("folder")
+    root = Path(path)
+    for folder, folders, files in os.walk(root, followlinks=False):
+        depth = len(Path(folder).relative_to(root).parts)
+        folders[:] = sorted(f for f in folders if not f.startswith(".")) if depth < MAX_OFFER_DEPTH else []
+        if depth >= MAX_OFFER_DEPTH and files:
+            listing.warnings.append(f"folders nested deeper than {MAX_OFFER_DEPTH} levels were not looked at")
+        for name in [f for f in folders if (Path(folder) / f).is_symlink()]:
+            folders.remove(name)  # a linked folder is never walked: its files are read where they really are
+            problem = entry_problem(Path(folder) / name, root, "the offer folder")
+            if problem is not None:
+                relative = (Path(folder) / name).relative_to(root).as_posix()
+                listing.warnings.append(f"« {relative} »: {problem}; skipped")
+        for name in sorted(files):
+            if name.startswith((".", "~$")):
+                continue
+            full = Path(folder) / name
+            relative = full.relative_to(root).as_posix()
+            problem = entry_problem(full, root, "the offer folder")
+            if problem is None and full.is_dir():  # a link to a folder of the offer: read where it is
+                continue
+            if problem is not None:
+                listing.warnings.append(f"« {relative} »: {problem}; skipped")
+                continue
+            listing.members.append(Member(relative, full.stat().st_size))
+            if len(listing.members) > MAX_OFFER_FILES:
+                raise OfferError(f"the offer folder holds more than {MAX_OFFER_FILES} files")
+    return listing
+
+
+def list_offer(path: Path) -> Listing:
+    return _list_folder(path) if path.is_dir() else _list_zip(path)
+
+
+def offer_hash(path: Path) -> str:
+    """A fingerprint of a folder offer: its files' paths and contents (a zip is hashed as a file)."""
+    digest = hashlib.sha256()
+    for member in list_offer(path).members:
+        digest.update(member.path.encode() + b"\0")
+        with (path / member.path).open("rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _candidates(listing: Listing) -> list[Member]:
+    """Files that may be the questionnaire, the likeliest first: spreadsheets, then Word, then PDF; a name
+    saying « questionnaire » first within each."""
+    rank = {".xlsx": 0, ".xlsm": 0, ".ods": 0, ".xls": 0, ".docx": 1, ".pdf": 2}
+
+    def suffix(member: Member) -> str:
+        return PurePosixPath(member.path).suffix.lower()
+
+    found = [m for m in listing.members if suffix(m) in rank and m.size > 0]
+    return sorted(found, key=lambda m: ("questionnaire" not in fold(m.path), rank[suffix(m)], m.path))[:MAX_CANDIDATES]
+
+
+def _materialize(path: Path, listing: Listing, member: Member, scratch: Path) -> Path:
+    """A path to read ``member`` from: the file itself in a folder; for a zip, a copy in ``scratch`` (read in
+    memory within the bounds of a questionnaire, under a safe name of ours)."""
+    if listing.kind == "folder":
+        return path / member.path
+    assert member.info is not None
+    if member.size > MAX_FILE_BYTES:
+        raise OfferError(f"« {member.path} » is {member.size // (1024 * 1024)} MB, larger than any questionnaire")
+    if member.compressed and member.size > 1024 * 1024 and member.size // member.compressed > MAX_MEMBER_RATIO:
+        raise OfferError(f"« {member.path} » is compressed {member.size // member.compressed} times; refused as a "
+                         "possible zip bomb")
+    with zipfile.ZipFile(path) as archive, archive.open(member.info) as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OfferError(f"« {member.path} » expands beyond {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    safe = re.sub(r"[^\w.\- ]+", "_", PurePosixPath(member.path).name)[:80] or "questionnaire"
+    target = scratch / safe
+    target.write_bytes(data)
+    return target
+
+
+def _stem_words(path: str) -> str:
+    return " ".join(re.split(r"[\W_]+", fold(PurePosixPath(path).stem)))
+
+
+def match_attachments(response: Response, attachments: list[str], library: Library) -> dict[str, str | None]:
+    """Each declared document → the attached file that is it (or None): by the file name the vendor gave,
+    else by the similarity of the file's name to the document's title, with a cut-off and a margin."""
+    free = list(attachments)
+    found: dict[str, str | None] = {}
+    by_name = {fold(PurePosixPath(a).name): a for a in attachments}
+    by_stem = {_stem_words(a): a for a in attachments}
+    for deliverable_id, declared in response.deliverables.items():
+        named = None
+        if declared.file:
+            given = fold(PurePosixPath(declared.file.replace("\\", "/")).name)
+            named = by_name.get(given) or by_stem.get(_stem_words(given))
+        if named in free:
+            found[deliverable_id] = named
+            free.remove(named)
+    # what each document may be called: its title, its id, the file name the vendor declared
+    names = {d: [fold(library.deliverables[d].title) if d in library.deliverables else d, d.replace("-", " ")]
+             + ([_stem_words(declared.file)] if declared.file else [])
+             for d, declared in response.deliverables.items() if d not in found}
+    for attachment in list(free):
+        words = _stem_words(attachment)
+        scores = sorted(((max(fuzz.token_set_ratio(words, name) for name in aliases), d)
+                         for d, aliases in names.items() if d not in found), reverse=True)
+        clear = len(scores) == 1 or (len(scores) > 1 and scores[0][0] - scores[1][0] >= TITLE_MARGIN) \
+            or (len(scores) > 1 and scores[0][0] == 100 > scores[1][0])  # one exact name (title or id) wins
+        if scores and scores[0][0] >= TITLE_CUTOFF and clear:
+            found[scores[0][1]] = attachment
+            free.remove(attachment)
+    return {d: found.get(d) for d in response.deliverables}
+
+
+def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path], str]) -> Response:
+    """Parse the offer at ``path`` (folder or zip) with ``parse_one`` for its questionnaire; ``digest`` hashes
+    a file (the offer's fingerprint for ``responses/``). The questionnaire is the first stamped return among
+    the candidates, else the one with the most answers (an MDS2, an unstamped copy)."""
+    names = expect.vendor_names or {}
+    shown = display_name(path)  # the offer's name as the buyer knows it (not UTF-8 from some unzip tools)
+    vendor = names.get(path.stem, Path(shown).stem)
+    response = Response(file=str(path), vendor=vendor)
+    try:
+        listing = list_offer(path)
+        if not listing.members:
+            raise OfferError(f"the offer {listing.kind} is empty")
+        with tempfile.TemporaryDirectory(prefix="tenderkit-offer-") as scratch:
+            chosen, inner = None, None
+            tried: list[Response] = []
+            problems: list[str] = []
+            for member in _candidates(listing):
+                try:
+                    source = _materialize(path, listing, member, Path(scratch))
+                except OfferError as error:
+                    problems.append(str(error))
+                    continue
+                own_name = {source.stem: vendor} if path.stem in names else {}
+                attempt = parse_one(source, replace(expect, vendor_names={**names, **own_name}))
+                tried.append(attempt)
+                if attempt.errors or not attempt.answers:
+                    continue
+                if attempt.vendor == source.stem:
+                    attempt.vendor = vendor
+                answered = attempt.counts()["answered"]
+                if inner is None or answered > inner.counts()["answered"]:
+                    chosen, inner = member, attempt
+                if attempt.questionnaire.get("reference"):
+                    break  # the tender's own questionnaire (stamped): no need to look further
+    except OfferError as error:
+        response.errors.append(f"{shown}: {error}.")
+        return response
+    except OSError as error:
+        response.errors.append(f"{shown}: the offer cannot be read ({error.strerror or error}).")
+        return response
+    if chosen is None or inner is None:
+        refused = "; ".join(problems + [e.split(": ", 1)[-1].rstrip(".") for r in tried for e in r.errors
+                                        if "another tender" in e])
+        response.errors.append(f"{shown}: no questionnaire found in the offer {listing.kind} "
+                               f"({len(listing.members)} file(s))" + (f"; {refused}" if refused else "") + ".")
+        return response
+    inner.sha256 = offer_hash(path) if listing.kind == "folder" else digest(path)
+    attachments = [m.path for m in listing.members if m.path != chosen.path]
+    matched = match_attachments(inner, attachments, expect.library)
+    absent, undeclared = [], []
+    for deliverable_id, declared in inner.deliverables.items():
+        declared.attachment = matched.get(deliverable_id)
+        title = expect.library.deliverables[deliverable_id].title if deliverable_id in expect.library.deliverables \
+            else deliverable_id
+        if declared.provided and not declared.attachment:
+            absent.append(title)
+        elif declared.attachment and not declared.provided:
+            undeclared.append(f"{title} ({declared.attachment})")
+    others = [a for a in attachments if a not in matched.values()]
+    inner.file = str(path)
+    inner.offer = {"kind": listing.kind, "questionnaire": chosen.path, "attachments": attachments,
+                   "declared_absent": absent, "undeclared": undeclared + others}
+    inner.warnings = listing.warnings + inner.warnings
+    if absent:
+        inner.warnings.append("document(s) declared « Fournie : Oui » but not attached to the offer: "
+                              + "; ".join(absent))
+    if undeclared:
+        inner.warnings.append("document(s) attached but not declared in the questionnaire: " + "; ".join(undeclared))
+    if others:
+        inner.warnings.append("file(s) of the offer matching no requested document: " + "; ".join(others[:10])
+                              + ("…" if len(others) > 10 else ""))
+    nested = [a for a in attachments if a.lower().endswith(".zip")]
+    if nested:
+        inner.warnings.append("zip file(s) inside the offer were not opened: " + "; ".join(nested[:5]))
+    return inner
