@@ -128,3 +128,66 @@ def test_ods_zip_bomb_is_refused(tender, tmp_path):
                          compress_type=zipfile.ZIP_DEFLATED)
     response = parse_file(target, expectation(loaded))
     assert len(response.errors) == 1 and "zip bomb" in response.errors[0]
+
+
+def _grids(extracted) -> list:
+    return [(g.name, [[(c.value, c.location) for c in row] for row in g.rows]) for g in extracted.grids]
+
+
+@pytest.fixture(scope="module")
+def xlsx_shapes(tender, multiline, tmp_path_factory):
+    """The .xlsx shapes vendors send: as filled, re-saved by LibreOffice, edited (letterhead rows, a column
+    inserted, sheets renamed), copied as values into a new workbook."""
+    from tenderkit.vendor_sim import copy_values, resave_with_libreoffice, vendor_edits
+
+    _, filled, _ = multiline
+    folder = tmp_path_factory.mktemp("shapes")
+    resaved = resave_with_libreoffice(filled, folder / "resaved.xlsx")
+    return {"filled": filled, "resaved": resaved, "edited": vendor_edits(resaved, folder / "edited.xlsx"),
+            "values": copy_values(filled, folder / "values.xlsx")}
+
+
+@pytest.mark.parametrize("shape", ["filled", "resaved", "edited", "values"])
+def test_calamine_and_openpyxl_read_the_same_xlsx(xlsx_shapes, shape):
+    """The fast reader (calamine) and the streaming one (openpyxl) give the same cells, locations and stamps."""
+    from tenderkit.parse.xlsx import calamine_safe, read_xlsx, read_xlsx_streaming
+
+    path = xlsx_shapes[shape]
+    assert calamine_safe(path)
+    fast, streamed = read_xlsx(path), read_xlsx_streaming(path)
+    assert _grids(fast) == _grids(streamed)
+    assert sorted(set(fast.texts)) == sorted(set(streamed.texts))
+
+
+def _sparse(source: Path, target: Path, dimension: str | None, far_cell: bool) -> Path:
+    """``source`` with its first part sheet claiming a huge extent: a declared dimension, a far-away cell."""
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
+            if item.filename == "xl/worksheets/sheet3.xml":
+                text = data.decode("utf-8")
+                if dimension:
+                    text = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', text)
+                if far_cell:
+                    text = text.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                                                        "<is><t>.</t></is></c></row></sheetData>")
+                data = text.encode("utf-8")
+            out.writestr(item, data)
+    return target
+
+
+@pytest.mark.parametrize("dimension,far_cell", [("A1:XFD1048576", False), (None, True)],
+                         ids=["declared-dimension", "far-cell"])
+def test_a_sheet_spanning_the_whole_grid_is_read_by_streaming(tender, multiline, tmp_path, dimension, far_cell):
+    """calamine would allocate the whole rectangle (17 billion cells): such a workbook goes to openpyxl's
+    streaming reader, which reads the real answers."""
+    from tenderkit.parse.xlsx import calamine_safe
+
+    loaded, _ = tender
+    _, filled, _ = multiline
+    hostile = _sparse(filled, tmp_path / "sparse.xlsx", dimension, far_cell)
+    assert not calamine_safe(hostile)
+    response = parse_file(hostile, expectation(loaded))
+    assert not response.errors, response.errors
+    honest = parse_file(filled, expectation(loaded))
+    assert {q: a.value for q, a in response.answers.items()} == {q: a.value for q, a in honest.answers.items()}

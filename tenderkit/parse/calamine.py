@@ -15,7 +15,7 @@ from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.safety import ReturnError
 from tenderkit.parse.xlsx import MAX_COLUMNS, MAX_ROWS
 
-NAMES = {"ods": "LibreOffice spreadsheet", "xls": "Excel 97–2003 workbook"}
+NAMES = {"ods": "LibreOffice spreadsheet", "xls": "Excel 97–2003 workbook", "xlsx": "workbook"}
 MAX_VALUE_CELLS = 2_000_000      # cells holding a value once repeats are expanded; a questionnaire has ~5000
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -51,8 +51,9 @@ def check_ods(path: Path) -> None:
                     element.clear()
     except ReturnError:
         raise
-    except Exception as error:
-        raise ReturnError(f"the LibreOffice spreadsheet is malformed ({type(error).__name__})") from None
+    except Exception:
+        raise ReturnError("the LibreOffice spreadsheet is malformed (its content is not what LibreOffice writes)") \
+            from None
 
 
 def _value(value):
@@ -64,37 +65,40 @@ def _value(value):
 
 
 def read_calamine(path: Path, format: str) -> Extracted:
-    """Every visible or hidden sheet of an .ods or .xls file as a grid of non-empty rows."""
+    """Every visible or hidden sheet of an .ods, .xls or .xlsx file as a grid of non-empty rows (values, not
+    formulas). An .xlsx comes here only once :func:`tenderkit.parse.xlsx.calamine_safe` has bounded its cells."""
     name = NAMES[format]
     if format == "ods":
         check_ods(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types for every malformed part
-        raise ReturnError(f"the {name} cannot be read ({type(error).__name__}: {str(error)[:120]})") from None
+        with open(path, "rb") as handle:  # Python opens it: a file name in any encoding, no path given to Rust
+            book = CalamineWorkbook.from_filelike(handle)
+    except Exception:  # calamine raises its own error types for every malformed part
+        raise ReturnError(f"the {name} cannot be read (its sheets are missing or malformed)") from None
     extracted = Extracted(format=format)
     try:
         for sheet_name in book.sheet_names:
             sheet = book.get_sheet_by_name(sheet_name)
-            if sheet.height > MAX_ROWS:
-                raise ReturnError(f"sheet « {sheet_name} » has more than {MAX_ROWS} rows; not a questionnaire")
             grid = Grid(sheet_name)
             first_row, first_column = sheet.start or (0, 0)
             for offset, row in enumerate(sheet.iter_rows()):
-                values = [_value(v) for v in list(row)[:MAX_COLUMNS]]
+                values = [_value(v) for v in list(row)[:max(0, MAX_COLUMNS - first_column)]]
                 while values and (values[-1] is None or (isinstance(values[-1], str) and not values[-1].strip())):
                     values.pop()
                 if not values:
                     continue
+                if len(grid.rows) >= MAX_ROWS:
+                    raise ReturnError(f"sheet « {sheet_name} » has more than {MAX_ROWS} filled rows; not a "
+                                      "questionnaire")
                 row_number = first_row + offset + 1
-                grid.rows.append([Cell(None if v == "" else v,
-                                       f"{sheet_name}!{get_column_letter(first_column + column)}{row_number}")
+                values = [None] * first_column + values   # from column A, as openpyxl gives a row
+                grid.rows.append([Cell(None if v == "" else v, f"{sheet_name}!{get_column_letter(column)}{row_number}")
                                   for column, v in enumerate(values, start=1)])
             extracted.grids.append(grid)
     except ReturnError:
         raise
-    except Exception as error:
-        raise ReturnError(f"the {name} is malformed ({type(error).__name__})") from None
+    except Exception:
+        raise ReturnError(f"the {name} is malformed (its content is not what an office suite writes)") from None
     finally:
         book.close()
     return extracted

@@ -7,25 +7,32 @@ read) or ``Response.warnings`` (read, with reservations). The file is only ever 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tenderkit import layout
 from tenderkit.library.models import Library, Question
-from tenderkit.parse.calamine import read_calamine
-from tenderkit.parse.docx import read_docx
 from tenderkit.parse.foreign import read_other_questionnaire
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
 from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
-from tenderkit.parse.pdf import read_pdf
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
-from tenderkit.parse.xlsx import read_xlsx
 
-READERS = {"xlsx": read_xlsx, "pdf": read_pdf, "docx": read_docx,
-           "ods": lambda path: read_calamine(path, "ods"), "xls": lambda path: read_calamine(path, "xls")}
+# The reader of each format, imported when a file of that format comes (pdfplumber, python-docx and openpyxl
+# are heavy; a batch of .xlsx returns never loads the PDF stack).
+READERS = {"xlsx": ("tenderkit.parse.xlsx", "read_xlsx", ()), "pdf": ("tenderkit.parse.pdf", "read_pdf", ()),
+           "docx": ("tenderkit.parse.docx", "read_docx", ()),
+           "ods": ("tenderkit.parse.calamine", "read_calamine", ("ods",)),
+           "xls": ("tenderkit.parse.calamine", "read_calamine", ("xls",))}
+
+
+def read(path: Path, format: str) -> Extracted:
+    """The grids of ``path`` read by its format's reader."""
+    module, function, extra = READERS[format]
+    return getattr(importlib.import_module(module), function)(path, *extra)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         sniffed = sniff(path)
         response.format = sniffed.format
         response.sha256 = file_hash(path)
-        extracted: Extracted = READERS[sniffed.format](path)
+        extracted: Extracted = read(path, sniffed.format)
     except ReturnError as error:
         response.errors.append(f"{name}: {error}.")
         return response
