@@ -20,6 +20,7 @@ from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, norma
 from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
+from tenderkit.vocabulary import Answer as AnswerValue
 
 # The reader of each format, imported when a file of that format comes (pdfplumber, python-docx and openpyxl
 # are heavy; a batch of .xlsx returns never loads the PDF stack).
@@ -168,7 +169,7 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
     for deliverable_id, (provided, filename) in matched.deliverables.items():
         value = normalize_yes_no(provided.text).value if provided is not None and provided.text else None
         response.deliverables[deliverable_id] = Deliverable(
-            provided=None if value is None else value in ("oui", "partiel"),
+            provided=None if value is None else value in (AnswerValue.OUI, AnswerValue.PARTIEL),
             file=filename.text or None if filename is not None else None,
             location=(provided or filename).location if (provided or filename) else None)
 

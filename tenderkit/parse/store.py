@@ -1,5 +1,6 @@
-"""Parsed responses stored in the workspace (``DIR/responses/<file stem>.json``), keyed by the return's
-SHA-256, so that a review re-parses only what changed in ``returns/``."""
+"""Parsed responses stored in the workspace (``DIR/responses/<bounded stem>-<hash of the name>.json``), each
+with the SHA-256 of the return and a fingerprint of what parsing depended on (tool, questionnaire, question
+set, vendor names), so that a review re-parses only what changed in ``returns/``."""
 
 from __future__ import annotations
 

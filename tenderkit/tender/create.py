@@ -13,13 +13,20 @@ from tenderkit.errors import TenderkitError
 from tenderkit.library.models import Library
 from tenderkit.output import ensure_dir, write_text_atomic
 from tenderkit.paths import templates_dir
-from tenderkit.tender.workspace import TENDER_FILE, Workspace, check_against_library, parse_tender
+from tenderkit.tender.workspace import TENDER_FILE, Weights, Workspace, check_against_library, parse_tender
+
+
+def _plain(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else number
+
 
 DEFAULTS: dict[str, Any] = {
     "designation": "l’établissement", "address": "", "contact_name": "", "contact_email": "",
     "contact_phone": "", "lots": [], "deadline": None, "procurement_type": "medical_device",
     "signatory_name": "", "signatory_title": "", "regularisation": False, "reply_days": 10,
-    "part_weights": {1: 1, 2: 1, 3: 1, 4: 2}, "clause_weights": {}, "question_weights": {}, "completeness_weight": 1,
+    # the defaults of tender.yaml's model, written as the buyer would type them (1, not 1.0)
+    "part_weights": {part: _plain(weight) for part, weight in Weights().parts.items()}, "clause_weights": {},
+    "question_weights": {}, "completeness_weight": _plain(Weights().completeness),
 }
 
 
