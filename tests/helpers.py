@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -10,6 +12,16 @@ from tenderkit.paths import samples_dir
 
 TESTS = Path(__file__).resolve().parent
 SEEDS = TESTS / "seeds"
+
+
+def python_code(code: str, *args: str) -> list[str]:
+    """A command running ``code`` in this interpreter as a user's process runs it: ``python -c`` puts the
+    current folder first on ``sys.path``, so from a source checkout it would import the checkout's
+    ``tenderkit`` instead of the installed one; the command therefore goes with :data:`OUTSIDE` as cwd."""
+    return [sys.executable, "-c", code, *args]
+
+
+OUTSIDE = tempfile.gettempdir()  # cwd for :func:`python_code`: never a source checkout
 
 
 def demo_data() -> dict:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import OUTSIDE, python_code
 
 from tenderkit.cli import main
 from tenderkit.generate import build_documents, load_tender
@@ -156,12 +157,11 @@ def test_a_record_that_cannot_be_replayed_means_a_full_review(reviewed):
 def test_an_unchanged_review_reads_no_return_and_loads_no_heavy_library(reviewed):
     """The answer comes from os.stat alone: no parser, no office library, no validation model is imported."""
     import subprocess
-    import sys
 
     probe = ("import sys\nfrom tenderkit.cli import main\n"
              f"sys.argv = ['tenderkit', 'review', {str(reviewed)!r}]\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              "heavy = [m for m in ('pydantic', 'openpyxl', 'docx', 'docxtpl', 'pdfplumber', 'yaml', 'rapidfuzz')"
              " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(python_code(probe), capture_output=True, text=True, timeout=120, cwd=OUTSIDE)
     assert UP_TO_DATE in result.stderr and "HEAVY []" in result.stderr, result.stderr

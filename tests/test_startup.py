@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import OUTSIDE, python_code
 
 import tenderkit.library.loader as loader
 from tenderkit.cli import main
@@ -39,8 +39,8 @@ def imported_by(*args: str) -> set[str]:
     sees what ``-X importtime`` misses: modules loaded through importlib)."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "modules.json"
-        done = subprocess.run([sys.executable, "-c", PROBE, str(report), *args], capture_output=True, text=True,
-                              timeout=120, env=os.environ.copy())
+        done = subprocess.run(python_code(PROBE, str(report), *args), capture_output=True, text=True,
+                              timeout=120, env=os.environ.copy(), cwd=OUTSIDE)
         assert done.returncode == 0, done.stderr[-2000:]
         return set(json.loads(report.read_text(encoding="utf-8")))
 

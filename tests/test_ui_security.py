@@ -9,7 +9,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import make_tender
+from helpers import OUTSIDE, make_tender, python_code
 from starlette.testclient import TestClient
 
 from tenderkit.errors import TenderkitError
@@ -215,9 +214,8 @@ def test_clause_choice_refuses_a_block_list_it_cannot_rewrite(tmp_path: Path):
 @pytest.mark.parametrize("host", [[], ["--host", "127.0.0.1"]], ids=["loopback", "host"])
 def test_tenderkit_ui_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path, host: list[str]):
     shutil.copytree(samples_dir() / "demo", tmp_path / "demo")
-    command = [sys.executable, "-c", "from tenderkit.cli import main; main()", "ui", str(tmp_path), "--no-browser",
-               *host]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    command = python_code("from tenderkit.cli import main; main()", "ui", str(tmp_path), "--no-browser", *host)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=OUTSIDE,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         line = process.stdout.readline()
