@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 
 
 def main(rounds: int = 10) -> None:

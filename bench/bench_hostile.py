@@ -23,7 +23,8 @@ from helpers import make_tender
 from hostile_corpus import hidden_reference, inflating_pdf, macro_docx, many_pages_pdf
 
 from tenderkit.evaluate import run_review
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan, paste_into_word, print_to_pdf
 
 BOUND = 90.0    # seconds, on the 2-core machine of the project (measured 40 s; one file may take 60 s)

@@ -21,9 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import yaml
 from scans import scan, similarity_report
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan, print_to_pdf
 
 

@@ -14,10 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.batch import default_jobs, parse_many
 from tenderkit.parse.parser import Expectation
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan, print_to_pdf
 
 

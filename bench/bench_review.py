@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 
 from tenderkit.evaluate import run_review
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.batch import default_jobs
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan
 
 

@@ -20,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan
 
 BIN = Path(sys.executable).parent

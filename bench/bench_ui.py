@@ -19,8 +19,9 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from tenderkit.generate import load_tender, output_names
+from tenderkit.generate import output_names
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan
 from tenderkit.web.app import create_app
 from tenderkit.web.security import csrf_token

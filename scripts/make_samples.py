@@ -13,7 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import (
     Typed,
     fill_xlsx,

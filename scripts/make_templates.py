@@ -210,6 +210,13 @@ def para(doc_or_cell, text: str = "", style: str | None = None, bold: bool = Fal
     return paragraph
 
 
+def subheading(doc, text: str):
+    """A bold blue line that opens a block (« Alertes »): never left alone at the foot of a page."""
+    paragraph = para(doc, text, bold=True, color=BLUE)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
 def tag(doc, text: str):
     """A paragraph holding only a docxtpl block tag ({%p …%}); it disappears at render time."""
     return doc.add_paragraph(text)
@@ -397,7 +404,7 @@ def checklist() -> Document:
     para(doc, "Ces notes du questionnaire de l’AFIB s’adressent à l’établissement ; elles ne figurent pas dans "
               "le questionnaire remis aux candidats.", italic=True, size=9.5)
     tag(doc, "{%p for n in buyer_notes %}")
-    para(doc, "{{ n.sheet }}, section {{ n.section }}", bold=True, color=BLUE)
+    subheading(doc, "{{ n.sheet }}, section {{ n.section }}")
     bullet_list(doc, "note in n.notes", "{{ note }}", size=9.5)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
@@ -491,21 +498,21 @@ def report() -> Document:
     para(doc, "4.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note globale {{ v.total }}/100", style="Heading 2")
     para(doc, "Conformité {{ v.conformity }}/100 ({{ v.parts }}) ; complétude {{ v.completeness }} % (réponses "
               "obligatoires {{ v.answers }}, pièces {{ v.documents }}).")
-    para(doc, "Clauses conformes", bold=True, color=BLUE)
+    subheading(doc, "Clauses conformes")
     tag(doc, "{%p if v.strengths %}")
     bullet_list(doc, "s in v.strengths", "{{ s }}")
     tag(doc, "{%p else %}")
     para(doc, "Aucune clause entièrement conforme.", italic=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if v.partial %}")
-    para(doc, "Clauses partiellement conformes", bold=True, color=BLUE)
+    subheading(doc, "Clauses partiellement conformes")
     bullet_list(doc, "s in v.partial", "{{ s }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if v.non_conforming %}")
-    para(doc, "Clauses non conformes", bold=True, color=BLUE)
+    subheading(doc, "Clauses non conformes")
     bullet_list(doc, "s in v.non_conforming", "{{ s }}")
     tag(doc, "{%p endif %}")
-    para(doc, "Alertes", bold=True, color=BLUE)
+    subheading(doc, "Alertes")
     tag(doc, "{%p if v.flags %}")
     loop_table(doc, ["Question", "Réponse", "Alerte", "Références"],
                ["{{ f.question }}", "{{ f.answer }}", "{{ f.reason }}", "{{ f.refs }}"], "f in v.flags",
@@ -513,7 +520,7 @@ def report() -> Document:
     tag(doc, "{%p else %}")
     para(doc, "Aucune alerte.", italic=True)
     tag(doc, "{%p endif %}")
-    para(doc, "Pièces manquantes et réponses à préciser", bold=True, color=BLUE)
+    subheading(doc, "Pièces manquantes et réponses à préciser")
     tag(doc, "{%p if v.missing %}")
     bullet_list(doc, "m in v.missing", "{{ m }}")
     tag(doc, "{%p else %}")
@@ -540,7 +547,8 @@ def report() -> Document:
     para(doc, "Aucun point d’attention particulier.", italic=True)
     tag(doc, "{%p endif %}")
     para(doc, "6. Avis du comité de sélection", style="Heading 1")
-    para(doc, "Avis du comité sur le volet sécurité numérique des offres et sur le classement proposé :")
+    opinion = para(doc, "Avis du comité sur le volet sécurité numérique des offres et sur le classement proposé :")
+    opinion.paragraph_format.keep_with_next = True
     blank_table(doc, ["Avis du comité"], [16.6], rows=1, height=6.0)
     para(doc, "7. Signatures", style="Heading 1")
     para(doc, "Fait le ……………………, à ……………………").paragraph_format.keep_with_next = True

@@ -14,11 +14,11 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreof
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # Metric-compatible substitutes of the office fonts our documents name: Arial (fonts-liberation) and
 # Calibri (fonts-crosextra-carlito, openpyxl's default font): PDFs paginate as on an office PC.
-fc-list 2>/dev/null | grep -q Carlito || missing+=(fonts-crosextra-carlito)
+fc-list 2>/dev/null | grep Carlito >/dev/null || missing+=(fonts-crosextra-carlito)  # not grep -q: under pipefail, fc-list killed by SIGPIPE would fail the test
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
-{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fra; } \
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -x fra >/dev/null; } \
   || missing+=(tesseract-ocr-fra)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.errors import TenderkitError
-from tenderkit.generate import LoadedTender, template_path
 from tenderkit.incremental import CACHE, code_state, forget, inputs_of, record
 from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, safe_name, unique_names
 from tenderkit.parse.parser import Expectation
@@ -24,6 +23,7 @@ from tenderkit.render.report_docx import write_report
 from tenderkit.review.grid_edits import describe_takeover, read_grid_edits
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
+from tenderkit.tender.loaded import LoadedTender, template_path
 
 
 def expectation(loaded: LoadedTender) -> Expectation:

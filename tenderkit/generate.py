@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from tenderkit.library import Library, load_library
-from tenderkit.office import convert, soffice
+from tenderkit.errors import TenderkitError
+from tenderkit.office import NO_OFFICE_PDF, convert, soffice
 from tenderkit.output import ensure_dir, write_atomic
-from tenderkit.paths import templates_dir
 from tenderkit.render.cctp_docx import write_cctp
 from tenderkit.render.checklist_docx import write_checklist
 from tenderkit.render.questionnaire_xlsx import write_questionnaire
 from tenderkit.render.toc import paginate
-from tenderkit.tender.selection import Selection, select
-from tenderkit.tender.workspace import Tender, Workspace, check_against_library
-
-
-@dataclass
-class LoadedTender:
-    workspace: Workspace
-    tender: Tender
-    library: Library
-    selection: Selection
-
-
-def load_tender(folder: Path) -> LoadedTender:
-    """The workspace's tender, validated against the library (with the buyer's extra clauses)."""
-    workspace = Workspace(folder)
-    tender = workspace.load()
-    library = load_library(extra_clause_dirs=workspace.extra_clause_dirs(tender))
-    check_against_library(tender, library, workspace.tender_file)
-    return LoadedTender(workspace, tender, library, select(tender, library))
-
-
-def template_path(workspace: Workspace, name: str) -> Path:
-    """A buyer's restyled template in ``DIR/templates/`` wins over the shipped one."""
-    own = workspace.root / "templates" / name
-    return own if own.is_file() else templates_dir() / name
+from tenderkit.tender.loaded import LoadedTender, template_path
 
 
 def output_names(reference: str) -> dict[str, str]:
@@ -61,14 +35,25 @@ def build_documents(loaded: LoadedTender) -> dict[str, Path]:
     }
 
 
-def write_pdfs(paths: dict[str, Path]) -> dict[str, Path]:
-    """PDF copies of the two documents published in the DCE (CCTP annex, questionnaire), via LibreOffice.
+NO_OFFICE_TOC = ("LibreOffice is not installed, so the annex's table of contents has no page numbers yet: Word "
+                 "numbers it when the annex is opened (it asks to update the fields).")
 
-    The annex's table of contents gets its page numbers first (in the .docx too, see render.toc). Raises
-    TenderkitError (one sentence) when LibreOffice is missing; the .docx/.xlsx are already written then.
+
+def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Path]:
+    """Number the annex's table of contents (in the .docx, see render.toc) and, when ``pdf``, write the PDF
+    copies of the two documents published in the DCE (CCTP annex, questionnaire), through LibreOffice.
+
+    Returns the PDF paths. Raises TenderkitError (one sentence) when LibreOffice is missing: the .docx and
+    .xlsx are already written then, and the annex asks Word to number its table of contents.
     """
-    soffice()  # fail before any work when LibreOffice is missing
+    try:
+        soffice()  # fail before any work when LibreOffice is missing
+    except TenderkitError:
+        raise TenderkitError(NO_OFFICE_PDF if pdf else NO_OFFICE_TOC) from None
     cctp, questionnaire = paths["cctp"], paths["questionnaire"]
+    if not pdf:
+        paginate(cctp)
+        return {}
     pdfs = {"cctp_pdf": paginate(cctp, cctp.with_suffix(".pdf"))}
     with tempfile.TemporaryDirectory(prefix="tk-pdf-") as scratch:
         converted = convert(questionnaire, "pdf", Path(scratch))

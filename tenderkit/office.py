@@ -14,14 +14,16 @@ from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 
+NO_OFFICE_PDF = ("LibreOffice (soffice) is not installed, so no PDF copy was written; install it with "
+                 "scripts/setup.sh (the .docx and .xlsx files do not need it).")
+
 
 def soffice() -> str:
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    raise TenderkitError("LibreOffice (soffice) is not installed, so no PDF copy was written; install it "
-                         "with scripts/setup.sh (the .docx and .xlsx files do not need it).")
+    raise TenderkitError(NO_OFFICE_PDF)
 
 
 def convert(source: Path, target_format: str, out_dir: Path, infilter: str | None = None) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time
 from functools import lru_cache
 
 NBSP = "\u00a0"   # espace insécable, before « : » and inside « »
@@ -80,3 +80,20 @@ def french_date(day: date) -> str:
     """« 1er décembre 2026 »."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """English count for CLI messages: « 1 flag », « 0 flags », « 2 returns »; ``plural`` for irregular nouns."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def shown_text(value: object) -> str:
+    """A typed cell value as a French spreadsheet shows it, kept as the answer's raw text: « 14/02/2019 »
+    (« 14/02/2019 10:30 » with a time of day), « 3 » for a whole number read as 3.0; any other value as str."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == time(0) else "%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)

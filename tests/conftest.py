@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from helpers import make_tender
 
 from tenderkit.cli import main
-from tenderkit.generate import load_tender
 from tenderkit.library import load_library
 from tenderkit.paths import library_dir
+from tenderkit.tender.loaded import load_tender
 
 
 @pytest.fixture(autouse=True)

@@ -251,7 +251,8 @@ def main(out: Path) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from helpers import make_tender
 
-    from tenderkit.generate import build_documents, load_tender
+    from tenderkit.generate import build_documents
+    from tenderkit.tender.loaded import load_tender
     from tenderkit.vendor_sim import fill_xlsx, make_plan, paste_into_word, print_to_pdf
 
     out.mkdir(parents=True, exist_ok=True)

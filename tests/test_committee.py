@@ -16,9 +16,10 @@ from helpers import demo_data, make_tender
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import run_review
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.grid_layout import COMPLETENESS_KEY, VENDOR_CELL, VENDOR_COLUMN, WEIGHT_COLUMN, part_key
 from tenderkit.office import convert
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
 
 SIGNATORY = {"name": "Marc Lefèvre", "title": "Directeur des achats et de la logistique"}

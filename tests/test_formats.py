@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from helpers import make_tender
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.office import convert
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.parse.safety import sniff
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan, print_to_pdf
 
 LONG = ("Matrice des flux & schéma d’architecture fournis en annexe 3.\nProcédure dégradée : bascule sur le poste "

@@ -11,8 +11,9 @@ from docx import Document
 from helpers import make_tender
 
 from tenderkit import layout
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.office import convert
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import question_rows
 
 FULL = {"network_connected": True, "servers": True, "telemaintenance": True, "patient_data": True,

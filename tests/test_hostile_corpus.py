@@ -38,13 +38,14 @@ from hostile_corpus import (
 from tenderkit import layout
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import expectation, run_review
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.grid_layout import VENDOR_COLUMN
 from tenderkit.output import MANIFEST, TEMP_PREFIX, unique_names, write_text_atomic
 from tenderkit.parse import batch
 from tenderkit.parse.batch import KILL_HOOK_ENV, Budget, parse_many
 from tenderkit.parse.parser import parse_file
 from tenderkit.parse.response import Answer, Response
+from tenderkit.tender.loaded import load_tender
 from tenderkit.text import french_typography
 from tenderkit.vendor_sim import fill_xlsx, make_plan, paste_into_word
 

@@ -12,9 +12,10 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.batch import parse_many
 from tenderkit.parse.parser import Expectation, parse_file
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan, print_to_pdf
 
 

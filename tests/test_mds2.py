@@ -13,9 +13,10 @@ from mds2_fixture import SECTIONS, write_mds2
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import run_review
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.library import load_library
 from tenderkit.parse.parser import Expectation, parse_file
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import print_to_pdf
 
 ANSWERS = {"DOC-10": "See Note 1", "CONN-2": "Yes", "CONN-4": "No", "TXCF-2": "yes", "MLDP-2.1": "No",

@@ -105,3 +105,12 @@ def test_text_is_whitespace_normalized_and_kept_verbatim():
     assert normalize("list", " a \n\n b\n").value == "a\nb"
     assert normalize("text", 12.0).value == "12"
     assert normalize("text", "=SUM(A1)").value == "=SUM(A1)"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (dt.datetime(2019, 2, 14), "14/02/2019"), (dt.datetime(2019, 2, 14, 10, 30), "14/02/2019 10:30"),
+    (dt.date(2020, 1, 2), "02/01/2020"), (4.0, "4"), (2.5, "2.5"), (12, "12"), ("Oui", "Oui"), (1e300, "1e+300")])
+def test_typed_values_are_shown_as_a_spreadsheet_shows_them(value, shown):
+    from tenderkit.text import shown_text
+
+    assert shown_text(value) == shown

@@ -16,9 +16,10 @@ import pytest
 from helpers import demo_data, make_tender
 from scans import scan, similarity_report
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse import ocr
 from tenderkit.parse.parser import Expectation, parse_file
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan, print_to_pdf
 
 PAGES = [1, 3, 6]    # instructions (vendor), part 1 (texts, date, choices), part 1 continued (yes/no)

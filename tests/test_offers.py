@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from helpers import make_tender
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.offer import member_name
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.review.scoring import review_responses
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import fill_xlsx, make_plan
 
 
@@ -138,7 +139,7 @@ def test_offer_without_questionnaire_and_hostile_zips(tender, offer, tmp_path):
     expect = expectation(loaded)
     empty = make_zip(tmp_path / "Vide.zip", {"Pièces/a.pdf": b"%PDF-1.4 a", "notes.txt": b"hello"})
     response = parse_file(empty, expect)
-    assert response.errors == ["Vide.zip: no questionnaire found in the offer zip (2 file(s))."]
+    assert response.errors == ["Vide.zip: no questionnaire found in the offer zip (2 files)."]
     # traversal names are never extracted nor listed; a zip inside the offer is not opened
     inner = make_zip(tmp_path / "inner.zip", {"Questionnaire.xlsx": files["Questionnaire sécurité.xlsx"]})
     hostile = make_zip(tmp_path / "Hostile.zip", {"../../evil.xlsx": files["Questionnaire sécurité.xlsx"],

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from helpers import make_tender
 
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.parse.parser import Expectation, parse_file
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import (
     Typed,
     copy_values,
@@ -216,3 +217,16 @@ def test_responses_are_stored_and_reused(returns, tmp_path):
     shutil.copyfile(returns["values"], workspace_dir / "returns" / "sud.xlsx")  # the vendor sent a new version
     _, parsed3 = parse_returns(again.workspace, exp, jobs=1)
     assert parsed3 == 1
+
+
+def test_typed_cells_keep_the_text_the_vendor_saw(library):
+    """A date cell reads « 14/02/2019 » (not 2019-02-14T00:00:00) and a whole number « 4 » (not 4.0) in the
+    raw text shown to the committee; the value stays ISO and numeric."""
+    from tenderkit.paths import samples_dir
+
+    response = parse_file(samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx",
+                          Expectation(library, library.questions))
+    date = response.answers["p1-date-mise-sur-marche"]
+    assert (date.raw, date.value) == ("14/02/2019", "2019-02-14")
+    count = response.answers["p2-serveur-nombre"]
+    assert count.raw == "4" and count.value == 4

@@ -18,9 +18,10 @@ from docx import Document
 from helpers import make_tender
 
 from tenderkit import layout
-from tenderkit.generate import build_documents, load_tender, write_pdfs
+from tenderkit.generate import build_documents, finish_documents
 from tenderkit.office import convert
 from tenderkit.parse.parser import Expectation
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import Plan, Typed, fill_xlsx, print_to_pdf, resave_with_libreoffice
 
 PROFILES = {
@@ -52,7 +53,7 @@ def built(tmp_path_factory):
     for name, profile in PROFILES.items():
         loaded = load_tender(make_tender(tmp_path_factory.mktemp(name) / "tender", profile=profile))
         paths = build_documents(loaded)
-        paths.update(write_pdfs(paths))
+        paths.update(finish_documents(paths, pdf=True))
         checklist_pdf = convert(paths["checklist"], "pdf", paths["checklist"].parent / "pdf")
         texts = {"cctp": pdf_pages(paths["cctp_pdf"]), "questionnaire": pdf_pages(paths["questionnaire_pdf"]),
                  "checklist": pdf_pages(checklist_pdf)}
@@ -80,8 +81,7 @@ def test_cctp_has_no_blank_page_and_a_right_table_of_contents(built, name):
     for number, text in enumerate(pages, start=1):
         body = [line for line in text.splitlines() if "— page" not in line]
         assert body, f"page {number} is blank"
-    toc = [TOC_LINE.match(line) for page in pages[1:3] for line in page.splitlines()]
-    entries = [(m.group(1), int(m.group(2))) for m in toc if m]
+    entries = toc_entries(pages)
     assert len(entries) > 10
     for title, page in entries:
         lines = [line.strip() for line in pages[page - 1].splitlines()]
@@ -216,6 +216,37 @@ def test_build_pdf_cli(run, tmp_path):
     for key in ("cctp", "questionnaire", "checklist", "cctp_pdf", "questionnaire_pdf"):
         assert Path(paths[key]).is_file(), key
     assert paths["cctp_pdf"].endswith(".pdf") and Path(paths["questionnaire_pdf"]).stat().st_size > 10_000
+
+
+def toc_entries(pages: list[str]) -> list[tuple[str, int]]:
+    toc = [TOC_LINE.match(line) for page in pages[1:3] for line in page.splitlines()]
+    return [(m.group(1), int(m.group(2))) for m in toc if m]
+
+
+def test_plain_build_writes_an_annex_whose_table_of_contents_is_numbered(run, tmp_path):
+    """Without --pdf too: the .docx as the buyer opens it (here: LibreOffice, which does not recompute the
+    field) shows every entry with the page its heading is on, and Word has nothing to ask."""
+    folder = make_tender(tmp_path / "t", profile=PROFILES["networked"])
+    result = run("build", folder, "--json")
+    assert result.exit_code == 0, result.output
+    cctp = Path(json.loads(result.output)["cctp"])
+    pages = pdf_pages(convert(cctp, "pdf", tmp_path / "opened"))
+    entries = toc_entries(pages)
+    assert len(entries) > 10
+    for title, page in entries:
+        assert title in [line.strip() for line in pages[page - 1].splitlines()], (title, page)
+    assert "updateFields" not in zipfile.ZipFile(cctp).read("word/settings.xml").decode()
+
+
+def test_plain_build_without_libreoffice_asks_word_to_number_the_contents(run, tmp_path, monkeypatch):
+    monkeypatch.setattr("tenderkit.office.shutil.which", lambda name: None)
+    folder = make_tender(tmp_path / "t")
+    result = run("build", folder)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "LibreOffice" in line]
+    assert len(said) == 1 and "Word" in said[0] and "Traceback" not in result.output
+    cctp = next((folder / "out").glob("* - Annexe CCTP *.docx"))
+    assert 'w:updateFields w:val="true"' in zipfile.ZipFile(cctp).read("word/settings.xml").decode()
 
 
 def test_build_pdf_without_libreoffice_says_so_and_writes_the_rest(run, tmp_path, monkeypatch):

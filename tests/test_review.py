@@ -12,9 +12,10 @@ from docx import Document
 from helpers import make_tender
 
 from tenderkit.evaluate import run_review, write_vendor_fiche
-from tenderkit.generate import build_documents, load_tender
+from tenderkit.generate import build_documents
 from tenderkit.office import convert
 from tenderkit.review.scoring import total_score
+from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
 
 

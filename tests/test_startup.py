@@ -21,7 +21,8 @@ from tenderkit.library.listing import KINDS
 from tenderkit.library.snapshot import snapshot_path
 
 HEAVY = ("pydantic", "openpyxl", "docx", "docxtpl", "pdfplumber", "pdfminer", "jinja2", "yaml", "starlette",
-         "uvicorn", "PIL", "lxml", "tenderkit.library.loader", "tenderkit.generate")
+         "uvicorn", "PIL", "lxml", "tenderkit.library.loader", "tenderkit.generate",
+         "tenderkit.tender.loaded")
 
 
 PROBE = """import json, sys

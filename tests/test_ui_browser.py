@@ -19,8 +19,8 @@ from playwright.sync_api import expect, sync_playwright
 from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
 
 from tenderkit.evaluate import run_review
-from tenderkit.generate import load_tender
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.text import french_number
 from tenderkit.vendor_sim import fill_xlsx, make_plan
 

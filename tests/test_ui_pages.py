@@ -10,7 +10,7 @@ import pytest
 from helpers import make_tender
 from starlette.testclient import TestClient
 
-from tenderkit.generate import load_tender
+from tenderkit.tender.loaded import load_tender
 from tenderkit.web.app import create_app
 from tenderkit.web.security import csrf_token
 

@@ -20,8 +20,8 @@ from helpers import OUTSIDE, make_tender, python_code
 from starlette.testclient import TestClient
 
 from tenderkit.errors import TenderkitError
-from tenderkit.generate import load_tender
 from tenderkit.paths import samples_dir
+from tenderkit.tender.loaded import load_tender
 from tenderkit.web import routes, uploads
 from tenderkit.web.app import create_app
 from tenderkit.web.security import csrf_token

@@ -13,6 +13,7 @@ import click
 
 from tenderkit.errors import TenderkitError
 from tenderkit.library.listing import KINDS
+from tenderkit.text import counted
 
 EXTRA_OPTION = click.option(
     "--extra", "extra", multiple=True, type=click.Path(path_type=Path),
@@ -73,7 +74,7 @@ def validate_command(root: Path | None, extra: tuple[Path, ...]) -> None:
     for problem in problems:
         click.echo(f"✗ {problem}", err=True)
     if problems or library is None:
-        raise TenderkitError(f"the library has {len(problems)} problem(s).")
+        raise TenderkitError(f"the library has {counted(len(problems), 'problem')}.")
     click.echo(f"✓ Library valid: {len(library.clauses)} clauses, {len(library.questions)} questionnaire items "
                f"in {len(library.parts)} parts, {len(library.ansm.recommendations)} ANSM recommendations, "
                f"{len(library.enisa.good_practices)} ENISA good practices, {len(library.deliverables)} deliverables.")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tenderkit.text import counted
+
 if TYPE_CHECKING:
     from tenderkit.parse.parser import Expectation
     from tenderkit.parse.response import Response
@@ -23,7 +25,7 @@ def expectation_for(tender_dir: Path | None) -> tuple[Expectation, object | None
 
         library = load_library()
         return Expectation(library, library.questions), None
-    from tenderkit.generate import load_tender
+    from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(tender_dir)
     return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
@@ -46,7 +48,7 @@ def describe(response: Response) -> None:
     counts = response.counts()
     click.echo(f"{click.style('✓', fg='green')} {name} — {response.vendor} ({response.format}): "
                f"{counts['answered']} answered, {counts['empty']} empty, {counts['invalid']} invalid"
-               + (f"; {len(response.warnings)} warning(s)" if response.warnings else ""))
+               + (f"; {counted(len(response.warnings), 'warning')}" if response.warnings else ""))
     for warning in response.warnings:
         click.echo(f"    ! {warning}")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tenderkit.cli.parse import progress_bar
+from tenderkit.text import counted
 
 
 def vendor_record(vendor, library) -> dict:
@@ -37,9 +38,23 @@ def vendor_record(vendor, library) -> dict:
 Line = tuple[str, str, str | None]  # (stream "out" or "err", text, colour)
 
 
-def _emit(lines: list[Line]) -> None:
+def emit(lines: list[Line]) -> None:
     for stream, text, colour in lines:
         click.secho(text, fg=colour, err=stream == "err")
+
+
+def ranking_lines(review) -> list[Line]:
+    """One console line per vendor, best first: total, conformity, completeness and what is missing."""
+    from tenderkit.text import french_number
+
+    return [
+        ("out", f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
+                f"conformity {french_number(vendor.conformity):>5}   "
+                f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
+                f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
+                f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
+                f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
+        for vendor in review.vendors]
 
 
 def _shown(run, library) -> dict[str, object]:
@@ -50,13 +65,7 @@ def _shown(run, library) -> dict[str, object]:
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
-    ranking: list[Line] = [
-        ("out", f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
-                f"conformity {french_number(vendor.conformity):>5}   "
-                f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
-                f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
-                f"{len(vendor.flags)} flag(s), {len(vendor.unanswered)} unanswered, "
-                f"{len(vendor.missing_deliverables)} missing deliverable(s)", None) for vendor in review.vendors]
+    ranking = ranking_lines(review)
     ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
                  None) for r in review.duplicates]
     return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
@@ -70,8 +79,8 @@ def _shown(run, library) -> dict[str, object]:
 
 def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
-    lines.append(("out", f"{shown['vendors']} vendor(s) reviewed ({parsed} return(s) parsed, the others "
-                         f"unchanged); total = parts and completeness (weight {shown['weight']}).", None))
+    lines.append(("out", f"{counted(shown['vendors'], 'vendor')} reviewed ({counted(parsed, 'return')} parsed, "
+                         f"the others unchanged); total = parts and completeness (weight {shown['weight']}).", None))
     lines += [tuple(line) for line in shown["ranking"]]
     lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
     return lines
@@ -104,13 +113,13 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
         else:
             click.echo("Nothing changed since the last review: out/ is up to date (--force to review again).",
                        err=True)
-            _emit(lines)
+            emit(lines)
             sys.exit(code)
 
     from tenderkit.evaluate import run_review
-    from tenderkit.generate import load_tender
     from tenderkit.parse.batch import default_jobs
     from tenderkit.parse.store import return_files
+    from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(folder)
     bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
@@ -121,7 +130,7 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
         run = run_review(loaded, jobs or default_jobs(), grid=grid)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
-    _emit(shown["json"] if as_json else _console(shown, run.parsed, {str(p) for p in run.kept}))
+    emit(shown["json"] if as_json else _console(shown, run.parsed, {str(p) for p in run.kept}))
     sys.exit(shown["code"])
 
 
@@ -131,7 +140,7 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
 def fiche_command(folder: Path, vendor: str) -> None:
     """Write the AFIB application identification sheet of VENDOR (the retained vendor), pre-filled from its answers."""
     from tenderkit.evaluate import write_vendor_fiche
-    from tenderkit.generate import load_tender
+    from tenderkit.tender.loaded import load_tender
 
     click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor)}")
 

@@ -8,6 +8,7 @@ import click
 
 from tenderkit.errors import TenderkitError
 from tenderkit.paths import samples_dir
+from tenderkit.text import counted
 
 
 class TemplateKind(click.Choice):
@@ -35,9 +36,9 @@ def templates_group() -> None:
               "(default: guessed from the file name, e.g. cctp.docx).")
 def check_command(files: tuple[Path, ...], kind: str | None) -> None:
     """Report unknown variables, tags split across Word runs and syntax errors, with where they are."""
-    from tenderkit.generate import load_tender
     from tenderkit.render.template_check import check_template
     from tenderkit.template_kinds import KINDS, guess_kind
+    from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(samples_dir() / "demo")
     failed = 0
@@ -51,7 +52,7 @@ def check_command(files: tuple[Path, ...], kind: str | None) -> None:
         else:
             click.echo(f"✓ {path}: renders correctly as a {template_kind} template.")
     if failed:
-        raise TenderkitError(f"{failed} template(s) have problems.")
+        raise TenderkitError(f"{counted(failed, 'template')} {'has' if failed == 1 else 'have'} problems.")
 
 
 COMMANDS = [templates_group]

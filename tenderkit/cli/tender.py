@@ -76,21 +76,13 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
                                           "(LibreOffice), with the annex's table of contents paginated.")
 def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None:
     """Build the CCTP annex (.docx), the vendor questionnaire (.xlsx) and the buyer's checklist."""
-    from tenderkit.generate import build_documents, load_tender, write_pdfs
+    from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(folder)
     if dry_run:
         _print_selection(loaded)
         return
-    paths = build_documents(loaded)
-    if pdf:
-        try:
-            paths.update(write_pdfs(paths))
-        except TenderkitError as error:
-            click.echo(f"{error}", err=True)
-            pdf_failed = True
-        else:
-            pdf_failed = False
+    paths, pdf_failed = _build(loaded, pdf)
     if as_json:
         click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
     else:
@@ -99,8 +91,22 @@ def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None
                    f"{len(selection.deliverables)} deliverables selected.")
         for path in paths.values():
             click.echo(f"  wrote {path}")
-    if pdf and pdf_failed:
+    if pdf_failed:
         sys.exit(1)
+
+
+def _build(loaded, pdf: bool) -> tuple[dict[str, Path], bool]:
+    """Write the documents, number the annex's table of contents and, with ``pdf``, the PDF copies; a missing
+    LibreOffice is said in one sentence (the documents are written all the same). True when PDFs failed."""
+    from tenderkit.generate import build_documents, finish_documents
+
+    paths = build_documents(loaded)
+    try:
+        paths.update(finish_documents(paths, pdf))
+    except TenderkitError as error:
+        click.echo(f"{error}", err=True)
+        return paths, pdf
+    return paths, False
 
 
 def _mark(decision) -> str:
@@ -138,9 +144,9 @@ def demo_command(folder: Path) -> None:
     the identification sheet of the best-ranked vendor."""
     import shutil
 
+    from tenderkit.cli.review import emit, ranking_lines
     from tenderkit.evaluate import run_review, write_vendor_fiche
-    from tenderkit.generate import build_documents, load_tender
-    from tenderkit.text import french_number
+    from tenderkit.tender.loaded import load_tender
 
     sample = samples_dir() / "demo"
     folder.mkdir(parents=True, exist_ok=True)
@@ -153,14 +159,12 @@ def demo_command(folder: Path) -> None:
                 shutil.copyfile(item, folder / "returns" / item.name)
     click.echo(f"Sample tender written to {folder / 'tender.yaml'}")
     loaded = load_tender(folder)
-    for path in build_documents(loaded).values():
+    for path in _build(loaded, pdf=True)[0].values():
         click.echo(f"  wrote {path}")
     if returns.is_dir():
         click.echo(f"Reviewing the sample vendor returns in {folder / 'returns'}:")
         run = run_review(loaded)
-        for vendor in run.review.vendors:
-            click.echo(f"  {vendor.rank}. {vendor.vendor:30} {french_number(vendor.total):>6}/100   "
-                       f"{len(vendor.flags)} flag(s), {len(vendor.missing_deliverables)} missing deliverable(s)")
+        emit(ranking_lines(run.review))
         for path in [*run.paths.values(), *run.letters.values()]:
             click.echo(f"  wrote {path}")
         best = run.review.vendors[0].vendor

@@ -130,6 +130,8 @@ class QuestionnaireMeta(Entry):
     source: str
     foreword: str = ""
     instructions: list[str] = []
+    answer_kinds: dict[str, str] = {}   # « Valeurs attendues » block: kind of answer → how to type it
+    part_hint: str = ""                 # under the title of each part's sheet
 
 
 class AnsmLifecycle(Entry):

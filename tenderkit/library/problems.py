@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tenderkit.errors import TenderkitError
+from tenderkit.text import counted
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class LibraryError(TenderkitError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        more = f" (and {len(problems) - 1} more problem(s); run `tenderkit library validate`)" if len(
-            problems) > 1 else ""
+        more = (f" (and {counted(len(problems) - 1, 'more problem')}; run `tenderkit library validate`)"
+                if len(problems) > 1 else "")
         super().__init__(f"{problems[0]}{more}")
 
 

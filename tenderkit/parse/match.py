@@ -22,7 +22,7 @@ from tenderkit.library.models import Deliverable, Question
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.normalize import fold_answer
 from tenderkit.paths import library_dir
-from tenderkit.text import fold
+from tenderkit.text import counted, fold
 
 TEXT_CUTOFF = 80         # below this similarity a row is not that question
 TIE_MARGIN = 3           # candidates this close to the best are a tie, to be separated by section or order
@@ -254,7 +254,8 @@ def match_answers(extracted: Extracted, questions: dict[str, Question],
             result.unused.append(grid.name)
     if unmatched:
         shown = "; ".join(unmatched[:5]) + (f"; and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
-        result.warnings.append(f"{len(unmatched)} answer(s) could not be tied to a question and were not read: {shown}")
+        result.warnings.append(f"{counted(len(unmatched), 'answer')} could not be tied to a question and "
+                               f"{'was' if len(unmatched) == 1 else 'were'} not read: {shown}")
     if ambiguous:
         result.warnings.append("question text matches several questions, answer not read: " + "; ".join(ambiguous[:5]))
     return result

@@ -26,7 +26,7 @@ from tenderkit.library.models import Library
 from tenderkit.parse.entries import entry_problem
 from tenderkit.parse.response import Response, display_name
 from tenderkit.parse.safety import MAX_FILE_BYTES, MAX_MEMBER_RATIO, ZIP_MAGIC
-from tenderkit.text import fold
+from tenderkit.text import counted, fold
 
 MAX_OFFER_FILES = 2000                     # files listed in one offer (a real one holds a few dozen)
 MAX_OFFER_DEPTH = 8                        # nested folders
@@ -273,7 +273,7 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
         refused = "; ".join(problems + [e.split(": ", 1)[-1].rstrip(".") for r in tried for e in r.errors
                                         if "another tender" in e])
         response.errors.append(f"{shown}: no questionnaire found in the offer {listing.kind} "
-                               f"({len(listing.members)} file(s))" + (f"; {refused}" if refused else "") + ".")
+                               f"({counted(len(listing.members), 'file')})" + (f"; {refused}" if refused else "") + ".")
         return response
     inner.sha256 = offer_hash(path) if listing.kind == "folder" else digest(path)
     attachments = [m.path for m in listing.members if m.path != chosen.path]
@@ -293,14 +293,17 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
                    "declared_absent": absent, "undeclared": undeclared + others}
     inner.warnings = listing.warnings + inner.warnings
     if absent:
-        inner.warnings.append("document(s) declared « Fournie : Oui » but not attached to the offer: "
-                              + "; ".join(absent))
+        inner.warnings.append(f"{counted(len(absent), 'document')} declared « Fournie : Oui » but not attached to "
+                              "the offer: " + "; ".join(absent))
     if undeclared:
-        inner.warnings.append("document(s) attached but not declared in the questionnaire: " + "; ".join(undeclared))
+        inner.warnings.append(f"{counted(len(undeclared), 'document')} attached but not declared in the "
+                              "questionnaire: " + "; ".join(undeclared))
     if others:
-        inner.warnings.append("file(s) of the offer matching no requested document: " + "; ".join(others[:10])
+        inner.warnings.append(f"{counted(len(others), 'file')} of the offer matching no requested document: "
+                              + "; ".join(others[:10])
                               + ("…" if len(others) > 10 else ""))
     nested = [a for a in attachments if a.lower().endswith(".zip")]
     if nested:
-        inner.warnings.append("zip file(s) inside the offer were not opened: " + "; ".join(nested[:5]))
+        inner.warnings.append(f"{counted(len(nested), 'zip file')} inside the offer "
+                              f"{'was' if len(nested) == 1 else 'were'} not opened: " + "; ".join(nested[:5]))
     return inner

@@ -20,6 +20,7 @@ from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, norma
 from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
+from tenderkit.text import counted, shown_text
 from tenderkit.vocabulary import Answer as AnswerValue
 
 # The reader of each format, imported when a file of that format comes (pdfplumber, python-docx and openpyxl
@@ -58,8 +59,7 @@ def file_hash(path: Path) -> str:
 
 def _answer(question: Question, cell: Cell, comment: str | None, how: str) -> tuple[Answer, str | None]:
     normalized = normalize(question.answer_type, cell.value, question.options)
-    raw = None if cell.value is None else (cell.value.isoformat() if hasattr(cell.value, "isoformat")
-                                            else str(cell.value))
+    raw = None if cell.value is None else shown_text(cell.value)
     answer = Answer(value=normalized.value, raw=raw, status=normalized.status, location=cell.location,
                     comment=comment, how=how)
     warning = None
@@ -175,16 +175,17 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
 
     missing = [qid for qid in expect.questions if qid not in matched.answers]
     if missing:
-        response.warnings.append(f"{len(missing)} question(s) not found in the file: "
+        response.warnings.append(f"{counted(len(missing), 'question')} not found in the file: "
                                  + ", ".join(missing[:8]) + ("…" if len(missing) > 8 else ""))
     if by_text:
-        response.warnings.append(f"{by_text} question row(s) recognised by their text, the id column being absent")
+        response.warnings.append(f"{counted(by_text, 'question row')} recognised by their text, the id column "
+                                 "being absent")
     response.warnings += matched.warnings
     extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format in ("xlsx", "ods", "xls") \
         else []
     if extra:
-        response.warnings.append("sheet(s) not read, holding no questionnaire table: " + ", ".join(
-            f"« {sheet} »" for sheet in extra) + " — check them by hand")
+        response.warnings.append(f"{counted(len(extra), 'sheet')} not read, holding no questionnaire table: "
+                                 + ", ".join(f"« {sheet} »" for sheet in extra) + " — check them by hand")
     if extracted.ocr:
         response.ocr = True
         response.warnings.insert(0, "scanned PDF read by OCR (Tesseract): every answer is to be checked against "

@@ -212,12 +212,7 @@ class QuestionnaireBuilder:
         row += 1
         put(sheet.cell(row=row, column=2), "Valeurs attendues", font=Font(name=FONT, bold=True, size=12, color=NAVY))
         row += 1
-        for label, text in (
-            ("Oui / Non", "Questions fermées : choisissez dans la liste déroulante."),
-            ("Sans objet", "Lorsque la question ne concerne pas votre solution (proposé quand c’est pertinent)."),
-            ("Nombre, date", "Saisissez la valeur seule ; la date au format jj/mm/aaaa."),
-            ("Texte libre", "Décrivez ; plusieurs éléments sur plusieurs lignes (Alt+Entrée)."),
-        ):
+        for label, text in meta.answer_kinds.items():
             put(sheet.cell(row=row, column=2), french_typography(label), font=Font(name=FONT, bold=True))
             put(sheet.cell(row=row, column=3), french_typography(text), font=BODY_FONT, alignment=WRAP)
             row += 1
@@ -237,8 +232,7 @@ class QuestionnaireBuilder:
         first_shown, last_shown = columns.shown
         widths(sheet, {columns.letter(c.key): c.width for c in columns})
         _title_block(sheet, f"Partie {part.part} – {part.title}", self.stamp, last_shown,
-                     "Répondez dans la colonne « Réponse » (cellules jaunes). Les lignes grisées ne s’appliquent "
-                     "pas compte tenu de vos réponses précédentes.")
+                     self.library.meta.part_hint)
         header_row(sheet, HEADER_ROW, columns.headers)
         sheet.row_dimensions[HEADER_ROW].height = 30
         validations = _Validations(self.book, sheet)

@@ -83,11 +83,13 @@ def write_page_numbers(docx: Path, pdf: Path) -> bool:
     return complete
 
 
-def paginate(docx: Path, pdf_target: Path) -> Path:
-    """Write the page numbers into ``docx``'s TOC, then its PDF copy ``pdf_target`` (LibreOffice)."""
+def paginate(docx: Path, pdf_target: Path | None = None) -> Path | None:
+    """Write the page numbers into ``docx``'s TOC, then, if asked, its PDF copy ``pdf_target`` (LibreOffice)."""
     with tempfile.TemporaryDirectory(prefix="tk-toc-") as scratch:
         first = convert(docx, "pdf", Path(scratch) / "first")
         write_page_numbers(docx, first)
+        if pdf_target is None:
+            return None
         final = convert(docx, "pdf", Path(scratch) / "final")
         write_atomic(pdf_target, lambda temp: temp.write_bytes(final.read_bytes()))
     return pdf_target

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import ReviewRun, run_review
-from tenderkit.generate import load_tender
 from tenderkit.parse.store import return_files
+from tenderkit.tender.loaded import load_tender
 from tenderkit.tender.workspace import Workspace
 
 RUNNING, DONE, FAILED = "running", "done", "failed"

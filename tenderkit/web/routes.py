@@ -16,10 +16,11 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import safe_name, write_vendor_fiche
-from tenderkit.generate import LoadedTender, build_documents, load_tender, output_names, write_pdfs
+from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
 from tenderkit.tender.create import create_workspace
+from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
 from tenderkit.web.jobs import DONE, RUNNING
 from tenderkit.web.paths import child_file, tender_folder
@@ -161,11 +162,10 @@ async def build(request: Request):
         paths = await run_in_threadpool(lambda: build_documents(load_tender(folder)))
     except TenderkitError as error:
         return await tender_page(request, str(error), status=400)
-    if form.get("pdf"):
-        try:
-            await run_in_threadpool(write_pdfs, paths)
-        except TenderkitError as error:  # LibreOffice missing: the .docx and .xlsx are written all the same
-            return await tender_page(request, f"{error} The Word and Excel documents were written.", status=500)
+    try:  # the annex's table of contents numbered, and the PDF copies when asked
+        await run_in_threadpool(finish_documents, paths, bool(form.get("pdf")))
+    except TenderkitError as error:  # LibreOffice missing: the .docx and .xlsx are written all the same
+        return await tender_page(request, f"{error} The Word and Excel documents were written.", status=500)
     return RedirectResponse(tender_url(key) + "?notice=built#dce", 303)
 
 

@@ -13,8 +13,8 @@ import re
 import yaml
 
 from tenderkit.errors import TenderkitError
-from tenderkit.generate import LoadedTender
 from tenderkit.output import write_text_atomic
+from tenderkit.tender.loaded import LoadedTender
 from tenderkit.tender.selection import select
 from tenderkit.tender.workspace import ClauseOverrides, check_against_library, parse_tender
 
