@@ -24,6 +24,7 @@ from tenderkit.review.grid_edits import describe_takeover, read_grid_edits
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
 from tenderkit.tender.loaded import LoadedTender, template_path
+from tenderkit.wording import file_name
 
 
 def expectation(loaded: LoadedTender) -> Expectation:
@@ -97,14 +98,14 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     reference = loaded.tender.reference
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
     if review.vendors:
-        run.paths["grid"] = write_grid(review, out / f"{reference} - Grille d'evaluation.xlsx")
+        run.paths["grid"] = write_grid(review, out / file_name("grid", reference))
         run.paths["report"] = write_report(review, template_path(workspace, "report.docx"),
-                                           out / f"{reference} - Rapport comite securite.docx")
+                                           out / file_name("report", reference))
         names = unique_names(v.vendor for v in review.vendors)
         template, code = template_path(workspace, "letter.docx"), code_state()
         for vendor in review.vendors:
             if needs_letter(vendor):
-                target = out / f"{reference} - Demande de precisions - {names[vendor.vendor]}.docx"
+                target = out / file_name("letter", reference, names[vendor.vendor])
                 digest = _digest(letter_context(review, vendor), template, code)
                 if previous.get(target.name) == digest and target.is_file():
                     run.kept.append(target)
@@ -127,7 +128,6 @@ def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None 
         raise TenderkitError(f"no readable return from '{vendor_name}' in {loaded.workspace.returns} "
                              f"(vendors: {known}).")
     response = max(matches, key=lambda r: r.counts()["answered"])
-    target = ensure_dir(loaded.workspace.out) / (f"{loaded.tender.reference} - Fiche identification - "
-                                                 f"{safe_name(response.vendor)}.docx")
+    target = ensure_dir(loaded.workspace.out) / file_name("fiche", loaded.tender.reference, safe_name(response.vendor))
     return write_fiche(loaded.selection, response, dt.date.today(), template_path(loaded.workspace, "fiche.docx"),
                        target)

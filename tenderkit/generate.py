@@ -13,14 +13,11 @@ from tenderkit.render.checklist_docx import write_checklist
 from tenderkit.render.questionnaire_xlsx import write_questionnaire
 from tenderkit.render.toc import paginate
 from tenderkit.tender.loaded import LoadedTender, template_path
+from tenderkit.wording import file_name
 
 
 def output_names(reference: str) -> dict[str, str]:
-    return {
-        "cctp": f"{reference} - Annexe CCTP securite numerique.docx",
-        "questionnaire": f"{reference} - Questionnaire securite numerique.xlsx",
-        "checklist": f"{reference} - Aide-memoire acheteur (interne).docx",
-    }
+    return {kind: file_name(kind, reference) for kind in ("cctp", "questionnaire", "checklist")}
 
 
 def build_documents(loaded: LoadedTender) -> dict[str, Path]:

@@ -15,20 +15,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderkit.grammar import count, de
+from tenderkit.grammar import de
 from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import Review, VendorReview
 from tenderkit.text import french_date
 from tenderkit.vocabulary import Issue
+from tenderkit.wording import counted, phrase
 
-WHY = {Issue.PARTIEL: "Préciser la réserve exprimée et ce qu’elle exclut",
-       Issue.NA_NOT_OFFERED: "Préciser si l’exigence est satisfaite : « sans objet » n’est pas prévu pour cette "
-                             "question",
-       Issue.INVALID: "Préciser la réponse, que nous n’avons pas pu interpréter",
-       Issue.ALTERED: "Répondre à la question posée : elle est reformulée dans votre réponse (« {altered} »)"}
-DEFAULT_SIGNATORY = {"name": "", "title": "Le représentant du pouvoir adjudicateur"}
+WHY = (Issue.PARTIEL, Issue.NA_NOT_OFFERED, Issue.INVALID, Issue.ALTERED)  # « Précision attendue »: letters.why
 
 
 def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
@@ -54,12 +50,12 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         for clause in selection.clauses:
             if deliverable_id in clause.deliverables:
                 concerned[clause.id] = clause
-    to_clarify = [row(i, raw=i.raw or "", why=WHY[i.issue].format(altered=(i.altered or "")[:300]))
+    to_clarify = [row(i, raw=i.raw or "", why=phrase(f"letters.why.{i.issue.value}", altered=(i.altered or "")[:300]))
                   for i in vendor.items.values() if i.issue in WHY]
     unanswered = [row(i) for i in vendor.issues(Issue.UNANSWERED)]
     signatory = tender.buyer.signatory.model_dump()
     if not signatory["name"] and not signatory["title"]:
-        signatory = DEFAULT_SIGNATORY
+        signatory = {"name": "", "title": phrase("default_signatory")}
     contact = tender.buyer.contact
     context = tender_context(selection)
     days = tender.letters.reply_days
@@ -72,8 +68,8 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         "to_clarify": to_clarify,
         "unanswered": unanswered,
         "missing": missing,
-        "missing_summary": ", ".join(x for x in (count(len(unanswered), "question sans réponse") if unanswered else "",
-                                                 count(len(missing), "pièce manquante") if missing else "") if x),
+        "missing_summary": ", ".join(x for x in (counted(len(unanswered), "letters.unanswered") if unanswered else "",
+                                                 counted(len(missing), "letters.missing") if missing else "") if x),
         "regularisation": tender.letters.regularisation and bool(unanswered or missing),
         "clauses": [{"title": c.title, "blocks": clause_blocks(c, designation)}
                     for c in selection.clauses if c.id in concerned],

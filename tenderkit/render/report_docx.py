@@ -7,23 +7,24 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tenderkit.grammar import capitalize_first, count, join_and
+from tenderkit.grammar import capitalize_first, join_and
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import CONFORME, NON_CONFORME, PARTIEL, Review, VendorReview
 from tenderkit.text import french_date, french_number
 from tenderkit.vocabulary import Issue
+from tenderkit.wording import counted, phrase
 
 
 def _attention(vendor: VendorReview) -> str:
     """The points of attention of one vendor, as one French phrase (empty when there is none)."""
     non_conforming = [c.title for c in vendor.clauses if c.status == NON_CONFORME]
     points = [
-        count(len(vendor.flags), "alerte à examiner") if vendor.flags else "",
-        count(len(vendor.missing_deliverables), "pièce manquante") if vendor.missing_deliverables else "",
-        count(len(vendor.unanswered), "question obligatoire sans réponse") if vendor.unanswered else "",
-        (count(len(non_conforming), "clause non conforme") + " (" + ", ".join(non_conforming) + ")"
+        counted(len(vendor.flags), "report.attention.flags") if vendor.flags else "",
+        counted(len(vendor.missing_deliverables), "report.attention.missing") if vendor.missing_deliverables else "",
+        counted(len(vendor.unanswered), "report.attention.unanswered") if vendor.unanswered else "",
+        (counted(len(non_conforming), "report.attention.non_conforming") + " (" + ", ".join(non_conforming) + ")"
          if non_conforming else ""),
     ]
     return join_and([p for p in points if p])
@@ -34,18 +35,10 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     numbers = review.selection.numbers
     questions = review.selection.questions
     to_clarify = []
-    if vendor.unanswered:
-        to_clarify.append(count(len(vendor.unanswered), "question obligatoire sans réponse"))
-    for kind, singular, plural_form in ((Issue.INVALID, "réponse illisible", None),
-                                        (Issue.PARTIEL, "réponse partielle", None),
-                                        (Issue.NA_NOT_OFFERED, "« sans objet » non prévu",
-                                         "« sans objet » non prévus")):
-        if vendor.issues(kind):
-            to_clarify.append(count(len(vendor.issues(kind)), singular, plural_form))
-    altered = len(vendor.issues(Issue.ALTERED))
-    if altered:
-        to_clarify.append(count(altered, "question reformulée par le candidat, non notée en attente de confirmation",
-                                "questions reformulées par le candidat, non notées en attente de confirmation"))
+    for kind in (Issue.UNANSWERED, Issue.INVALID, Issue.PARTIEL, Issue.NA_NOT_OFFERED, Issue.ALTERED):
+        found = len(vendor.unanswered) if kind == Issue.UNANSWERED else len(vendor.issues(kind))
+        if found:
+            to_clarify.append(counted(found, f"report.to_clarify.{kind.value}"))
     return {
         "name": vendor.vendor,
         "rank": vendor.rank,
@@ -66,8 +59,8 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
                    "reason": f.reason,
                    "refs": ", ".join(f.ansm + f.enisa) or "—"} for f in vendor.flags],
         "missing": [library.deliverables[d].title for d in vendor.missing_deliverables],
-        "to_clarify": ("À préciser par le candidat : " + join_and(to_clarify) + " (voir la demande de précisions)."
-                       if to_clarify else "Aucune réponse à préciser."),
+        "to_clarify": (phrase("report.to_clarify.lead", items=join_and(to_clarify)) if to_clarify
+                       else phrase("report.to_clarify.none")),
         "attention": _attention(vendor),
     }
 
@@ -81,7 +74,7 @@ def report_context(review: Review) -> dict[str, Any]:
     context.update({
         "review_date": french_date(review.date),
         "buyer_subject": capitalize_first(selection.tender.buyer.designation),
-        "offer_count": count(len(review.vendors), "offre évaluée"),
+        "offer_count": counted(len(review.vendors), "report.offers"),
         "part_weights": [{"label": f"Partie {p.part} – {p.title}", "weight": french_number(review.part_weights[p.part],
                                                                                               2)}
                          for p in selection.parts],
@@ -91,12 +84,12 @@ def report_context(review: Review) -> dict[str, Any]:
         "edited_grid": Path(review.edited_grid).name if review.edited_grid else "",
         "vendors": vendors,
         "ranking": [{"rank": v["rank"], "name": v["name"], "total": v["total"], "tie": v["tie"],
-                     "detail": f"conformité {v['conformity']}, complétude {v['completeness']} %"} for v in vendors],
+                     "detail": phrase("report.ranking_detail", conformity=v["conformity"],
+                                      completeness=v["completeness"])} for v in vendors],
         "attention": [{"name": v["name"], "text": v["attention"]} for v in vendors if v["attention"]],
-        "signatory": {"name": signatory.name, "title": signatory.title or "Le représentant du pouvoir adjudicateur"},
+        "signatory": {"name": signatory.name, "title": signatory.title or phrase("default_signatory")},
         "failed": [e for r in review.failed for e in r.errors]
-                  + [f"{Path(r.file).name} : autre envoi de {r.vendor}, le plus complet a été retenu"
-                     for r in review.duplicates],
+                  + [phrase("report.duplicate", file=Path(r.file).name, vendor=r.vendor) for r in review.duplicates],
     })
     return context
 
@@ -104,7 +97,8 @@ def report_context(review: Review) -> dict[str, Any]:
 def write_report(review: Review, template: Path, target: Path) -> Path:
     selection = review.selection
     with tempfile.TemporaryDirectory(prefix="tk-chart-") as scratch:
-        chart = bar_chart([f"Partie {p.part}" for p in selection.parts] + ["Complétude"],
+        chart = bar_chart([phrase("report.chart_part", part=p.part) for p in selection.parts]
+                          + [phrase("report.chart_completeness")],
                           {v.vendor: [v.parts[p.part] for p in selection.parts] + [v.completeness]
                            for v in review.vendors},
                           Path(scratch) / "chart.png")

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tenderkit.grammar import count, plural
 from tenderkit.parse.response import Response
 from tenderkit.review.model import (
     CONFORME,
@@ -41,6 +40,7 @@ from tenderkit.review.model import (
 )
 from tenderkit.tender.selection import Selection
 from tenderkit.vocabulary import FAVOURABLE_POINTS, PARTIAL_POINTS, Answer, Issue, Status
+from tenderkit.wording import agreeing, counted, phrase
 
 
 def item_weights(selection: Selection) -> dict[str, float]:
@@ -122,7 +122,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             ansm, enisa = selection.references_of(qid)
             review.flags.append(Flag(
                 question_id=qid, question=question.text, answer=answer.raw if answer else None, value=value,
-                reason=reason + (" (réponse partielle)" if value == Answer.PARTIEL else ""),
+                reason=reason + (phrase("clauses.partial_flag") if value == Answer.PARTIEL else ""),
                 clauses=[c.title for c in selection.clauses_of.get(qid, [])], ansm=ansm, enisa=enisa,
                 location=answer.location if answer else None))
     review.parts = part_scores(review, selection)
@@ -186,25 +186,25 @@ def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> Cla
     missing = [d for d in clause.deliverables if d in review.missing_deliverables]
     answered = [i for i in items if i.status == Status.ANSWERED]
     if not items and not clause.deliverables:
-        return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, "aucune question évaluée ne s’y rapporte")
+        return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, phrase("clauses.not_assessed"))
     unfavourable = [i for i in items if i.points == 0 and i.status == Status.ANSWERED]
     if unfavourable:
         bad = [numbers.get(i.question_id, i.question_id) for i in unfavourable]
         return ClauseResult(clause.id, clause.title, NON_CONFORME,
-                            plural(len(bad), "réponse défavorable") + " : " + ", ".join(bad))
+                            agreeing(len(bad), "clauses.unfavourable") + " : " + ", ".join(bad))
     if items and not answered and (missing or not clause.deliverables):
-        return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, "questions sans réponse")
+        return ClauseResult(clause.id, clause.title, NON_RENSEIGNE, phrase("clauses.unanswered"))
     if len(answered) < len(items) or any(0 < i.points < i.max_points for i in items) or missing:
         parts = []
         if len(answered) < len(items):
-            parts.append(count(len(items) - len(answered), "question sans réponse exploitable"))
+            parts.append(counted(len(items) - len(answered), "clauses.unusable"))
         if any(0 < i.points < i.max_points for i in items):
-            parts.append("réponse partielle")
+            parts.append(phrase("clauses.partial"))
         if missing:
-            parts.append(count(len(missing), "pièce manquante"))
+            parts.append(counted(len(missing), "clauses.missing"))
         return ClauseResult(clause.id, clause.title, PARTIEL, ", ".join(parts))
-    return ClauseResult(clause.id, clause.title, CONFORME, "réponses favorables" + (", pièces fournies"
-                                                                                 if clause.deliverables else ""))
+    return ClauseResult(clause.id, clause.title, CONFORME,
+                        phrase("clauses.conforming_documents" if clause.deliverables else "clauses.conforming"))
 
 
 def rank(vendors: list[VendorReview]) -> None:
