@@ -167,3 +167,27 @@ def test_the_rest_of_the_batch_is_parsed(setting, run):
     assert result.exit_code == 1
     assert result.output.count("✗") == 2 and result.output.count("✓") == 2
     assert "Traceback" not in result.output
+
+
+def test_library_warnings_reach_the_terminal_only_with_verbose(setting, tmp_path):
+    """A printed return whose pages lost their MediaBox: pdfminer warns (« MediaBox missing ») while reading
+    it, in the parse worker; the buyer's terminal shows our lines only, --verbose shows the library's too."""
+    import subprocess
+    import sys
+
+    from pypdf.generic import NameObject
+
+    _, _, pdf, _ = setting
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    for page in writer.pages:
+        del page[NameObject("/MediaBox")]
+    del writer.root_object["/Pages"][NameObject("/MediaBox")]  # not inherited either
+    stripped = tmp_path / "Sans cadre.pdf"
+    with stripped.open("wb") as handle:
+        writer.write(handle)
+    command = [str(Path(sys.executable).parent / "tenderkit"), "parse", str(stripped)]
+    quiet = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    verbose = subprocess.run([command[0], "--verbose", *command[1:]], capture_output=True, text=True, timeout=300)
+    assert "MediaBox" in verbose.stderr  # the library did warn
+    assert "MediaBox" not in quiet.stderr + quiet.stdout and "WARNING" not in quiet.stderr + quiet.stdout
+    assert "Sans cadre.pdf" in quiet.stdout + quiet.stderr  # our own line is there
