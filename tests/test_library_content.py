@@ -185,8 +185,12 @@ def test_scoring_data_flags_the_risky_answers(library):
 def test_guidance_notes_are_attached(library):
     sections = {s.id: s for p in library.parts for s in p.sections}
     guided = [s for s in sections.values() if s.guidance]
-    assert len(guided) >= 8
+    noted = [s for s in sections.values() if s.guidance or s.buyer_notes]  # for the vendor or for the buyer
+    assert len(noted) >= 8 and len(guided) >= 6
     assert any("52%" in (s.guidance or "") or "52 %" in (s.guidance or "") for s in guided)
+    # the AFIB's explanation of network partitioning (« digue ») is advice to the buyer, not to vendors
+    assert "digue" in " ".join(sections["p3-envoi-autre-logiciel"].buyer_notes)
+    assert not sections["p3-envoi-autre-logiciel"].guidance
 
 
 def test_ansm_catalog_is_complete(library):
@@ -228,4 +232,5 @@ def test_library_readme_profile_fact_table_is_up_to_date():
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     readme = (library_dir() / "README.md").read_text(encoding="utf-8")
-    assert "`certificat-hds` « Certificat d’hébergeur de données de santé » (when `external_hosting: yes`)" in readme
+    assert ("`certificat-hds` « Certificat d’hébergeur de données de santé » (when `external_hosting: yes`, "
+            "`patient_data: yes`)") in readme

@@ -128,6 +128,37 @@ def test_hds_demanded_exactly_when_hosting_applies(built):
         assert ("l’hébergeur est agréé" in "\n".join(texts["questionnaire"])) == hosting, name
 
 
+def test_hds_needs_health_data_hosted_outside(tmp_path):
+    """Art. L.1111-8 CSP: the HDS certification concerns personal health data; hosting other data asks none."""
+    no_health_data = {**PROFILES["hosted"], "patient_data": False}
+    selection = load_tender(make_tender(tmp_path / "t", profile=no_health_data)).selection
+    assert "hebergement-donnees-sante" not in {c.id for c in selection.clauses}
+    assert "certificat-hds" not in {d.id for d, _ in selection.deliverables}
+    assert not {"p4-hebergement-titulaire", "p4-hebergeur-hds"} & set(selection.questions)
+
+
+def test_instructions_name_only_the_extra_rows_sheets_sent(built):
+    line = {name: next(line for line in " ".join(texts["questionnaire"][0].split()).split("•")
+                       if "Pour plusieurs" in line) for name, (_, _, texts) in built.items()}
+    assert "« Postes informatiques », « Serveurs » et « Logiciels »" in line["networked"]
+    for name in ("standalone", "hosted"):  # servers: no
+        assert "Serveurs" not in line[name] and "serveurs" not in line[name], line[name]
+        assert "« Postes informatiques » et « Logiciels »" in line[name]
+
+
+def test_documents_name_the_tender_and_the_buyer_in_their_properties(built):
+    loaded, paths, _ = built["networked"]
+    for kind in ("cctp", "checklist"):
+        with zipfile.ZipFile(paths[kind]) as docx:
+            core = docx.read("docProps/core.xml").decode()
+            assert not any("thumbnail" in name for name in docx.namelist())
+        assert f"<dc:creator>{loaded.tender.buyer.name}</dc:creator>" in core and "python-docx" not in core
+        assert loaded.tender.reference in core and "<dc:language>fr-FR</dc:language>" in core
+    with pdfplumber.open(paths["cctp_pdf"]) as pdf:
+        assert pdf.metadata.get("Author") == loaded.tender.buyer.name
+        assert pdf.metadata.get("Title", "").startswith("Annexe au CCTP")
+
+
 def test_servers_no_sends_no_server_part(built):
     networked, standalone, hosted = (built[n][0].selection for n in ("networked", "standalone", "hosted"))
     assert len(hosted.questions) < len(networked.questions)
@@ -199,6 +230,20 @@ def test_long_answer_is_entirely_printed(built, tmp_path, resave):
     book = openpyxl.load_workbook(filled)
     sheet = book[next(s for s in book.sheetnames if s.startswith("1 "))]
     assert sheet.column_dimensions["F"].width >= 40 and sheet.cell(row=7, column=6).alignment.wrap_text
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_no_printed_text_runs_across_a_table_rule(built, name):
+    """Every row of the printed questionnaire is as high as its wrapped texts: no word sits across the rule
+    under its cell (a row too low prints its last line over the next row's border)."""
+    crossing = []
+    with pdfplumber.open(built[name][1]["questionnaire_pdf"]) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rules = [e for e in page.edges if e["orientation"] == "h"]
+            crossing += [(number, word["text"]) for word in page.extract_words()
+                         if any(rule["x0"] <= word["x0"] and word["x1"] <= rule["x1"]
+                                and word["top"] + 1.5 < rule["top"] < word["bottom"] - 1.5 for rule in rules)]
+    assert crossing == []
 
 
 def test_questionnaire_rows_have_automatic_heights(built):

@@ -122,7 +122,7 @@ def _print_selection(loaded) -> None:
         click.echo(f"  {_mark(decision)} {clause.id:28} {decision.reason}")
     click.secho("\nQuestionnaire sections", bold=True)
     for part, section, decision in selection.section_decisions:
-        click.echo(f"  {_mark(decision)} {part.part} {section.title[:60]:60} {decision.reason}")
+        click.echo(f"  {_mark(decision)} {part.part} {section.title:60} {decision.reason}")
     if selection.item_decisions:
         click.secho("\nQuestionnaire items with their own condition", bold=True)
         for question, decision in selection.item_decisions:

@@ -9,6 +9,7 @@ from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
+from tenderkit.wording import phrase
 
 
 def _number_key(number: str) -> tuple[int, ...]:
@@ -67,4 +68,4 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
 
 
 def write_cctp(selection: Selection, template: Path, target: Path) -> Path:
-    return render_docx(template, clean_context(cctp_context(selection)), target)
+    return render_docx(template, clean_context(cctp_context(selection)), target, title=phrase("titles.cctp"))

@@ -9,6 +9,7 @@ from typing import Any
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
+from tenderkit.wording import phrase
 
 
 def checklist_context(selection: Selection) -> dict[str, Any]:
@@ -40,4 +41,4 @@ def checklist_context(selection: Selection) -> dict[str, Any]:
 
 
 def write_checklist(selection: Selection, template: Path, target: Path) -> Path:
-    return render_docx(template, clean_context(checklist_context(selection)), target)
+    return render_docx(template, clean_context(checklist_context(selection)), target, title=phrase("titles.checklist"))

@@ -7,10 +7,12 @@ XML-illegal characters beforehand (:func:`clean_context`) and escaped by docxtpl
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -167,12 +169,30 @@ def set_update_fields(document, on: bool) -> None:
         settings.remove(update)
 
 
+def set_properties(document, title: str, subject: str, author: str) -> None:
+    """The file's properties (Word's « Informations », a PDF's title and author) name the document and the
+    buyer, not the library that wrote it; the template's thumbnail (a blank page) is dropped."""
+    properties = document.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    properties.title, properties.subject = xml_safe(title)[:250], xml_safe(subject)[:250]
+    properties.author = properties.last_modified_by = xml_safe(author)[:250]
+    properties.comments = properties.keywords = properties.category = ""
+    properties.language = "fr-FR"
+    properties.created = properties.modified = now
+    properties.revision = 1
+    package = document.part.package
+    for key, relationship in list(package.rels.items()):
+        if relationship.reltype == RT.THUMBNAIL:
+            del package.rels[key]
+
+
 def render_docx(template: Path, context: Mapping[str, Any], target: Path,
-                images: Mapping[str, tuple[Path, float]] | None = None) -> Path:
+                images: Mapping[str, tuple[Path, float]] | None = None, title: str = "") -> Path:
     """Render ``template`` with ``context`` into ``target`` (atomically).
 
     ``images`` maps a context key to a PNG and its width in millimetres; the template shows it with
-    ``{{ key }}`` alone in a paragraph.
+    ``{{ key }}`` alone in a paragraph. ``title`` names the document in its properties, with the tender
+    (subject) and the buyer (author) taken from the context.
     """
     doc = open_template(template)
     data = copy.deepcopy(dict(context))
@@ -184,4 +204,7 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path,
         raise TenderkitError(f"template {template} cannot be rendered: {error} "
                              f"(check it with `tenderkit templates check {template}`).") from None
     _insert_toc(doc.docx)
+    tender, buyer = data.get("tender") or {}, data.get("buyer") or {}
+    set_properties(doc.docx, title, " — ".join(x for x in (tender.get("reference"), tender.get("title")) if x),
+                   buyer.get("name") or "")
     return write_atomic(target, lambda temp: doc.save(str(temp)))

@@ -13,6 +13,7 @@ from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date
 from tenderkit.vocabulary import Status, answer_label
+from tenderkit.wording import phrase
 
 
 def _shown(answer: Answer | None) -> str | None:
@@ -58,4 +59,5 @@ def fiche_context(selection: Selection, response: Response, today) -> dict[str, 
 
 
 def write_fiche(selection: Selection, response: Response, today, template: Path, target: Path) -> Path:
-    return render_docx(template, clean_context(fiche_context(selection, response, today)), target)
+    return render_docx(template, clean_context(fiche_context(selection, response, today)), target,
+                       title=phrase("titles.fiche", vendor=response.vendor))

@@ -257,7 +257,7 @@ class GridBuilder:
         put(sheet.cell(row=row, column=4), "Remarques de lecture du fichier", font=BOLD)
         for warning in response.warnings or ["Aucune"]:
             row += 1
-            put(sheet.cell(row=row, column=5), warning, font=Font(name=FONT, size=9))
+            put(sheet.cell(row=row, column=5), self.selection.with_numbers(warning), font=Font(name=FONT, size=9))
         sheet.freeze_panes = f"{_letter('raw')}{FIRST}"
         sheet.auto_filter.ref = f"A{FIRST - 1}:{end}{last}"
         print_setup(sheet, f"{FIRST - 1}:{FIRST - 1}", f"{self.selection.tender.reference} – {vendor.vendor}")

@@ -83,4 +83,5 @@ def needs_letter(vendor: VendorReview) -> bool:
 
 
 def write_letter(review: Review, vendor: VendorReview, template: Path, target: Path) -> Path:
-    return render_docx(template, clean_context(letter_context(review, vendor)), target)
+    return render_docx(template, clean_context(letter_context(review, vendor)), target,
+                       title=phrase("titles.letter", vendor=vendor.vendor))

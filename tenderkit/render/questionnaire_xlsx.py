@@ -14,12 +14,13 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit import __version__, layout
+from tenderkit.grammar import join_and
 from tenderkit.library.models import Question
 from tenderkit.render.xlsx_common import (
     ANSWER_FILL,
@@ -48,6 +49,7 @@ from tenderkit.xlsx_rows import row_height
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
 GROUP_ROWS = 15            # empty rows offered per repeatable group
+PAGE_WIDTH = 170           # column-width units printed legibly on one landscape A4 page
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color=NAVY)
 STAMP_FONT = Font(name=FONT, size=9, italic=True, color="595959")
 TYPE_HINT = {
@@ -132,13 +134,18 @@ def _guidance_text(guidance: str) -> str:
 
 
 def _title_block(sheet: Worksheet, title: str, stamp_text: str, last_column: str, note: str = "") -> None:
+    """Title, stamp and a note merged from B to ``last_column`` (set the column widths first: the note's row
+    is as high as its wrapped text over them, since a merged cell is never sized by Excel or LibreOffice)."""
     put(sheet["B1"], french_typography(title), font=TITLE_FONT)
     put(sheet["B2"], stamp_text, font=STAMP_FONT)
     if note:
-        put(sheet["B3"], french_typography(note), font=Font(name=FONT, size=9, italic=True),
+        note = french_typography(note)
+        put(sheet["B3"], note, font=Font(name=FONT, size=9, italic=True),
             alignment=Alignment(wrap_text=True, vertical="top"))
         sheet.merge_cells(f"B3:{last_column}3")
-        sheet.row_dimensions[3].height = 30
+        width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43
+                    for c in range(2, column_index_from_string(last_column) + 1))
+        sheet.row_dimensions[3].height = max(30, row_height((note, width, 9)))
 
 
 class QuestionnaireBuilder:
@@ -204,7 +211,7 @@ class QuestionnaireBuilder:
         row += 2
         put(sheet.cell(row=row, column=2), "Comment répondre", font=Font(name=FONT, bold=True, size=12, color=NAVY))
         row += 1
-        for line in meta.instructions:
+        for line in self._instruction_lines(meta.instructions):
             put(sheet.cell(row=row, column=2), "•", alignment=Alignment(horizontal="right", vertical="top"))
             put(sheet.cell(row=row, column=3), french_typography(line), font=BODY_FONT, alignment=WRAP)
             sheet.row_dimensions[row].height = 28 if len(line) > 95 else 15
@@ -225,6 +232,18 @@ class QuestionnaireBuilder:
         sheet.row_dimensions[row + 3].height = 40
         protect(sheet)
         print_setup(sheet, None, self.stamp, landscape=False)
+
+    def _instruction_lines(self, lines: list[str]) -> list[str]:
+        """The instructions, with {groups} and {sheets} naming the extra-rows sheets this questionnaire has;
+        a line naming them is left out when it has none (no server part: no « Serveurs » sheet)."""
+        present = [g for g in self.library.groups.values()
+                   if any(q.group == g.id for q in self.selection.questions.values())]
+        plurals = [g.plural.lower() for g in present]
+        groups = " ou ".join([", ".join(plurals[:-1]), plurals[-1]] if len(plurals) > 1 else plurals)
+        names = [f"« {g.plural[:31]} »" for g in present]
+        sheets = f"des feuilles {join_and(names)}" if len(names) > 1 else f"de la feuille {''.join(names)}"
+        return [line.format(groups=groups, sheets=sheets) for line in lines
+                if present or ("{groups}" not in line and "{sheets}" not in line)]
 
     def _part(self, part) -> None:
         sheet = self.book.create_sheet(f"{part.part} {part.sheet}"[:31])
@@ -314,9 +333,23 @@ class QuestionnaireBuilder:
         if not questions:
             return
         sheet = self.book.create_sheet(group.plural[:31])
-        last_column = get_column_letter(len(questions) + 1)
         repeat = self.library.questions[group.repeat_question]
-        _title_block(sheet, f"{group.plural} supplémentaires", self.stamp, last_column,
+        labels = [f"{group.label} n° {index + 2}" for index in range(GROUP_ROWS)]
+        # the row labels, repeated on every printed page, are read whole (bold)
+        sheet.column_dimensions["A"].width = max(20, max(len(label) for label in labels) * 1.2 + 2)
+        widths_of = {}
+        for column, question in enumerate(questions, start=2):
+            # wide enough for the longest word of the header (bold): a header never breaks mid-word
+            longest = max(len(word) for word in question.text.split())
+            widths_of[column] = max(24 if question.answer_type in ("text", "list") else 17, longest * 1.25 + 2)
+            sheet.column_dimensions[get_column_letter(column)].width = widths_of[column]
+        # the note spans the columns of the first printed page only: it is read there whole
+        first_page, used = 2, sheet.column_dimensions["A"].width
+        for column, width in widths_of.items():
+            if used + width > PAGE_WIDTH and column > 2:
+                break
+            first_page, used = column, used + width
+        _title_block(sheet, f"{group.plural} supplémentaires", self.stamp, get_column_letter(first_page),
                      f"À remplir si vous avez répondu « Oui » à la {self.selection.label(repeat.id)} "
                      f"« {repeat.text} » : une ligne par "
                      f"{group.label.lower()} supplémentaire. Le premier est décrit dans la feuille de la partie "
@@ -327,21 +360,15 @@ class QuestionnaireBuilder:
         sheet.row_dimensions[HEADER_ROW - 1].hidden = True
         header_row(sheet, HEADER_ROW, [group.label, *[french_typography(q.text) for q in questions]])
         validations = _Validations(self.book, sheet)
-        sheet.column_dimensions["A"].width = 20
         headers = []
         for column, question in enumerate(questions, start=2):
             letter = get_column_letter(column)
-            # wide enough for the longest word of the header (bold): a header never breaks mid-word
-            longest = max(len(word) for word in question.text.split())
-            width = max(24 if question.answer_type in ("text", "list") else 17, longest * 1.25 + 2)
-            sheet.column_dimensions[letter].width = width
-            headers.append((french_typography(question.text), width * 0.85, 10))
+            headers.append((french_typography(question.text), widths_of[column] * 0.85, 10))
             validations.add(question, f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + GROUP_ROWS - 1}")
         sheet.row_dimensions[HEADER_ROW].height = max(45, row_height(*headers) + 6)  # the whole header shows
-        for index in range(GROUP_ROWS):
+        for index, label in enumerate(labels):
             row = FIRST_ROW + index
-            put(sheet.cell(row=row, column=1), f"{group.label} n° {index + 2}", font=Font(name=FONT, bold=True),
-                border=BORDER)
+            put(sheet.cell(row=row, column=1), label, font=Font(name=FONT, bold=True), border=BORDER)
             for column in range(2, len(questions) + 2):
                 put(sheet.cell(row=row, column=column), None, fill=ANSWER_FILL, border=BORDER,
                     protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
@@ -349,7 +376,7 @@ class QuestionnaireBuilder:
         protect(sheet)
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
         total_width = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(questions) + 2))
-        sheet.page_setup.fitToWidth = max(1, round(total_width / 170))  # a wide table: several pages, legible
+        sheet.page_setup.fitToWidth = max(1, round(total_width / PAGE_WIDTH))  # a wide table: several pages
         sheet.print_title_cols = "A:A"
 
     def _deliverables(self, sheet: Worksheet) -> None:
@@ -412,7 +439,8 @@ class QuestionnaireBuilder:
         title, first, last = self.deliverables_range
         delivered = layout.DELIVERABLES.letter("delivered")
         span = f"{quote_sheetname(title)}!${delivered}${first}:${delivered}${last}"
-        put(sheet.cell(row=row, column=2), "Pièces à joindre (colonne « Fournie »)", border=BORDER, font=BODY_FONT)
+        put(sheet.cell(row=row, column=2), french_typography("Pièces à joindre (colonne « Fournie »)"), border=BORDER,
+            font=BODY_FONT)
         formula(sheet.cell(row=row, column=3), f"=ROWS({span})",
                 border=BORDER)
         formula(sheet.cell(row=row, column=4), f'=COUNTIF({span},"<>")',

@@ -102,4 +102,5 @@ def write_report(review: Review, template: Path, target: Path) -> Path:
                           {v.vendor: [v.parts[p.part] for p in selection.parts] + [v.completeness]
                            for v in review.vendors},
                           Path(scratch) / "chart.png")
-        return render_docx(template, clean_context(report_context(review)), target, images={"chart": (chart, 160)})
+        return render_docx(template, clean_context(report_context(review)), target, images={"chart": (chart, 160)},
+                           title=phrase("titles.report"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -77,6 +78,15 @@ class Selection:
                 for item_number, question in enumerate(items, start=1):
                     numbers[question.id] = f"{part.part}.{section_number}.{item_number}"
         return numbers
+
+    @cached_property
+    def _question_ids(self) -> re.Pattern[str]:
+        ids = sorted(self.numbers, key=len, reverse=True)  # « p1-connexion-wifi » before « p1-connexion »
+        return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])" if ids else r"(?!)")
+
+    def with_numbers(self, text: str) -> str:
+        """``text`` (a parse warning…) with every selected item's id replaced by its displayed number."""
+        return self._question_ids.sub(lambda m: self.numbers[m.group(1)], text)
 
     def section_number(self, question_id: str) -> str:
         """« 1.4 » for the item numbered « 1.4.1 »."""
