@@ -104,7 +104,9 @@ def make_plan(vendor: str, questions: dict[str, Question], style: str = "favoura
         if style == "risky" and rng.random() < 0.06 and qid not in parents:
             continue  # left empty
         if kind in ("yes_no", "yes_no_na"):
-            value = question.expected or (Answer.OUI if rng.random() < 0.7 else Answer.NON)
+            typical = answer_data()["yes_no"].get(qid)
+            value = question.expected or (Answer(typical) if typical else Answer.OUI if rng.random() < 0.7
+                                          else Answer.NON)
             if style == "risky":
                 if question.flag and rng.random() < 0.5:
                     value = Answer.NON if question.expected == Answer.OUI else Answer.OUI

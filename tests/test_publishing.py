@@ -342,3 +342,32 @@ def test_demo_vendors_answer_like_real_ones():
         assert len(raws) > 100, path.name
         assert not [r for r in raws if re.search(r"\bp[1-4]-[a-z]|<détail>|réponse «", r)], path.name
         assert any(re.match(r"(?i)non\s*[:,—-]\s*\w+", r) for r in raws) or path.name.startswith("Echo"), path.name
+
+
+def test_demo_vendors_are_consistent_echocardiography_offers():
+    """The demo tender buys an echocardiography system: each vendor offers one, with answers that agree with
+    each other (an offer that sends to the PACS says « Oui » to the PACS question), contacts of its own, and
+    an unfavourable answer justified by a reason that fits the question."""
+    from tenderkit.parse.parser import parse_file
+    from tenderkit.paths import samples_dir
+    from tenderkit.vendor_sim import answer_data
+
+    demo = samples_dir() / "demo"
+    loaded = load_tender(demo)
+    expectation = Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
+                              loaded.tender.vendors)
+    justifications = answer_data()["justifications"]
+    for path in sorted((demo / "returns").iterdir()):
+        answers = parse_file(path, expectation).answers
+        assert re.search("(?i)échographe|échocardiographie", answers["p1-designation"].raw or ""), path.name
+        # LibreOffice's « ### » (numbers of the hidden helper columns, clipped) is not read as a comment
+        assert not [a.comment for a in answers.values() if a.comment and "##" in a.comment], path.name
+        assert answers["p3-envoi-pacs-possible"].value == "oui", path.name
+        assert "PACS" in (answers["p2-interactions-logiciels"].raw or "")
+        assert "oui" not in (answers["p1-autre-poste"].value, answers["p3-autre-logiciel"].value)  # no empty sheet
+        assert loaded.tender.buyer.contact.name.split()[-1] not in (answers["p1-installation-nom"].raw or "")
+        for qid, answer in answers.items():
+            reason = re.match(r"(?i)(?:non|oui)\s*:\s*(.+)", answer.raw or "")
+            question = loaded.library.questions[qid]
+            if reason and question.flag and answer.value != question.expected:
+                assert qid in justifications, (path.name, qid)  # its own reason, not a generic one

@@ -9,6 +9,7 @@ fitted after it in the cell; otherwise the vendor typed a line break there.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
@@ -204,5 +205,15 @@ def table_texts(page: Page, table: Table) -> list[list[str | None]]:
             hidden += [c for c in mine if id(c) not in shown]
             found.append((cell, visible))
         cells.append(found)
-    return [[None if item is None else cell_text(item[1] + _overflow(item[1], hidden, item[0]), item[0], spaces)
-             for item in row] for row in cells]
+    return [[None if item is None else _without_markers(
+        cell_text(item[1] + _overflow(item[1], hidden, item[0]), item[0], spaces)) for item in row] for row in cells]
+
+
+# « ### »: what a spreadsheet prints for a number wider than its column. LibreOffice, fitting a sheet to the
+# page width, draws it for the numbers of hidden columns too, clipped to nothing at the edge of the last
+# printed column: invisible on paper, present in the PDF's text. Never an answer.
+_OVERFLOW_MARKER = re.compile(r"(?<!\S)#{2,}(?!\S)")
+
+
+def _without_markers(text: str) -> str:
+    return _OVERFLOW_MARKER.sub("", text).strip() if "##" in text else text
