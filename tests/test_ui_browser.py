@@ -75,15 +75,21 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         folder = root / "2026-BIO-017"
         assert (folder / "tender.yaml").is_file()
 
-        # 3. the selection with its reasons; exclude a clause, which tender.yaml records
+        # 3. the selection with its reasons, in French and without clause ids; exclude a clause (tender.yaml)
         selection = page.locator("table.selection")
-        expect(selection).to_contain_text("profile has network_connected=yes")
+        expect(selection).to_contain_text("Applicable au profil : Connecté au réseau (oui)")
+        expect(selection).to_contain_text("Toujours applicable")
+        expect(selection).to_contain_text("Non applicable au profil : Hébergement externe (non)")
+        for english in ("profile has", "always applies", "needs ", "droit-audit", "network_connected"):
+            expect(selection).not_to_contain_text(english)
+        expect(page.locator("ul.sections")).not_to_contain_text("always applies")
         first = load_tender(folder).selection.clauses[0]
         page.locator(f"#clause-{first.id}").uncheck()
         page.get_by_role("button", name="Enregistrer la sélection").click()
         expect(page.get_by_role("status")).to_contain_text("Sélection des clauses enregistrée")
         expect(page.locator(f"#clause-{first.id}")).not_to_be_checked()
-        expect(selection).to_contain_text("excluded in tender.yaml (clauses.exclude)")
+        expect(selection.locator("tr", has=page.locator(f"#clause-{first.id}"))).to_contain_text(
+            "Exclue par l’acheteur")
         assert load_tender(folder).tender.clauses.exclude == [first.id]
         shot(page, "2-consultation", shots)
         assert accessibility_problems(page) == []

@@ -100,3 +100,36 @@ def test_no_upload_while_a_review_runs(root: Path):
     assert "Analyse en cours" in client.get("/t/demo").text
     progress = client.get("/t/demo/review").text
     assert '<progress id="barre" max="1" value="0">' in progress and 'http-equiv="refresh"' in progress
+
+
+def test_selection_reasons_are_worded_in_french_from_the_same_decisions(tmp_path: Path):
+    """The page words what decided each selection (the CLI's English reasons stay as they were)."""
+    from tenderkit.web.wording import decision_reason
+
+    folder = make_tender(tmp_path / "t", profile={"network_connected": False, "servers": True,
+                                                   "telemaintenance": True, "patient_data": True,
+                                                   "external_hosting": False},
+                         clauses={"include": ["flux-reseau"], "exclude": ["droit-audit"], "extra": []})
+    selection = load_tender(folder).selection
+    decisions = {c.id: d for c, d in selection.clause_decisions}
+    library = selection.library
+    english = {cid: d.reason for cid, d in decisions.items()}
+    assert english["flux-reseau"] == ("included in tender.yaml (clauses.include) although it needs "
+                                      "network_connected=yes; profile has network_connected=no")
+    assert english["droit-audit"] == "excluded in tender.yaml (clauses.exclude)"
+    assert english["protocoles-authentification"] == "needs network_connected=yes; profile has network_connected=no"
+    assert english["telemaintenance"] == "profile has telemaintenance=yes"
+    assert english["maintenance"] == "always applies"
+    french = {cid: decision_reason(d, library).replace("\u00a0", " ") for cid, d in decisions.items()}
+    assert french["flux-reseau"] == ("Incluse par l’acheteur, bien que non applicable au profil : "
+                                     "Connecté au réseau (non)")
+    assert french["droit-audit"] == "Exclue par l’acheteur"
+    assert french["protocoles-authentification"] == "Non applicable au profil : Connecté au réseau (non)"
+    assert french["telemaintenance"] == "Applicable au profil : Télémaintenance (oui)"
+    assert french["maintenance"] == "Toujours applicable"
+    deliverables = {d.id: decision for d, decision in selection.deliverable_decisions}
+    forced = next(d for d in deliverables.values() if d.why == "forced")
+    assert forced.reason.startswith("asked by flux-reseau, included in tender.yaml although it needs")
+    assert decision_reason(forced, library).startswith("Demandé par une clause incluse par l’acheteur, bien que")
+    assert any(decision_reason(d, library) == "Aucune clause ni question retenue ne le demande"
+               for d in deliverables.values())

@@ -17,6 +17,7 @@ from tenderkit.text import french_number, french_typography
 from tenderkit.web import routes
 from tenderkit.web.jobs import Jobs
 from tenderkit.web.security import TokenGate
+from tenderkit.web.wording import FACT_LABELS, decision_reason, shown_value
 
 PACKAGE = Path(str(files("tenderkit.web")))
 
@@ -28,6 +29,9 @@ def templates() -> Jinja2Templates:
                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = french_number
     environment.filters["fr"] = french_typography
+    environment.filters["reason"] = decision_reason
+    environment.filters["value"] = shown_value
+    environment.globals["FACT_LABELS"] = FACT_LABELS
     return Jinja2Templates(env=environment)
 
 
