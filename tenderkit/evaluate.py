@@ -14,6 +14,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.incremental import CACHE, code_state, forget, inputs_of, record
 from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, safe_name, unique_names
 from tenderkit.parse.parser import Expectation
+from tenderkit.parse.response import Response
 from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.render.fiche_docx import write_fiche
@@ -126,8 +127,17 @@ def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None 
         known = ", ".join(sorted({r.vendor for r in responses if not r.errors})) or "none"
         raise TenderkitError(f"no readable return from '{vendor_name}' in {loaded.workspace.returns} "
                              f"(vendors: {known}).")
-    response = max(matches, key=lambda r: r.counts()["answered"])
-    target = ensure_dir(loaded.workspace.out) / (f"{loaded.tender.reference} - Fiche identification - "
-                                                 f"{safe_name(response.vendor)}.docx")
+    return write_response_fiche(loaded, max(matches, key=lambda r: r.counts()["answered"]))
+
+
+def fiche_path(loaded: LoadedTender, response: Response) -> Path:
+    """Where the identification sheet of the vendor of ``response`` is written."""
+    return loaded.workspace.out / (f"{loaded.tender.reference} - Fiche identification - "
+                                   f"{safe_name(response.vendor)}.docx")
+
+
+def write_response_fiche(loaded: LoadedTender, response: Response) -> Path:
+    """The identification sheet pre-filled from one readable return (a review's vendor knows its own)."""
+    ensure_dir(loaded.workspace.out)
     return write_fiche(loaded.selection, response, dt.date.today(), template_path(loaded.workspace, "fiche.docx"),
-                       target)
+                       fiche_path(loaded, response))

@@ -173,6 +173,29 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         assert status_without_cookie(served.base + "/?token=wrong") == 403
 
 
+def test_fiche_of_a_candidate_with_two_returns(page, tmp_path: Path):
+    """Two returns naming one vendor are two candidates (« Échographie Sud (Echographie Sud.xlsx) »): the fiche
+    is generated from the candidate's own return, not looked up by the label the page shows."""
+    root = tmp_path / "tenders"
+    shutil.copytree(samples_dir() / "demo", root / "demo")
+    returns = root / "demo" / "returns"
+    shutil.copyfile(returns / "Echographie Sud.xlsx", returns / "Echographie Sud - envoi 2.xlsx")
+    with serve(root) as served:
+        page.goto(served.url)
+        page.get_by_role("link", name="2026-BIO-017").click()
+        page.get_by_role("button", name="Analyser les réponses").click()
+        page.wait_for_url("**#classement", timeout=120_000)
+        page.get_by_role("link", name="Échographie Sud (Echographie Sud - envoi 2.xlsx)").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
+        page.get_by_role("button", name="Générer la fiche d’identification (candidat retenu)").click()
+        expect(page.get_by_role("status")).to_contain_text("Fiche générée")
+        expect(page.get_by_role("alert")).to_have_count(0)
+        assert "/fiche" not in page.url                      # post/redirect/get: reloading shows the page again
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
+        assert list((root / "demo" / "out").glob("*Fiche identification - Échographie Sud.docx"))
+
+
 def zip_bomb(target: Path) -> Path:
     """An « xlsx » whose one part expands 1000 times (the parser refuses it before reading)."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+import shutil
 import time
 from pathlib import Path
 
@@ -10,12 +12,14 @@ import pytest
 from helpers import make_tender
 from starlette.testclient import TestClient
 
+from tenderkit.paths import samples_dir
 from tenderkit.tender.loaded import load_tender
 from tenderkit.web.app import create_app
 from tenderkit.web.security import csrf_token
 
 TOKEN = "page-test-token"
 BASE = "http://127.0.0.1:8766"
+SAMPLE_RETURNS = samples_dir() / "demo" / "returns"
 
 
 @pytest.fixture
@@ -70,6 +74,43 @@ def test_cli_sentences_in_the_pages(client: TestClient, root: Path):
     make_tender(root / "demo")
     response = post(client, "/t/demo/returns")       # nothing uploaded, nothing in returns/
     assert response.status_code == 400 and "no vendor return to review" in response.text
+
+
+def wait_for_review(client: TestClient, key: str = "demo") -> dict:
+    deadline = time.monotonic() + 120
+    while (status := client.get(f"/t/{key}/review.json").json())["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return status
+
+
+def vendor_links(client: TestClient, key: str = "demo") -> dict[str, str]:
+    """Vendor name → the address of its page, from the ranking."""
+    page = client.get(f"/t/{key}").text
+    return {html.unescape(name): href for href, name in re.findall(rf'<a href="(/t/{key}/vendor/[^"]+)">([^<]+)</a>',
+                                                                      page)}
+
+
+def test_vendor_pages_have_stable_addresses(client: TestClient, root: Path):
+    """A vendor's page is addressed by its return, not by its rank: a tab opened before a new review never acts
+    on another candidate; a vendor whose return is gone gets a French sentence (404)."""
+    folder = make_tender(root / "demo")
+    shutil.copytree(SAMPLE_RETURNS, folder / "returns")
+    assert post(client, "/t/demo/returns").status_code == 303
+    wait_for_review(client)
+    before = vendor_links(client)
+    assert set(before) == {"Échographie Sud", "CardioTech Systems", "MedImaging France"}
+    assert not any(href.rsplit("/", 1)[-1].isdigit() for href in before.values())
+    (folder / "returns" / "Echographie Sud.xlsx").unlink()          # the best-ranked leaves: ranks move up
+    assert post(client, "/t/demo/returns").status_code == 303
+    wait_for_review(client)
+    after = vendor_links(client)
+    assert after == {name: href for name, href in before.items() if name != "Échographie Sud"}
+    page = client.get(before["CardioTech Systems"])
+    assert page.status_code == 200 and "<h1>CardioTech Systems</h1>" in page.text and "Rang 1" in page.text
+    gone = client.get(before["Échographie Sud"])
+    assert gone.status_code == 404 and "ne figure plus dans le dernier classement" in html.unescape(gone.text)
+    fiche = post(client, before["Échographie Sud"] + "/fiche")
+    assert fiche.status_code == 404 and not list((folder / "out").glob("*Fiche identification*"))
 
 
 def test_review_without_readable_return_says_so(client: TestClient, root: Path):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from tenderkit.errors import TenderkitError
-from tenderkit.evaluate import safe_name, write_vendor_fiche
+from tenderkit.evaluate import fiche_path, safe_name, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
@@ -57,7 +58,7 @@ async def read_form(request: Request, **limits: Any):
     """The posted form, its CSRF field checked (a cross-site POST is already refused by the gate)."""
     form = await request.form(**limits)
     if not same(str(form.get("csrf") or ""), csrf_token(request.app.state.token)):
-        raise HTTPException(403, "invalid form token")
+        raise HTTPException(403, "Le formulaire a expiré ou ne vient pas de cette page : rechargez la page.")
     return form
 
 
@@ -127,6 +128,7 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
             "run": job.run if job and job.state == DONE else None, "tender_url": tender_url,
+            "vendor_key": vendor_key,
             "max_files": MAX_FILES,
             **_documents(loaded)}
 
@@ -214,34 +216,49 @@ async def review_status(request: Request):
 
 # --- vendor page -----------------------------------------------------------------------------------------------
 
+VENDOR_GONE = ("Ce candidat ne figure plus dans le dernier classement de cette consultation (ses réponses ont "
+               "été retirées ou une nouvelle analyse a eu lieu) : revenez au classement.")
+
+
+def vendor_key(vendor) -> str:
+    """A vendor's stable address: a short hash of its return's file name (a rank changes with each review)."""
+    name = Path(vendor.response.file).name
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
 def _vendor(request: Request):
     key, folder = folder_of(request)
     job = request.app.state.jobs.get(key)
     if job is None or job.state != DONE or job.run is None:
-        raise HTTPException(404)
-    vendors = job.run.review.vendors
-    index = request.path_params["index"]
-    if not 0 <= index < len(vendors):
-        raise HTTPException(404)
-    return key, folder, job.run.review, vendors[index]
+        raise HTTPException(404, VENDOR_GONE)
+    wanted = request.path_params["vendor"]
+    for vendor in job.run.review.vendors:
+        if vendor_key(vendor) == wanted:
+            return key, folder, job.run.review, vendor
+    raise HTTPException(404, VENDOR_GONE)
 
 
-async def vendor_page(request: Request, error: str | None = None, fiche: str | None = None, status: int = 200):
-    key, _, review, vendor = _vendor(request)
+async def vendor_page(request: Request, error: str | None = None, status: int = 200):
+    key, folder, review, vendor = _vendor(request)
+    fiche = None
+    if request.query_params.get("notice") == "fiche":
+        loaded = await run_in_threadpool(load_tender, folder)
+        path = fiche_path(loaded, vendor.response)
+        fiche = path.name if child_file(loaded.workspace.out, path.name) else None
     return render(request, "vendor.html", {
-        "key": key, "review": review, "vendor": vendor, "index": request.path_params["index"],
+        "key": key, "review": review, "vendor": vendor, "vendor_key": vendor_key(vendor),
         "selection": review.selection,
         "tender_url": tender_url, "error": error, "fiche": fiche}, status)
 
 
 async def vendor_fiche(request: Request):
-    _, folder, _, vendor = _vendor(request)
+    key, folder, _, vendor = _vendor(request)
     await read_form(request)
-    try:
-        path = await run_in_threadpool(lambda: write_vendor_fiche(load_tender(folder), vendor.vendor, 1))
+    try:  # the candidate's own return (two returns of one vendor are two candidates, each with its file)
+        await run_in_threadpool(lambda: write_response_fiche(load_tender(folder), vendor.response))
     except TenderkitError as error:
         return await vendor_page(request, error=str(error), status=400)
-    return await vendor_page(request, fiche=path.name)
+    return RedirectResponse(tender_url(key, "vendor", vendor_key(vendor)) + "?notice=fiche", 303)
 
 
 # --- downloads -------------------------------------------------------------------------------------------------
