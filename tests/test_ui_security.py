@@ -3,6 +3,7 @@ request paths confined to FOLDER, uploads limited and safely named, and the comm
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -136,15 +137,36 @@ def upload(client: TestClient, *files: tuple[str, bytes]):
 
 def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClient, root: Path):
     sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
+    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     returns.mkdir()
     (returns / "Echographie Sud.xlsx").write_bytes(b"the first return, kept as it was")
-    response = upload(client, ("../../Echographie Sud.xlsx", sample), ("..\\evil\\Echographie Sud.xlsx", sample))
+    response = upload(client, ("../../Echographie Sud.xlsx", sample), ("..\\evil\\Echographie Sud.xlsx", other))
     assert response.status_code == 303
     assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud (2).xlsx", "Echographie Sud (3).xlsx",
                                                          "Echographie Sud.xlsx"]
     assert (returns / "Echographie Sud.xlsx").read_bytes() == b"the first return, kept as it was"
     assert not (root / "Echographie Sud.xlsx").exists() and not (root.parent / "Echographie Sud.xlsx").exists()
+
+
+def test_a_file_already_received_is_refused_and_the_others_kept(client: TestClient, root: Path):
+    """The same return sent again (any name) would count its candidate twice: refused, naming the file it repeats."""
+    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
+    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
+    returns = root / "demo" / "returns"
+    assert upload(client, ("Echographie Sud.xlsx", sample), ("Sud bis.xlsx", sample)).status_code == 303
+    assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx"]
+    client.get("/t/demo/review")        # the refusal is shown with the progress, then with the ranking
+    deadline = time.monotonic() + 60
+    while client.get("/t/demo/review.json").json()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    page = html.unescape(client.get("/t/demo").text).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Sud bis.xlsx : contenu identique à « Echographie Sud.xlsx », déjà reçu ; ce fichier n’est pas " \
+           "enregistré une seconde fois." in page
+    response = upload(client, ("Echographie Sud.xlsx", sample), ("MedImaging.xlsx", other))
+    assert response.status_code == 303
+    assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx", "MedImaging.xlsx"]
+    assert not list(returns.glob(".upload-*"))
 
 
 def test_uploads_accept_what_parse_accepts(client: TestClient, root: Path, tmp_path: Path):
@@ -179,7 +201,7 @@ def test_upload_limits(client: TestClient, root: Path, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 1000)
     response = upload(client, ("big.xlsx", b"PK\x03\x04" + b"x" * 2000))
     assert response.status_code == 400
-    assert "big.xlsx: the file is larger than" in response.text
+    assert "big.xlsx\u00a0: le fichier dépasse les 0\u00a0Mo acceptés" in html.unescape(response.text)
     monkeypatch.setattr(routes, "MAX_REQUEST_BYTES", 5000)
     response = upload(client, ("huge.xlsx", b"x" * 10_000))
     assert response.status_code == 413 and "larger than" in response.text
