@@ -40,24 +40,51 @@ def post(client: TestClient, path: str, **fields):
                        follow_redirects=False)
 
 
+def french(text: str) -> str:
+    """A page's text with its entities decoded and French non-breaking spaces as plain ones."""
+    return html.unescape(text).replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def test_new_tender_form(client: TestClient, root: Path):
     response = post(client, "/tenders", reference="2027-IMG-001", title="", buyer_name="CH d’Imagerie Ouest")
-    assert response.status_code == 400 and "missing Objet." in response.text
+    assert response.status_code == 400
+    assert "Renseignez le champ « Objet » : il est obligatoire." in french(response.text)
     assert 'value="2027-IMG-001"' in response.text           # what was typed is kept
+    response = post(client, "/tenders", reference="", title="", buyer_name="CH")
+    assert "Renseignez les champs « Référence » et « Objet » : ils sont obligatoires." in french(response.text)
     response = post(client, "/tenders", reference="2027-IMG-001", title="IRM connectée", buyer_name="CH d’Ouest",
-                    fact_network_connected="on", fact_servers="on")
+                    fact_network_connected="on", fact_servers="on", signatory_name="Marc Lefèvre",
+                    signatory_title="Directeur des achats", contact_name="Service biomédical — Claire Martin")
     assert response.status_code == 303 and response.headers["location"] == "/t/2027-IMG-001?notice=created"
     tender = load_tender(root / "2027-IMG-001")
     assert tender.tender.title == "IRM connectée" and tender.tender.buyer.name == "CH d’Ouest"
+    assert tender.tender.buyer.signatory.name == "Marc Lefèvre"
+    assert tender.tender.buyer.signatory.title == "Directeur des achats"
+    assert tender.tender.buyer.contact.name == "Service biomédical — Claire Martin"
     assert tender.selection.facts == {"network_connected": True, "servers": True, "telemaintenance": False,
                                       "patient_data": False, "external_hosting": False}
     again = post(client, "/tenders", reference="2027-IMG-001", title="IRM", buyer_name="CH")
-    assert again.status_code == 400 and "already exists" in again.text
+    assert again.status_code == 400
+    assert ("Une consultation existe déjà dans le dossier « 2027-IMG-001 » : choisissez une autre référence."
+            in french(again.text))
     bad = post(client, "/tenders", reference="A/B", title="IRM", buyer_name="CH")
-    assert bad.status_code == 400 and "reference: Value error, must not contain /" in bad.text
+    assert bad.status_code == 400 and "Référence : retirez les caractères / \\ : * ? \" < > |" in french(bad.text)
+    bad = post(client, "/tenders", reference="R" * 61, title="IRM", buyer_name="CH")
+    assert bad.status_code == 400 and "Référence : 60 caractères au plus" in french(bad.text)
+    bad = post(client, "/tenders", reference="..", title="IRM", buyer_name="CH")
+    assert bad.status_code == 400 and "Référence : « .. » ne donne aucun nom de dossier" in french(bad.text)
     bad = post(client, "/tenders", reference="B", title="IRM", buyer_name="CH", procurement_type="nope")
-    assert bad.status_code == 400 and "procurement_type 'nope' is unknown" in html.unescape(bad.text)
-    assert sorted(p.name for p in root.iterdir()) == ["2027-IMG-001"]     # nothing written for a refused form
+    assert bad.status_code == 400
+    assert "Type d’achat (ENISA) : choisissez l’un des types de la liste." in french(bad.text)
+    (root / "C").mkdir()
+    (root / "C" / "notes.txt").write_text("x", encoding="utf-8")
+    bad = post(client, "/tenders", reference="C", title="IRM", buyer_name="CH")
+    assert "Le dossier « C » existe déjà et ne contient pas de consultation" in french(bad.text)
+    for page in (response, again, bad):   # nothing English nor CLI-only, no server path in the message
+        message = re.search(r'role="alert">(.*?)</div>', page.text, re.S)
+        for english in ("missing", "Value error", "already exists", "--force", "tenderkit library", str(root)):
+            assert message is None or english not in message.group(1)
+    assert sorted(p.name for p in root.iterdir()) == ["2027-IMG-001", "C"]  # nothing written for a refused form
     home = client.get("/")
     assert "2027-IMG-001" in home.text and "Brouillon" in home.text
 
@@ -67,9 +94,18 @@ def test_cli_sentences_in_the_pages(client: TestClient, root: Path):
     broken.mkdir(parents=True)
     (broken / "tender.yaml").write_text("reference: [unclosed\n", encoding="utf-8")
     home = client.get("/")
-    assert "not valid YAML at line" in home.text
+    assert "<td colspan=\"2\" class=\"bad\">broken/tender.yaml: not valid YAML at line 2.</td>" in home.text
     page = client.get("/t/broken")
     assert page.status_code == 400 and "not valid YAML at line" in page.text and "Traceback" not in page.text
+    assert str(root) not in page.text                      # the sentence names the file inside FOLDER
+
+    for method, path in (("PUT", "/"), ("DELETE", "/t/broken")):   # HTTP errors as French pages
+        response = client.request(method, path, headers={"origin": BASE})
+        assert response.status_code == 405 and "Method Not Allowed" not in response.text
+        assert "Cette adresse ne s’ouvre pas directement" in response.text
+    missing = client.get("/t/nowhere")
+    assert missing.status_code == 404 and "Cette page n’existe pas (ou plus)" in missing.text
+    assert "Not Found" not in missing.text
 
     make_tender(root / "demo")
     response = post(client, "/t/demo/returns")       # nothing uploaded, nothing in returns/
@@ -136,7 +172,8 @@ def test_no_upload_while_a_review_runs(root: Path):
     gate.app.state.jobs._jobs["demo"] = ReviewJob(folder)      # a review in progress
     response = client.post("/t/demo/returns", data={"csrf": csrf_token(TOKEN)}, headers={"origin": BASE},
                            files=[("files", ("a.xlsx", b"PK\x03\x04", "application/octet-stream"))])
-    assert response.status_code == 409 and "already running" in response.text
+    assert response.status_code == 409 and "Une analyse des réponses de cette consultation est déjà en cours" in \
+        response.text
     assert not (folder / "returns").exists() or not any((folder / "returns").iterdir())
     assert "Analyse en cours" in client.get("/t/demo").text
     progress = client.get("/t/demo/review").text

@@ -204,7 +204,7 @@ def test_upload_limits(client: TestClient, root: Path, monkeypatch):
     assert "big.xlsx\u00a0: le fichier dépasse les 0\u00a0Mo acceptés" in html.unescape(response.text)
     monkeypatch.setattr(routes, "MAX_REQUEST_BYTES", 5000)
     response = upload(client, ("huge.xlsx", b"x" * 10_000))
-    assert response.status_code == 413 and "larger than" in response.text
+    assert response.status_code == 413 and "Les fichiers envoyés dépassent ensemble" in response.text
     assert not any((root / "demo" / "returns").glob("*"))     # nothing kept, no temporary file left
     assert client.get("/").status_code == 200
 

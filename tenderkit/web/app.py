@@ -81,5 +81,5 @@ def create_app(root: Path, token: str, cookie_name: str = "tenderkit", loopback_
     app.state.root = Path(root)
     app.state.token = token
     app.state.templates = templates()
-    app.state.jobs = Jobs()
+    app.state.jobs = Jobs(Path(root))
     return TokenGate(app, token, cookie_name, loopback_only)

@@ -11,6 +11,7 @@ from tenderkit.evaluate import ReviewRun, run_review
 from tenderkit.parse.store import return_files
 from tenderkit.tender.loaded import load_tender
 from tenderkit.tender.workspace import Workspace
+from tenderkit.web.paths import shown
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 
@@ -18,6 +19,7 @@ RUNNING, DONE, FAILED = "running", "done", "failed"
 @dataclass
 class ReviewJob:
     folder: Path
+    root: Path | None = None             # the served FOLDER: paths in sentences are shown relative to it
     total: int = 0
     done: int = 0
     state: str = RUNNING
@@ -39,15 +41,16 @@ class ReviewJob:
             self.run = run_review(loaded, None, self._advance)
             self.state = DONE
         except TenderkitError as error:
-            self.error, self.state = str(error), FAILED
+            self.error, self.state = shown(error, self.root or self.folder.parent), FAILED
         except Exception as error:  # a bug: one sentence in the page, the server keeps serving
-            self.error, self.state = f"unexpected {type(error).__name__}: {error}", FAILED
+            self.error, self.state = f"Erreur inattendue de tenderkit ({type(error).__name__})\u00a0: {error}", FAILED
 
 
 class Jobs:
     """At most one review per tender at a time; the last one is kept to show its results."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
         self._lock = threading.Lock()
         self._jobs: dict[str, ReviewJob] = {}
 
@@ -59,7 +62,7 @@ class Jobs:
             current = self._jobs.get(key)
             if current is not None and current.state == RUNNING:
                 return current
-            job = ReviewJob(folder, saved=saved, refused=refused)
+            job = ReviewJob(folder, self.root, saved=saved, refused=refused)
             self._jobs[key] = job
         threading.Thread(target=job.execute, name=f"review-{key}", daemon=True).start()
         return job

@@ -16,15 +16,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from tenderkit.errors import TenderkitError
-from tenderkit.evaluate import fiche_path, safe_name, write_response_fiche
+from tenderkit.evaluate import fiche_path, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
 from tenderkit.tender.create import create_workspace
 from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
+from tenderkit.text import french_typography
+from tenderkit.web import creation
 from tenderkit.web.jobs import DONE, RUNNING
-from tenderkit.web.paths import child_file, tender_folder
+from tenderkit.web.paths import child_file, shown, tender_folder
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
 from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
@@ -85,21 +87,16 @@ async def home(request: Request, error: str | None = None, values: dict | None =
 async def create_tender(request: Request):
     form = await read_form(request)
     library = await run_in_threadpool(shipped_library)
-    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in ("reference", "title", "buyer_name")}
-    values["procurement_type"] = str(form.get("procurement_type") or "medical_device")
-    values["profile"] = {f.id: form.get(f"fact_{f.id}") == "on" for f in library.facts}
-    labels = {"reference": "Référence", "title": "Objet", "buyer_name": "Acheteur"}
-    missing = [labels[k] for k in labels if not values[k]]
-    if missing:
-        return await home(request, f"missing {', '.join(missing)}.", values, 400)
-    name = safe_name(values["reference"], 80)
-    folder = request.app.state.root / name
+    root: Path = request.app.state.root
+    values = creation.form_values(form, library)
+    found = await run_in_threadpool(creation.problems, values, library, root)
+    if found:
+        return await home(request, " ".join(found), values, 400)
+    name = creation.folder_name(values["reference"])
     try:
-        if folder.exists() and not (folder / "tender.yaml").is_file() and any(folder.iterdir()):
-            raise TenderkitError(f"{folder}: this folder already exists and is not a tender.")
-        await run_in_threadpool(create_workspace, folder, values, library)
+        await run_in_threadpool(create_workspace, root / name, values, library)
     except TenderkitError as error:
-        return await home(request, str(error), values, 400)
+        return await home(request, shown(error, root), values, 400)
     return RedirectResponse(tender_url(name) + "?notice=created", 303)
 
 
@@ -140,7 +137,8 @@ async def tender_page(request: Request, error: str | None = None, errors: list[s
     try:
         context = await run_in_threadpool(_tender_context, key, folder, request)
     except TenderkitError as problem:
-        return render(request, "error.html", {"title": "Consultation illisible", "error": str(problem)}, 400)
+        return render(request, "error.html", {"title": "Consultation illisible",
+                                              "error": shown(problem, request.app.state.root)}, 400)
     return render(request, "tender.html", {**context, "notice": notice, "error": error,
                                            "errors": errors or []}, status)
 
@@ -153,7 +151,7 @@ async def save_clauses(request: Request):
         loaded = await run_in_threadpool(load_tender, folder)
         await run_in_threadpool(save_clause_choice, loaded, wanted)
     except TenderkitError as error:
-        return await tender_page(request, str(error), status=400)
+        return await tender_page(request, shown(error, request.app.state.root), status=400)
     return RedirectResponse(tender_url(key) + "?notice=clauses#selection", 303)
 
 
@@ -163,11 +161,12 @@ async def build(request: Request):
     try:
         paths = await run_in_threadpool(lambda: build_documents(load_tender(folder)))
     except TenderkitError as error:
-        return await tender_page(request, str(error), status=400)
+        return await tender_page(request, shown(error, request.app.state.root), status=400)
     try:  # the annex's table of contents numbered, and the PDF copies when asked
         await run_in_threadpool(finish_documents, paths, bool(form.get("pdf")))
     except TenderkitError as error:  # LibreOffice missing: the .docx and .xlsx are written all the same
-        return await tender_page(request, f"{error} The Word and Excel documents were written.", status=500)
+        return await tender_page(request, shown(error, request.app.state.root) + french_typography(
+            " Les documents Word et Excel ont tout de même été écrits : seules les copies PDF manquent."), status=500)
     return RedirectResponse(tender_url(key) + "?notice=built#dce", 303)
 
 
@@ -175,19 +174,21 @@ async def upload_and_review(request: Request):
     key, folder = folder_of(request)
     current = request.app.state.jobs.get(key)
     if current is not None and current.state == RUNNING:
-        return await tender_page(request, "a review of this tender is already running; send the files again when "
-                                          "it has finished.", status=409)
+        return await tender_page(request, french_typography(
+            "Une analyse des réponses de cette consultation est déjà en cours : envoyez les fichiers quand elle "
+            "sera terminée."), status=409)
     limited = Request(request.scope, limited_receive(request.receive, MAX_REQUEST_BYTES))
     try:
         form = await read_form(limited, max_files=MAX_FILES, max_fields=50)
     except TooLarge:
-        return await tender_page(request, f"the files sent are larger than {MAX_REQUEST_BYTES // (1024 * 1024)} MB "
-                                          "altogether; send them in several times.", status=413)
+        return await tender_page(request, french_typography(
+            f"Les fichiers envoyés dépassent ensemble {MAX_REQUEST_BYTES // (1024 * 1024)}\u00a0Mo : envoyez-les en "
+            "plusieurs fois."), status=413)
     files = [(f.file, f.filename) for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         stored = await run_in_threadpool(store_returns, files, Workspace(folder).returns)
     except TenderkitError as error:
-        return await tender_page(request, str(error), status=400)
+        return await tender_page(request, shown(error, request.app.state.root), status=400)
     finally:
         await form.close()
     if not stored.saved and not return_files(Workspace(folder)):
@@ -257,7 +258,7 @@ async def vendor_fiche(request: Request):
     try:  # the candidate's own return (two returns of one vendor are two candidates, each with its file)
         await run_in_threadpool(lambda: write_response_fiche(load_tender(folder), vendor.response))
     except TenderkitError as error:
-        return await vendor_page(request, error=str(error), status=400)
+        return await vendor_page(request, error=shown(error, request.app.state.root), status=400)
     return RedirectResponse(tender_url(key, "vendor", vendor_key(vendor)) + "?notice=fiche", 303)
 
 
