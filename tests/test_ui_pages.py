@@ -211,3 +211,18 @@ def test_selection_reasons_are_worded_in_french_from_the_same_decisions(tmp_path
     assert decision_reason(forced, library).startswith("Demandé par une clause incluse par l’acheteur, bien que")
     assert any(decision_reason(d, library) == "Aucune clause ni question retenue ne le demande"
                for d in deliverables.values())
+
+
+def test_the_urls_of_the_forms_opened_with_get_go_back_to_their_page(client: TestClient, root: Path):
+    """Reloading (or bookmarking) the page a refused form left in the address bar: no 405, the form's page."""
+    make_tender(root / "demo")
+    expected = {"/tenders": "/", "/t/demo/clauses": "/t/demo#selection", "/t/demo/build": "/t/demo#dce",
+                "/t/demo/returns": "/t/demo#reponses", "/t/demo/vendor/0a1b2c/fiche": "/t/demo/vendor/0a1b2c"}
+    for path, location in expected.items():
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == location, path
+    assert client.get("/t/nowhere/build", follow_redirects=False).status_code == 404
+    refused = post(client, "/t/demo/returns")            # a refused form: the browser stays on its URL
+    assert refused.status_code == 400
+    again = client.get("/t/demo/returns")                 # … and reloading it shows the tender page
+    assert again.status_code == 200 and again.url.path == "/t/demo"

@@ -73,6 +73,10 @@ def create_app(root: Path, token: str, cookie_name: str = "tenderkit", loopback_
             Route("/t/{key}/review.json", routes.review_status),
             Route("/t/{key}/vendor/{vendor}", routes.vendor_page),
             Route("/t/{key}/vendor/{vendor}/fiche", routes.vendor_fiche, methods=["POST"]),
+            # the forms' URLs opened with GET (reloading a refused form): the page each belongs to
+            *(Route(path, routes.back_to_page, methods=["GET"]) for path in (
+                "/tenders", "/t/{key}/clauses", "/t/{key}/build", "/t/{key}/returns",
+                "/t/{key}/vendor/{vendor}/fiche")),
             Route("/t/{key}/out/{name}", routes.download),
             Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
         ],

@@ -262,6 +262,21 @@ async def vendor_fiche(request: Request):
     return RedirectResponse(tender_url(key, "vendor", vendor_key(vendor)) + "?notice=fiche", 303)
 
 
+# --- GET on the URL of a form ----------------------------------------------------------------------------------
+
+SECTION_OF = {"clauses": "#selection", "build": "#dce", "returns": "#reponses"}
+
+
+async def back_to_page(request: Request):
+    """A form's URL opened directly (a reload after a refused form, a bookmark): the page the form belongs to."""
+    if "key" not in request.path_params:
+        return RedirectResponse("/", 303)
+    key, _ = folder_of(request)
+    if "vendor" in request.path_params:
+        return RedirectResponse(tender_url(key, "vendor", request.path_params["vendor"]), 303)
+    return RedirectResponse(tender_url(key) + SECTION_OF.get(request.url.path.rsplit("/", 1)[-1], ""), 303)
+
+
 # --- downloads -------------------------------------------------------------------------------------------------
 
 async def download(request: Request):
