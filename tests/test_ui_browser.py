@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
+from helpers import make_tender
 from playwright.sync_api import expect, sync_playwright
 from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
 
@@ -194,6 +195,37 @@ def test_fiche_of_a_candidate_with_two_returns(page, tmp_path: Path):
         page.reload()
         expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
         assert list((root / "demo" / "out").glob("*Fiche identification - Échographie Sud.docx"))
+
+
+def test_each_message_says_what_happened(page, tmp_path: Path):
+    """« Analyser les réponses » without a file on a tender without returns: nothing was refused, no server path;
+    returns of another tender were read, not « illisibles »; a form's URL reloaded shows the tender page."""
+    root = tmp_path / "tenders"
+    make_tender(root / "vide")
+    make_tender(root / "autre", reference="2027-AUTRE-001")
+    shutil.copytree(SAMPLE_RETURNS, root / "autre" / "returns")     # answers 2026-BIO-017's questionnaire
+    with serve(root) as served:
+        page.goto(served.url)
+        page.get_by_role("link", name="2026-BIO-017").click()
+        page.get_by_role("button", name="Analyser les réponses").click()
+        alert = page.get_by_role("alert")
+        expect(alert).to_have_count(1)
+        expect(alert).to_contain_text("Aucune réponse à analyser : choisissez d’abord les fichiers des candidats")
+        body = page.locator("body").inner_text()
+        assert "Fichiers refusés" not in body and str(root) not in body and "/returns" not in body
+        shot(page, "9-sans-fichier", tmp_path / "shots")
+        page.goto(page.url)                                    # reload the form's URL: the tender page again
+        assert page.url.endswith("/t/vide#reponses")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("2026-BIO-017")
+
+        page.goto(served.base + "/t/autre")
+        page.get_by_role("button", name="Analyser les réponses").click()
+        page.wait_for_url("**#classement", timeout=120_000)
+        box = page.get_by_role("alert")
+        expect(box).to_contain_text("Fichiers reçus mais non classés")
+        expect(box).to_contain_text("this is a return of another tender's questionnaire")
+        expect(box).not_to_contain_text("illisible")
+        expect(page.locator("table.ranking")).to_have_count(0)
 
 
 def zip_bomb(target: Path) -> Path:

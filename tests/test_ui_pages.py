@@ -108,8 +108,10 @@ def test_cli_sentences_in_the_pages(client: TestClient, root: Path):
     assert "Not Found" not in missing.text
 
     make_tender(root / "demo")
-    response = post(client, "/t/demo/returns")       # nothing uploaded, nothing in returns/
-    assert response.status_code == 400 and "no vendor return to review" in response.text
+    response = post(client, "/t/demo/returns")       # nothing uploaded, nothing in returns/: nothing was refused
+    assert response.status_code == 400
+    assert "Aucune réponse à analyser : choisissez d’abord les fichiers des candidats" in french(response.text)
+    assert "Fichiers refusés" not in response.text and str(root) not in response.text
 
 
 def wait_for_review(client: TestClient, key: str = "demo") -> dict:
@@ -159,7 +161,7 @@ def test_review_without_readable_return_says_so(client: TestClient, root: Path):
         time.sleep(0.1)
     assert client.get("/t/demo/review.json").json() == {"state": "done", "done": 1, "total": 1, "error": None}
     page = client.get("/t/demo")
-    assert "Réponses illisibles" in page.text and "Vide.xlsx: the file is empty." in page.text
+    assert "Fichier reçu mais non classé" in page.text and "Vide.xlsx: the file is empty." in page.text
 
 
 def test_no_upload_while_a_review_runs(root: Path):

@@ -191,10 +191,12 @@ async def upload_and_review(request: Request):
         return await tender_page(request, shown(error, request.app.state.root), status=400)
     finally:
         await form.close()
-    if not stored.saved and not return_files(Workspace(folder)):
-        return await tender_page(request, errors=stored.refused or [
-            f"{Workspace(folder).returns}: no vendor return to review (choose the returned questionnaires)."],
-            status=400)
+    if not stored.saved and not return_files(Workspace(folder)):   # nothing to review: say what happened
+        nothing = ("Aucune réponse à analyser : les fichiers choisis ont été refusés (ci-dessous) et la consultation "
+                   "n’a encore reçu aucune réponse." if stored.refused else
+                   "Aucune réponse à analyser : choisissez d’abord les fichiers des candidats dans « Réponses des "
+                   "candidats », puis cliquez sur « Analyser les réponses ».")
+        return await tender_page(request, french_typography(nothing), errors=stored.refused, status=400)
     request.app.state.jobs.start(key, folder, stored.saved, stored.refused)
     return RedirectResponse(tender_url(key, "review"), 303)
 
