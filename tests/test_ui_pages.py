@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -228,3 +229,24 @@ def test_the_urls_of_the_forms_opened_with_get_go_back_to_their_page(client: Tes
     assert refused.status_code == 400
     again = client.get("/t/demo/returns")                 # … and reloading it shows the tender page
     assert again.status_code == 200 and again.url.path == "/t/demo"
+
+
+def test_the_progress_page_knows_the_total_and_names_the_tender(client: TestClient, root: Path, monkeypatch):
+    from tenderkit.web.jobs import ReviewJob
+
+    folder = make_tender(root / "demo")
+    shutil.copytree(SAMPLE_RETURNS, folder / "returns")
+    release = threading.Event()
+    execute = ReviewJob.execute
+    monkeypatch.setattr(ReviewJob, "execute", lambda job: (release.wait(30), execute(job)))
+    try:
+        response = post(client, "/t/demo/returns")
+        assert response.status_code == 303 and response.headers["location"] == "/t/demo/review"
+        page = client.get("/t/demo/review")       # before a single return is read
+        assert '<progress id="barre" max="3" value="0">' in page.text
+        assert "0 / 3 réponses lues." in page.text and "0 / 0" not in page.text
+        assert "<h1>Analyse des réponses en cours — 2026-BIO-017</h1>" in page.text
+        assert "Acquisition d’un système d’échocardiographie connecté" in page.text
+    finally:
+        release.set()
+    assert wait_for_review(client)["total"] == 3

@@ -63,6 +63,7 @@ class Jobs:
             if current is not None and current.state == RUNNING:
                 return current
             job = ReviewJob(folder, self.root, saved=saved, refused=refused)
+            job.total = len(return_files(Workspace(folder)))   # known before the progress page is first shown
             self._jobs[key] = job
         threading.Thread(target=job.execute, name=f"review-{key}", daemon=True).start()
         return job

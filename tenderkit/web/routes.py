@@ -202,13 +202,18 @@ async def upload_and_review(request: Request):
 
 
 async def review_progress(request: Request):
-    key, _ = folder_of(request)
+    key, folder = folder_of(request)
     job = request.app.state.jobs.get(key)
     if job is None:
         return RedirectResponse(tender_url(key), 303)
     if job.state != RUNNING:
         return RedirectResponse(tender_url(key) + "#classement", 303)
-    return render(request, "progress.html", {"key": key, "job": job, "tender_url": tender_url})
+    try:
+        tender = await run_in_threadpool(Workspace(folder).load)
+    except TenderkitError:   # tender.yaml changed meanwhile: the page names the folder
+        tender = None
+    return render(request, "progress.html", {"key": key, "job": job, "tender_url": tender_url, "tender": tender,
+                                             "folder": folder.name, "errors": job.refused})
 
 
 async def review_status(request: Request):
