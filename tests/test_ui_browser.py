@@ -88,6 +88,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         page.locator(f"#clause-{first.id}").uncheck()
         page.get_by_role("button", name="Enregistrer la sélection").click()
         expect(page.get_by_role("status")).to_contain_text("Sélection des clauses enregistrée")
+        expect(page.get_by_role("status")).to_be_in_viewport()          # where the page scrolled to
         expect(page.locator(f"#clause-{first.id}")).not_to_be_checked()
         expect(selection.locator("tr", has=page.locator(f"#clause-{first.id}"))).to_contain_text(
             "Exclue par l’acheteur")
@@ -97,6 +98,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
 
         page.get_by_role("button", name="Générer le DCE").click()
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
+        expect(page.get_by_role("status")).to_be_in_viewport()
         link = page.get_by_role("link", name="2026-BIO-017 - Questionnaire securite numerique.xlsx")
         with page.expect_download() as download:
             link.click()

@@ -133,13 +133,16 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
 async def tender_page(request: Request, error: str | None = None, errors: list[str] | None = None,
                       status: int = 200):
     key, folder = folder_of(request)
-    notice = NOTICES.get(request.query_params.get("notice", ""))
+    which = request.query_params.get("notice", "")
+    notice = NOTICES.get(which)
     try:
         context = await run_in_threadpool(_tender_context, key, folder, request)
     except TenderkitError as problem:
         return render(request, "error.html", {"title": "Consultation illisible",
                                               "error": shown(problem, request.app.state.root)}, 400)
-    return render(request, "tender.html", {**context, "notice": notice, "error": error,
+    # a confirmation is shown where the buyer looks: in the section the redirect scrolls to
+    section = {"clauses": "selection", "built": "dce"}.get(which, "top")
+    return render(request, "tender.html", {**context, "notice": notice, "notice_section": section, "error": error,
                                            "errors": errors or []}, status)
 
 
