@@ -71,6 +71,36 @@ def _digest(context: dict[str, Any], template: Path, code: str) -> str:
     return hashlib.sha256(f"{code}\0{template}\0{template.stat().st_mtime_ns}\0{text}".encode()).hexdigest()
 
 
+def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
+                   grid: Path | None = None) -> tuple[Review, int]:
+    """Parse what is new in ``returns/`` (the others come from responses/) and score; (review, returns parsed).
+    Nothing is written to out/: :func:`run_review` writes the committee documents of this review."""
+    workspace = loaded.workspace
+    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
+    if not return_entries(workspace):
+        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
+                             "in this folder).")
+    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    review = review_responses(loaded.selection, responses)
+    if edits is not None:
+        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
+        review.taken_over = describe_takeover(edits, computed)
+        review.edited_grid = str(grid)
+    return review, parsed
+
+
+def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path], dict[str, Path]]:
+    """Where the committee documents of ``review`` are written: the grid and the report, and the letter of each
+    vendor that needs one (vendor → path)."""
+    out, reference = loaded.workspace.out, loaded.tender.reference
+    paths = {"grid": out / f"{reference} - Grille d'evaluation.xlsx",
+             "report": out / f"{reference} - Rapport comite securite.docx"}
+    names = unique_names(v.vendor for v in review.vendors)
+    letters = {vendor.vendor: out / f"{reference} - Demande de precisions - {names[vendor.vendor]}.docx"
+               for vendor in review.vendors if needs_letter(vendor)}
+    return paths, letters
+
+
 def run_review(loaded: LoadedTender, jobs: int | None = None,
                progress: Callable[[Path], None] | None = None, grid: Path | None = None) -> ReviewRun:
     """Parse, score and write the committee documents; ``grid``: a grid whose weights and points the
@@ -83,29 +113,18 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     inputs = inputs_of(workspace.root, extra, grid)   # before anything is read: a later change is seen next time
     previous = _previous_digests(workspace.root)
     forget(workspace.root)
-    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
-    if not return_entries(workspace):
-        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
-                             "in this folder).")
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
-    review = review_responses(loaded.selection, responses)
-    if edits is not None:
-        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
-        review.taken_over = describe_takeover(edits, computed)
-        review.edited_grid = str(grid)
+    review, parsed = review_returns(loaded, jobs, progress, grid)
     out = ensure_dir(workspace.out)
     remove_stale_temps(out)
-    reference = loaded.tender.reference
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
     if review.vendors:
-        run.paths["grid"] = write_grid(review, out / f"{reference} - Grille d'evaluation.xlsx")
-        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"),
-                                           out / f"{reference} - Rapport comite securite.docx")
-        names = unique_names(v.vendor for v in review.vendors)
+        paths, letters = document_paths(loaded, review)
+        run.paths["grid"] = write_grid(review, paths["grid"])
+        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"), paths["report"])
         template, code = template_path(workspace, "letter.docx"), code_state()
         for vendor in review.vendors:
-            if needs_letter(vendor):
-                target = out / f"{reference} - Demande de precisions - {names[vendor.vendor]}.docx"
+            target = letters.get(vendor.vendor)
+            if target is not None:
                 digest = _digest(letter_context(review, vendor), template, code)
                 if previous.get(target.name) == digest and target.is_file():
                     run.kept.append(target)

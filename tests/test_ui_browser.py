@@ -230,6 +230,30 @@ def test_each_message_says_what_happened(page, tmp_path: Path):
         expect(page.locator("table.ranking")).to_have_count(0)
 
 
+def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp_path: Path, run):
+    """Results are not only in memory: the ranking of a review made by `tenderkit review` (or by an earlier
+    server) comes back, its vendor pages too, without rewriting the committee documents."""
+    root = tmp_path / "tenders"
+    shutil.copytree(samples_dir() / "demo", root / "demo")
+    assert run("review", root / "demo").exit_code == 0
+    out = root / "demo" / "out"
+    assert (out / ".tenderkit-review.json").is_file()
+    written = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    with serve(root) as served:
+        page.goto(served.url)
+        page.get_by_role("link", name="2026-BIO-017").click()
+        page.wait_for_url("**/t/demo*")
+        rows = page.locator("table.ranking tbody tr")
+        expect(rows).to_have_count(3, timeout=30_000)
+        assert "Échographie Sud" in rows.nth(0).inner_text()
+        expect(page.locator("#classement-retabli")).to_contain_text("Classement rétabli au démarrage")
+        expect(page.get_by_role("link", name="2026-BIO-017 - Grille d'evaluation.xlsx")).to_be_visible()
+        shot(page, "10-classement-retabli", tmp_path / "shots")
+        page.get_by_role("link", name="CardioTech Systems", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("CardioTech Systems")
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == written     # out/ left as it was
+
+
 def zip_bomb(target: Path) -> Path:
     """An « xlsx » whose one part expands 1000 times (the parser refuses it before reading)."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -250,3 +250,27 @@ def test_the_progress_page_knows_the_total_and_names_the_tender(client: TestClie
     finally:
         release.set()
     assert wait_for_review(client)["total"] == 3
+
+
+def test_the_ranking_survives_a_restart(root: Path):
+    """A review made through the page, then the server restarted (a new application): ranking and vendor pages
+    are back at the same addresses."""
+    folder = make_tender(root / "demo")
+    shutil.copytree(SAMPLE_RETURNS, folder / "returns")
+    first = TestClient(create_app(root, TOKEN), base_url=BASE)
+    first.cookies.set("tenderkit", TOKEN)
+    assert post(first, "/t/demo/returns").status_code == 303
+    wait_for_review(first)
+    links = vendor_links(first)
+    assert len(links) == 3
+    again = TestClient(create_app(root, TOKEN), base_url=BASE)      # the restarted server
+    again.cookies.set("tenderkit", TOKEN)
+    assert vendor_links(again) == links
+    assert "Classement rétabli au démarrage" in again.get("/t/demo").text
+    page = again.get(links["MedImaging France"])
+    assert page.status_code == 200 and "<h1>MedImaging France</h1>" in page.text
+    never = TestClient(create_app(root, TOKEN), base_url=BASE)
+    never.cookies.set("tenderkit", TOKEN)
+    make_tender(root / "neuf")                                       # never reviewed: no ranking, no job
+    assert "table class=\"list ranking\"" not in never.get("/t/neuf").text
+    assert never.get("/t/neuf/review.json").json() == {"state": "none"}

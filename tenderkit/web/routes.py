@@ -130,9 +130,21 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
             **_documents(loaded)}
 
 
+RESTORE_WAIT = 10.0   # seconds a page waits for the ranking of an earlier review to be restored
+
+
+async def review_job(request: Request, key: str, folder: Path):
+    """The tender's review job; after a restart, the ranking of its last review restored (waited for a while)."""
+    job = await run_in_threadpool(request.app.state.jobs.restore, key, folder)
+    if job is not None and job.restored and job.state == RUNNING:
+        await run_in_threadpool(job.finished.wait, RESTORE_WAIT)
+    return job
+
+
 async def tender_page(request: Request, error: str | None = None, errors: list[str] | None = None,
                       status: int = 200):
     key, folder = folder_of(request)
+    await review_job(request, key, folder)
     which = request.query_params.get("notice", "")
     notice = NOTICES.get(which)
     try:
@@ -237,9 +249,15 @@ def vendor_key(vendor) -> str:
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-def _vendor(request: Request):
+class StillReading(Exception):
+    """The ranking is being restored (or a review runs): the vendor page waits on the progress page."""
+
+
+async def _vendor(request: Request):
     key, folder = folder_of(request)
-    job = request.app.state.jobs.get(key)
+    job = await review_job(request, key, folder)
+    if job is not None and job.state == RUNNING:
+        raise StillReading(tender_url(key, "review"))
     if job is None or job.state != DONE or job.run is None:
         raise HTTPException(404, VENDOR_GONE)
     wanted = request.path_params["vendor"]
@@ -250,7 +268,10 @@ def _vendor(request: Request):
 
 
 async def vendor_page(request: Request, error: str | None = None, status: int = 200):
-    key, folder, review, vendor = _vendor(request)
+    try:
+        key, folder, review, vendor = await _vendor(request)
+    except StillReading as running:
+        return RedirectResponse(str(running), 303)
     fiche = None
     if request.query_params.get("notice") == "fiche":
         loaded = await run_in_threadpool(load_tender, folder)
@@ -263,7 +284,10 @@ async def vendor_page(request: Request, error: str | None = None, status: int = 
 
 
 async def vendor_fiche(request: Request):
-    key, folder, _, vendor = _vendor(request)
+    try:
+        key, folder, _, vendor = await _vendor(request)
+    except StillReading as running:
+        return RedirectResponse(str(running), 303)
     await read_form(request)
     try:  # the candidate's own return (two returns of one vendor are two candidates, each with its file)
         await run_in_threadpool(lambda: write_response_fiche(load_tender(folder), vendor.response))
