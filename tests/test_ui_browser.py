@@ -67,6 +67,9 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         page.get_by_label("Référence").fill("2026-BIO-017")
         page.get_by_label("Objet").fill("Échographes cardiaques connectés & stations <post-traitement>")
         page.get_by_label("Acheteur").fill("Centre hospitalier universitaire de Bourgneuf")
+        page.get_by_label("Signataire (nom)").fill("Marc Lefèvre")
+        page.get_by_label("Qualité du signataire").fill("Directeur des achats et de la logistique")
+        page.get_by_label("Contact").fill("Service biomédical — Claire Martin")
         for label in ("Connecté au réseau", "Serveurs", "Télémaintenance", "Données de santé"):
             page.get_by_label(label, exact=True).check()
         page.get_by_label("Hébergement externe", exact=True).uncheck()
@@ -75,6 +78,9 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         expect(page.get_by_role("heading", level=1)).to_contain_text("stations <post-traitement>")  # escaped
         folder = root / "2026-BIO-017"
         assert (folder / "tender.yaml").is_file()
+        buyer = load_tender(folder).tender.buyer       # the letters are signed by name, not « Le représentant… »
+        assert (buyer.signatory.name, buyer.signatory.title, buyer.contact.name) == (
+            "Marc Lefèvre", "Directeur des achats et de la logistique", "Service biomédical — Claire Martin")
 
         # 3. the selection with its reasons, in French and without clause ids; exclude a clause (tender.yaml)
         selection = page.locator("table.selection")

@@ -95,7 +95,7 @@ def test_cli_sentences_in_the_pages(client: TestClient, root: Path):
     broken.mkdir(parents=True)
     (broken / "tender.yaml").write_text("reference: [unclosed\n", encoding="utf-8")
     home = client.get("/")
-    assert "<td colspan=\"2\" class=\"bad\">broken/tender.yaml: not valid YAML at line 2.</td>" in home.text
+    assert "<td colspan=\"3\" class=\"bad\">broken/tender.yaml: not valid YAML at line 2.</td>" in home.text
     page = client.get("/t/broken")
     assert page.status_code == 400 and "not valid YAML at line" in page.text and "Traceback" not in page.text
     assert str(root) not in page.text                      # the sentence names the file inside FOLDER
@@ -274,3 +274,35 @@ def test_the_ranking_survives_a_restart(root: Path):
     make_tender(root / "neuf")                                       # never reviewed: no ranking, no job
     assert "table class=\"list ranking\"" not in never.get("/t/neuf").text
     assert never.get("/t/neuf/review.json").json() == {"state": "none"}
+
+
+def test_small_points_of_the_pages(client: TestClient, root: Path):
+    """Dates as a French reader writes them, « Non applicable » capitalised, « — » in empty cells, the committee
+    documents listed once, the reading summary without « les autres » when there are none, the folder of each
+    tender on the home page."""
+    folder = make_tender(root / "demo")
+    shutil.copytree(SAMPLE_RETURNS, folder / "returns")
+    assert post(client, "/t/demo/returns").status_code == 303
+    wait_for_review(client)
+    tender = french(client.get("/t/demo").text)
+    assert "3 candidats (3 fichiers lus)" in tender and "les autres inchangés" not in tender
+    others = re.search(r"<summary>Autres fichiers de <code>out/</code>.*?</details>", tender, re.S)
+    assert others is None or "Grille d'evaluation" not in others.group(0)
+    assert "Tous les fichiers de" not in tender
+    vendor = french(client.get(vendor_links(client)["CardioTech Systems"]).text)
+    row = re.search(r'<tr id="q-p1-date-mise-sur-marche".*?</tr>', vendor, re.S).group(0)
+    assert "13/03/2019" in row and "2019-03-13" not in row and "(identique)" in row
+    assert ">Non applicable<" in vendor and ">non applicable<" not in vendor
+    flag = re.search(r"<td>[\d.]+</td>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td><code>[^<]*</code></td>\s*"
+                     r"<td>—</td>\s*<td>—</td>\s*<td>—</td>", vendor)
+    assert flag, "a flag without clause, ANSM or ENISA reference shows « — »"
+    assert "<td></td>" not in vendor.split('id="h-reponses"')[0]
+    assert post(client, "/t/demo/returns").status_code == 303     # nothing changed: nothing read again
+    wait_for_review(client)
+    again = french(client.get("/t/demo").text)
+    assert "3 candidats (aucun fichier relu : les réponses n’ont pas changé depuis la dernière analyse)" in again
+
+    make_tender(root / "demo-copie")                               # same reference, another folder
+    home = client.get("/").text
+    assert "<td><code>demo</code></td>" in home and "<td><code>demo-copie</code></td>" in home
+    assert "<th scope=\"col\">Dossier</th>" in home

@@ -18,7 +18,7 @@ from tenderkit.text import french_number, french_typography
 from tenderkit.web import routes
 from tenderkit.web.jobs import Jobs
 from tenderkit.web.security import TokenGate
-from tenderkit.web.wording import FACT_LABELS, decision_reason, reading_summary, shown_value
+from tenderkit.web.wording import FACT_LABELS, decision_reason, reading_summary, shown_answer, shown_value
 
 PACKAGE = Path(str(files("tenderkit.web")))
 
@@ -40,6 +40,7 @@ def templates() -> Jinja2Templates:
     environment.filters["fr"] = french_typography
     environment.filters["reason"] = decision_reason
     environment.filters["value"] = shown_value
+    environment.filters["answer"] = shown_answer
     environment.globals["FACT_LABELS"] = FACT_LABELS
     environment.globals["reading_summary"] = reading_summary
     return Jinja2Templates(env=environment)

@@ -121,13 +121,16 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
 def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     loaded = load_tender(folder)
     job = request.app.state.jobs.get(key)
+    run = job.run if job and job.state == DONE else None
+    documents = _documents(loaded)
+    if run is not None and run.review.vendors:   # the committee documents are listed with the ranking
+        shown_above = {p.name for p in run.outputs}
+        documents["others"] = [name for name in documents["others"] if name not in shown_above]
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
-            "run": job.run if job and job.state == DONE else None, "tender_url": tender_url,
-            "vendor_key": vendor_key,
-            "max_files": MAX_FILES,
-            **_documents(loaded)}
+            "run": run, "tender_url": tender_url, "vendor_key": vendor_key, "max_files": MAX_FILES,
+            **documents}
 
 
 RESTORE_WAIT = 10.0   # seconds a page waits for the ranking of an earlier review to be restored

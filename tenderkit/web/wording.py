@@ -3,6 +3,7 @@ English). Nothing here computes; it only phrases."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 
@@ -55,6 +56,22 @@ def decision_reason(decision: Decision, library: Library | None = None) -> str:
     if decision.why == ALWAYS:
         return "Toujours applicable"
     return decision.reason
+
+
+ANSWERS = {"oui": "Oui", "non": "Non", "na": "Sans objet", "partiel": "Partiel"}
+
+
+def shown_answer(value: object, answer_type: str | None = None) -> str:
+    """The retained value of an answer: « Oui », « Sans objet », « 15/03/2021 », « — » when there is none.
+    ``answer_type``: the question's (a date read back from responses/ is ISO text)."""
+    if value is None:
+        return "—"
+    if answer_type == "date" and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if isinstance(value, str) and value in ANSWERS:
+        return ANSWERS[value]
+    return shown_value(value)
 
 
 def shown_value(value: object) -> str:
