@@ -257,7 +257,21 @@ def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp
         shot(page, "10-classement-retabli", tmp_path / "shots")
         page.get_by_role("link", name="CardioTech Systems", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("CardioTech Systems")
-    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == written     # out/ left as it was
+        assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == written     # out/ left as it was
+
+        # the same return sent again (under another name) is refused: its candidate is not counted twice
+        page.goto(served.base + "/t/demo")
+        again = tmp_path / "Echographie Sud - renvoi.xlsx"
+        shutil.copyfile(SAMPLE_RETURNS / "Echographie Sud.xlsx", again)
+        page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(again)])
+        page.get_by_role("button", name="Analyser les réponses").click()
+        page.wait_for_url("**#classement", timeout=120_000)
+        expect(page.get_by_role("alert")).to_contain_text(
+            "Echographie Sud - renvoi.xlsx : contenu identique à « Echographie Sud.xlsx », déjà reçu")
+        expect(rows).to_have_count(3)
+        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "3"]
+        assert sorted(p.name for p in (root / "demo" / "returns").iterdir()) == sorted(
+            p.name for p in SAMPLE_RETURNS.iterdir())
 
 
 def zip_bomb(target: Path) -> Path:
