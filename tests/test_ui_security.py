@@ -229,7 +229,7 @@ def test_clause_choice_keeps_the_comments_of_tender_yaml(tmp_path: Path, run):
 def test_clause_choice_refuses_a_block_list_it_cannot_rewrite(tmp_path: Path):
     folder = make_tender(tmp_path / "t", clauses={"include": ["droit-audit"], "exclude": [], "extra": []})
     loaded = load_tender(folder)
-    with pytest.raises(TenderkitError, match="not a one-line list"):
+    with pytest.raises(TenderkitError, match="n’est pas écrite sur une seule"):
         save_clause_choice(loaded, {c.id for c in loaded.selection.clauses})
 
 
