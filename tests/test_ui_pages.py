@@ -148,6 +148,8 @@ def test_vendor_pages_have_stable_addresses(client: TestClient, root: Path):
     assert page.status_code == 200 and "<h1>CardioTech Systems</h1>" in page.text and "Rang 1" in page.text
     gone = client.get(before["Échographie Sud"])
     assert gone.status_code == 404 and "ne figure plus dans le dernier classement" in html.unescape(gone.text)
+    assert "<h1>Candidat introuvable</h1>" in gone.text and '<a href="/t/demo#classement">Retour au classement</a>' \
+        in gone.text
     fiche = post(client, before["Échographie Sud"] + "/fiche")
     assert fiche.status_code == 404 and not list((folder / "out").glob("*Fiche identification*"))
 
@@ -293,8 +295,8 @@ def test_small_points_of_the_pages(client: TestClient, root: Path):
     row = re.search(r'<tr id="q-p1-date-mise-sur-marche".*?</tr>', vendor, re.S).group(0)
     assert "13/03/2019" in row and "2019-03-13" not in row and "(identique)" in row
     assert ">Non applicable<" in vendor and ">non applicable<" not in vendor
-    flag = re.search(r"<td>[\d.]+</td>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td><code>[^<]*</code></td>\s*"
-                     r"<td>—</td>\s*<td>—</td>\s*<td>—</td>", vendor)
+    flag = re.search(r"<td>[\d.]+</td>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*"
+                     r"<td class=\"location\"><code>[^<]*</code></td>\s*<td>—</td>\s*<td>—</td>\s*<td>—</td>", vendor)
     assert flag, "a flag without clause, ANSM or ENISA reference shows « — »"
     assert "<td></td>" not in vendor.split('id="h-reponses"')[0]
     assert post(client, "/t/demo/returns").status_code == 303     # nothing changed: nothing read again

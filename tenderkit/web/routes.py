@@ -74,13 +74,15 @@ def folder_of(request: Request) -> tuple[str, Path]:
 
 # --- home ------------------------------------------------------------------------------------------------------
 
-async def home(request: Request, error: str | None = None, values: dict | None = None, status: int = 200):
+async def home(request: Request, error: str | None = None, values: dict | None = None, status: int = 200,
+               lead: str | None = None):
     root: Path = request.app.state.root
     library = await run_in_threadpool(shipped_library)
     tenders = await run_in_threadpool(list_tenders, root)
     return render(request, "home.html", {"tenders": tenders, "facts": library.facts, "root": root,
                                          "procurement_types": library.enisa.procurement_types,
-                                         "error": error, "values": values or {}, "tender_url": tender_url},
+                                         "error": error, "lead": lead, "values": values or {},
+                                         "tender_url": tender_url},
                   status)
 
 
@@ -91,12 +93,12 @@ async def create_tender(request: Request):
     values = creation.form_values(form, library)
     found = await run_in_threadpool(creation.problems, values, library, root)
     if found:
-        return await home(request, " ".join(found), values, 400)
+        return await home(request, " ".join(found), values, 400, "Consultation non créée.")
     name = creation.folder_name(values["reference"])
     try:
         await run_in_threadpool(create_workspace, root / name, values, library)
     except TenderkitError as error:
-        return await home(request, shown(error, root), values, 400)
+        return await home(request, shown(error, root), values, 400, "Consultation non créée.")
     return RedirectResponse(tender_url(name) + "?notice=created", 303)
 
 
@@ -145,7 +147,7 @@ async def review_job(request: Request, key: str, folder: Path):
 
 
 async def tender_page(request: Request, error: str | None = None, errors: list[str] | None = None,
-                      status: int = 200):
+                      status: int = 200, lead: str | None = None):
     key, folder = folder_of(request)
     await review_job(request, key, folder)
     which = request.query_params.get("notice", "")
@@ -158,7 +160,7 @@ async def tender_page(request: Request, error: str | None = None, errors: list[s
     # a confirmation is shown where the buyer looks: in the section the redirect scrolls to
     section = {"clauses": "selection", "built": "dce"}.get(which, "top")
     return render(request, "tender.html", {**context, "notice": notice, "notice_section": section, "error": error,
-                                           "errors": errors or []}, status)
+                                           "lead": lead, "errors": errors or []}, status)
 
 
 async def save_clauses(request: Request):
@@ -184,7 +186,8 @@ async def build(request: Request):
         await run_in_threadpool(finish_documents, paths, bool(form.get("pdf")))
     except TenderkitError as error:  # LibreOffice missing: the .docx and .xlsx are written all the same
         return await tender_page(request, shown(error, request.app.state.root) + french_typography(
-            " Les documents Word et Excel ont tout de même été écrits : seules les copies PDF manquent."), status=500)
+            " Les documents Word et Excel ont tout de même été écrits : seules les copies PDF manquent."), status=500,
+            lead="Copies PDF non écrites.")
     return RedirectResponse(tender_url(key) + "?notice=built#dce", 303)
 
 
@@ -194,14 +197,14 @@ async def upload_and_review(request: Request):
     if current is not None and current.state == RUNNING:
         return await tender_page(request, french_typography(
             "Une analyse des réponses de cette consultation est déjà en cours : envoyez les fichiers quand elle "
-            "sera terminée."), status=409)
+            "sera terminée."), status=409, lead="")
     limited = Request(request.scope, limited_receive(request.receive, MAX_REQUEST_BYTES))
     try:
         form = await read_form(limited, max_files=MAX_FILES, max_fields=50)
     except TooLarge:
         return await tender_page(request, french_typography(
             f"Les fichiers envoyés dépassent ensemble {MAX_REQUEST_BYTES // (1024 * 1024)}\u00a0Mo : envoyez-les en "
-            "plusieurs fois."), status=413)
+            "plusieurs fois."), status=413, lead="Envoi refusé.")
     files = [(f.file, f.filename) for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         stored = await run_in_threadpool(store_returns, files, Workspace(folder).returns)
@@ -214,7 +217,7 @@ async def upload_and_review(request: Request):
                    "n’a encore reçu aucune réponse." if stored.refused else
                    "Aucune réponse à analyser : choisissez d’abord les fichiers des candidats dans « Réponses des "
                    "candidats », puis cliquez sur « Analyser les réponses ».")
-        return await tender_page(request, french_typography(nothing), errors=stored.refused, status=400)
+        return await tender_page(request, french_typography(nothing), errors=stored.refused, status=400, lead="")
     request.app.state.jobs.start(key, folder, stored.saved, stored.refused)
     return RedirectResponse(tender_url(key, "review"), 303)
 
@@ -252,6 +255,16 @@ def vendor_key(vendor) -> str:
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
+class VendorGone(Exception):
+    """The vendor of this address is not in the tender's last ranking (its page links back to the ranking)."""
+
+
+def vendor_gone(request: Request, key: str) -> Response:
+    back = (tender_url(key) + "#classement", "Retour au classement")
+    return render(request, "error.html", {"title": "Candidat introuvable", "error": french_typography(VENDOR_GONE),
+                                          "back": back}, 404)
+
+
 class StillReading(Exception):
     """The ranking is being restored (or a review runs): the vendor page waits on the progress page."""
 
@@ -262,12 +275,12 @@ async def _vendor(request: Request):
     if job is not None and job.state == RUNNING:
         raise StillReading(tender_url(key, "review"))
     if job is None or job.state != DONE or job.run is None:
-        raise HTTPException(404, VENDOR_GONE)
+        raise VendorGone(key)
     wanted = request.path_params["vendor"]
     for vendor in job.run.review.vendors:
         if vendor_key(vendor) == wanted:
             return key, folder, job.run.review, vendor
-    raise HTTPException(404, VENDOR_GONE)
+    raise VendorGone(key)
 
 
 async def vendor_page(request: Request, error: str | None = None, status: int = 200):
@@ -275,6 +288,8 @@ async def vendor_page(request: Request, error: str | None = None, status: int = 
         key, folder, review, vendor = await _vendor(request)
     except StillReading as running:
         return RedirectResponse(str(running), 303)
+    except VendorGone as gone:
+        return vendor_gone(request, str(gone))
     fiche = None
     if request.query_params.get("notice") == "fiche":
         loaded = await run_in_threadpool(load_tender, folder)
@@ -291,6 +306,8 @@ async def vendor_fiche(request: Request):
         key, folder, _, vendor = await _vendor(request)
     except StillReading as running:
         return RedirectResponse(str(running), 303)
+    except VendorGone as gone:
+        return vendor_gone(request, str(gone))
     await read_form(request)
     try:  # the candidate's own return (two returns of one vendor are two candidates, each with its file)
         await run_in_threadpool(lambda: write_response_fiche(load_tender(folder), vendor.response))
