@@ -14,6 +14,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.incremental import CACHE, code_state, forget, inputs_of, record
 from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, safe_name, unique_names
 from tenderkit.parse.parser import Expectation
+from tenderkit.parse.response import Response
 from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.render.fiche_docx import write_fiche
@@ -71,6 +72,35 @@ def _digest(context: dict[str, Any], template: Path, code: str) -> str:
     return hashlib.sha256(f"{code}\0{template}\0{template.stat().st_mtime_ns}\0{text}".encode()).hexdigest()
 
 
+def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
+                   grid: Path | None = None) -> tuple[Review, int]:
+    """Parse what is new in ``returns/`` (the others come from responses/) and score; (review, returns parsed).
+    Nothing is written to out/: :func:`run_review` writes the committee documents of this review."""
+    workspace = loaded.workspace
+    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
+    if not return_entries(workspace):
+        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
+                             "in this folder).")
+    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    review = review_responses(loaded.selection, responses)
+    if edits is not None:
+        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
+        review.taken_over = describe_takeover(edits, computed)
+        review.edited_grid = str(grid)
+    return review, parsed
+
+
+def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path], dict[str, Path]]:
+    """Where the committee documents of ``review`` are written: the grid and the report, and the letter of each
+    vendor that needs one (vendor → path)."""
+    out, reference = loaded.workspace.out, loaded.tender.reference
+    paths = {"grid": out / file_name("grid", reference), "report": out / file_name("report", reference)}
+    names = unique_names(v.vendor for v in review.vendors)
+    letters = {vendor.vendor: out / file_name("letter", reference, names[vendor.vendor])
+               for vendor in review.vendors if needs_letter(vendor)}
+    return paths, letters
+
+
 def run_review(loaded: LoadedTender, jobs: int | None = None,
                progress: Callable[[Path], None] | None = None, grid: Path | None = None) -> ReviewRun:
     """Parse, score and write the committee documents; ``grid``: a grid whose weights and points the
@@ -83,29 +113,18 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     inputs = inputs_of(workspace.root, extra, grid)   # before anything is read: a later change is seen next time
     previous = _previous_digests(workspace.root)
     forget(workspace.root)
-    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
-    if not return_entries(workspace):
-        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
-                             "in this folder).")
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
-    review = review_responses(loaded.selection, responses)
-    if edits is not None:
-        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
-        review.taken_over = describe_takeover(edits, computed)
-        review.edited_grid = str(grid)
+    review, parsed = review_returns(loaded, jobs, progress, grid)
     out = ensure_dir(workspace.out)
     remove_stale_temps(out)
-    reference = loaded.tender.reference
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
     if review.vendors:
-        run.paths["grid"] = write_grid(review, out / file_name("grid", reference))
-        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"),
-                                           out / file_name("report", reference))
-        names = unique_names(v.vendor for v in review.vendors)
+        paths, letters = document_paths(loaded, review)
+        run.paths["grid"] = write_grid(review, paths["grid"])
+        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"), paths["report"])
         template, code = template_path(workspace, "letter.docx"), code_state()
         for vendor in review.vendors:
-            if needs_letter(vendor):
-                target = out / file_name("letter", reference, names[vendor.vendor])
+            target = letters.get(vendor.vendor)
+            if target is not None:
                 digest = _digest(letter_context(review, vendor), template, code)
                 if previous.get(target.name) == digest and target.is_file():
                     run.kept.append(target)
@@ -127,7 +146,16 @@ def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None 
         known = ", ".join(sorted({r.vendor for r in responses if not r.errors})) or "none"
         raise TenderkitError(f"no readable return from '{vendor_name}' in {loaded.workspace.returns} "
                              f"(vendors: {known}).")
-    response = max(matches, key=lambda r: r.counts()["answered"])
-    target = ensure_dir(loaded.workspace.out) / file_name("fiche", loaded.tender.reference, safe_name(response.vendor))
+    return write_response_fiche(loaded, max(matches, key=lambda r: r.counts()["answered"]))
+
+
+def fiche_path(loaded: LoadedTender, response: Response) -> Path:
+    """Where the identification sheet of the vendor of ``response`` is written."""
+    return loaded.workspace.out / file_name("fiche", loaded.tender.reference, safe_name(response.vendor))
+
+
+def write_response_fiche(loaded: LoadedTender, response: Response) -> Path:
+    """The identification sheet pre-filled from one readable return (a review's vendor knows its own)."""
+    ensure_dir(loaded.workspace.out)
     return write_fiche(loaded.selection, response, dt.date.today(), template_path(loaded.workspace, "fiche.docx"),
-                       target)
+                       fiche_path(loaded, response))

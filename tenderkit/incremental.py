@@ -104,6 +104,11 @@ def unchanged(workspace_root: Path, grid: Path | None = None, today: dt.date | N
     return data.get("result")
 
 
+def recorded(workspace_root: Path) -> dict[str, Any] | None:
+    """The record of the last review of ``workspace_root`` (whatever changed since), or None."""
+    return _load(_cache_path(Path(os.path.abspath(workspace_root))))
+
+
 def record(workspace_root: Path, extra: Iterable[Path], grid: Path | None, outputs: Iterable[Path],
            result: dict[str, Any], today: dt.date, inputs: dict[str, list[int] | None] | None) -> None:
     """Write the record of a review that just ran; ``inputs`` as :func:`inputs_of` gave them *before* the review

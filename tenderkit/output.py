@@ -123,13 +123,14 @@ def replace_set(folder: Path, written: Iterable[Path]) -> list[str]:
     return removed
 
 
-def safe_name(text: str, limit: int = 60) -> str:
-    """A vendor name usable in a file name on every system (no / \\ : * ? " < > |, no control character)."""
+def safe_name(text: str, limit: int = 60, fallback: str = "candidat") -> str:
+    """A vendor name usable in a file name on every system (no / \\ : * ? " < > |, no control character);
+    ``fallback`` when nothing of it is left (« .. »)."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "-", untrusted(text))
     cleaned = " ".join(cleaned.split()).strip(" .-")[:limit]
     while len(cleaned.encode("utf-8", "surrogatepass")) > 2 * limit:  # file names are bounded in bytes
         cleaned = cleaned[:-1]
-    return cleaned.rstrip(" .-") or "candidat"
+    return cleaned.rstrip(" .-") or fallback
 
 
 def unique_names(names: Iterable[str], limit: int = 60) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
+from helpers import make_tender
 from playwright.sync_api import expect, sync_playwright
 from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
 
@@ -66,6 +67,9 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         page.get_by_label("Référence").fill("2026-BIO-017")
         page.get_by_label("Objet").fill("Échographes cardiaques connectés & stations <post-traitement>")
         page.get_by_label("Acheteur").fill("Centre hospitalier universitaire de Bourgneuf")
+        page.get_by_label("Signataire (nom)").fill("Marc Lefèvre")
+        page.get_by_label("Qualité du signataire").fill("Directeur des achats et de la logistique")
+        page.get_by_label("Contact").fill("Service biomédical — Claire Martin")
         for label in ("Connecté au réseau", "Serveurs", "Télémaintenance", "Données de santé"):
             page.get_by_label(label, exact=True).check()
         page.get_by_label("Hébergement externe", exact=True).uncheck()
@@ -74,22 +78,33 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         expect(page.get_by_role("heading", level=1)).to_contain_text("stations <post-traitement>")  # escaped
         folder = root / "2026-BIO-017"
         assert (folder / "tender.yaml").is_file()
+        buyer = load_tender(folder).tender.buyer       # the letters are signed by name, not « Le représentant… »
+        assert (buyer.signatory.name, buyer.signatory.title, buyer.contact.name) == (
+            "Marc Lefèvre", "Directeur des achats et de la logistique", "Service biomédical — Claire Martin")
 
-        # 3. the selection with its reasons; exclude a clause, which tender.yaml records
+        # 3. the selection with its reasons, in French and without clause ids; exclude a clause (tender.yaml)
         selection = page.locator("table.selection")
-        expect(selection).to_contain_text("profile has network_connected=yes")
+        expect(selection).to_contain_text("Applicable au profil : Connecté au réseau (oui)")
+        expect(selection).to_contain_text("Toujours applicable")
+        expect(selection).to_contain_text("Non applicable au profil : Hébergement externe (non)")
+        for english in ("profile has", "always applies", "needs ", "droit-audit", "network_connected"):
+            expect(selection).not_to_contain_text(english)
+        expect(page.locator("ul.sections")).not_to_contain_text("always applies")
         first = load_tender(folder).selection.clauses[0]
         page.locator(f"#clause-{first.id}").uncheck()
         page.get_by_role("button", name="Enregistrer la sélection").click()
         expect(page.get_by_role("status")).to_contain_text("Sélection des clauses enregistrée")
+        expect(page.get_by_role("status")).to_be_in_viewport()          # where the page scrolled to
         expect(page.locator(f"#clause-{first.id}")).not_to_be_checked()
-        expect(selection).to_contain_text("excluded in tender.yaml (clauses.exclude)")
+        expect(selection.locator("tr", has=page.locator(f"#clause-{first.id}"))).to_contain_text(
+            "Exclue par l’acheteur")
         assert load_tender(folder).tender.clauses.exclude == [first.id]
         shot(page, "2-consultation", shots)
         assert accessibility_problems(page) == []
 
         page.get_by_role("button", name="Générer le DCE").click()
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
+        expect(page.get_by_role("status")).to_be_in_viewport()
         link = page.get_by_role("link", name="2026-BIO-017 - Questionnaire securite numerique.xlsx")
         with page.expect_download() as download:
             link.click()
@@ -165,6 +180,98 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         stranger.close()
         assert status_without_cookie(served.base + "/t/2026-BIO-017") == 403
         assert status_without_cookie(served.base + "/?token=wrong") == 403
+
+
+def test_fiche_of_a_candidate_with_two_returns(page, tmp_path: Path):
+    """Two returns naming one vendor are two candidates (« Échographie Sud (Echographie Sud.xlsx) »): the fiche
+    is generated from the candidate's own return, not looked up by the label the page shows."""
+    root = tmp_path / "tenders"
+    shutil.copytree(samples_dir() / "demo", root / "demo")
+    returns = root / "demo" / "returns"
+    shutil.copyfile(returns / "Echographie Sud.xlsx", returns / "Echographie Sud - envoi 2.xlsx")
+    with serve(root) as served:
+        page.goto(served.url)
+        page.get_by_role("link", name="2026-BIO-017").click()
+        page.get_by_role("button", name="Analyser les réponses").click()
+        page.wait_for_url("**#classement", timeout=120_000)
+        page.get_by_role("link", name="Échographie Sud (Echographie Sud - envoi 2.xlsx)").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
+        page.get_by_role("button", name="Générer la fiche d’identification (candidat retenu)").click()
+        expect(page.get_by_role("status")).to_contain_text("Fiche générée")
+        expect(page.get_by_role("alert")).to_have_count(0)
+        assert "/fiche" not in page.url                      # post/redirect/get: reloading shows the page again
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
+        assert list((root / "demo" / "out").glob("*Fiche identification - Échographie Sud.docx"))
+
+
+def test_each_message_says_what_happened(page, tmp_path: Path):
+    """« Analyser les réponses » without a file on a tender without returns: nothing was refused, no server path;
+    returns of another tender were read, not « illisibles »; a form's URL reloaded shows the tender page."""
+    root = tmp_path / "tenders"
+    make_tender(root / "vide")
+    make_tender(root / "autre", reference="2027-AUTRE-001")
+    shutil.copytree(SAMPLE_RETURNS, root / "autre" / "returns")     # answers 2026-BIO-017's questionnaire
+    with serve(root) as served:
+        page.goto(served.url)
+        page.get_by_role("link", name="2026-BIO-017").click()
+        page.get_by_role("button", name="Analyser les réponses").click()
+        alert = page.get_by_role("alert")
+        expect(alert).to_have_count(1)
+        expect(alert).to_contain_text("Aucune réponse à analyser : choisissez d’abord les fichiers des candidats")
+        body = page.locator("body").inner_text()
+        assert "Fichiers refusés" not in body and str(root) not in body and "/returns" not in body
+        shot(page, "9-sans-fichier", tmp_path / "shots")
+        page.goto(page.url)                                    # reload the form's URL: the tender page again
+        assert page.url.endswith("/t/vide#reponses")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("2026-BIO-017")
+
+        page.goto(served.base + "/t/autre")
+        page.get_by_role("button", name="Analyser les réponses").click()
+        page.wait_for_url("**#classement", timeout=120_000)
+        box = page.get_by_role("alert")
+        expect(box).to_contain_text("Fichiers reçus mais non classés")
+        expect(box).to_contain_text("this is a return of another tender's questionnaire")
+        expect(box).not_to_contain_text("illisible")
+        expect(page.locator("table.ranking")).to_have_count(0)
+
+
+def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp_path: Path, run):
+    """Results are not only in memory: the ranking of a review made by `tenderkit review` (or by an earlier
+    server) comes back, its vendor pages too, without rewriting the committee documents."""
+    root = tmp_path / "tenders"
+    shutil.copytree(samples_dir() / "demo", root / "demo")
+    assert run("review", root / "demo").exit_code == 0
+    out = root / "demo" / "out"
+    assert (out / ".tenderkit-review.json").is_file()
+    written = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    with serve(root) as served:
+        page.goto(served.url)
+        page.get_by_role("link", name="2026-BIO-017").click()
+        page.wait_for_url("**/t/demo*")
+        rows = page.locator("table.ranking tbody tr")
+        expect(rows).to_have_count(3, timeout=30_000)
+        assert "Échographie Sud" in rows.nth(0).inner_text()
+        expect(page.locator("#classement-retabli")).to_contain_text("Classement rétabli au démarrage")
+        expect(page.get_by_role("link", name="2026-BIO-017 - Grille d'evaluation.xlsx")).to_be_visible()
+        shot(page, "10-classement-retabli", tmp_path / "shots")
+        page.get_by_role("link", name="CardioTech Systems", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("CardioTech Systems")
+        assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == written     # out/ left as it was
+
+        # the same return sent again (under another name) is refused: its candidate is not counted twice
+        page.goto(served.base + "/t/demo")
+        again = tmp_path / "Echographie Sud - renvoi.xlsx"
+        shutil.copyfile(SAMPLE_RETURNS / "Echographie Sud.xlsx", again)
+        page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(again)])
+        page.get_by_role("button", name="Analyser les réponses").click()
+        page.wait_for_url("**#classement", timeout=120_000)
+        expect(page.get_by_role("alert")).to_contain_text(
+            "Echographie Sud - renvoi.xlsx : contenu identique à « Echographie Sud.xlsx », déjà reçu")
+        expect(rows).to_have_count(3)
+        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "3"]
+        assert sorted(p.name for p in (root / "demo" / "returns").iterdir()) == sorted(
+            p.name for p in SAMPLE_RETURNS.iterdir())
 
 
 def zip_bomb(target: Path) -> Path:

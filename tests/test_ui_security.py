@@ -3,6 +3,7 @@ request paths confined to FOLDER, uploads limited and safely named, and the comm
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -136,15 +137,36 @@ def upload(client: TestClient, *files: tuple[str, bytes]):
 
 def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClient, root: Path):
     sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
+    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     returns.mkdir()
     (returns / "Echographie Sud.xlsx").write_bytes(b"the first return, kept as it was")
-    response = upload(client, ("../../Echographie Sud.xlsx", sample), ("..\\evil\\Echographie Sud.xlsx", sample))
+    response = upload(client, ("../../Echographie Sud.xlsx", sample), ("..\\evil\\Echographie Sud.xlsx", other))
     assert response.status_code == 303
     assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud (2).xlsx", "Echographie Sud (3).xlsx",
                                                          "Echographie Sud.xlsx"]
     assert (returns / "Echographie Sud.xlsx").read_bytes() == b"the first return, kept as it was"
     assert not (root / "Echographie Sud.xlsx").exists() and not (root.parent / "Echographie Sud.xlsx").exists()
+
+
+def test_a_file_already_received_is_refused_and_the_others_kept(client: TestClient, root: Path):
+    """The same return sent again (any name) would count its candidate twice: refused, naming the file it repeats."""
+    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
+    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
+    returns = root / "demo" / "returns"
+    assert upload(client, ("Echographie Sud.xlsx", sample), ("Sud bis.xlsx", sample)).status_code == 303
+    assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx"]
+    client.get("/t/demo/review")        # the refusal is shown with the progress, then with the ranking
+    deadline = time.monotonic() + 60
+    while client.get("/t/demo/review.json").json()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    page = html.unescape(client.get("/t/demo").text).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Sud bis.xlsx : contenu identique à « Echographie Sud.xlsx », déjà reçu ; ce fichier n’est pas " \
+           "enregistré une seconde fois." in page
+    response = upload(client, ("Echographie Sud.xlsx", sample), ("MedImaging.xlsx", other))
+    assert response.status_code == 303
+    assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx", "MedImaging.xlsx"]
+    assert not list(returns.glob(".upload-*"))
 
 
 def test_uploads_accept_what_parse_accepts(client: TestClient, root: Path, tmp_path: Path):
@@ -179,10 +201,10 @@ def test_upload_limits(client: TestClient, root: Path, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 1000)
     response = upload(client, ("big.xlsx", b"PK\x03\x04" + b"x" * 2000))
     assert response.status_code == 400
-    assert "big.xlsx: the file is larger than" in response.text
+    assert "big.xlsx\u00a0: le fichier dépasse les 0\u00a0Mo acceptés" in html.unescape(response.text)
     monkeypatch.setattr(routes, "MAX_REQUEST_BYTES", 5000)
     response = upload(client, ("huge.xlsx", b"x" * 10_000))
-    assert response.status_code == 413 and "larger than" in response.text
+    assert response.status_code == 413 and "Les fichiers envoyés dépassent ensemble" in response.text
     assert not any((root / "demo" / "returns").glob("*"))     # nothing kept, no temporary file left
     assert client.get("/").status_code == 200
 
@@ -207,7 +229,7 @@ def test_clause_choice_keeps_the_comments_of_tender_yaml(tmp_path: Path, run):
 def test_clause_choice_refuses_a_block_list_it_cannot_rewrite(tmp_path: Path):
     folder = make_tender(tmp_path / "t", clauses={"include": ["droit-audit"], "exclude": [], "extra": []})
     loaded = load_tender(folder)
-    with pytest.raises(TenderkitError, match="not a one-line list"):
+    with pytest.raises(TenderkitError, match="n’est pas écrite sur une seule"):
         save_clause_choice(loaded, {c.id for c in loaded.selection.clauses})
 
 

@@ -10,22 +10,55 @@ from tenderkit.library.models import Clause, Deliverable, GoodPractice, Library,
 from tenderkit.tender.workspace import Tender, profile_facts
 from tenderkit.vocabulary import answer_label
 
+# What decided a selection: each front end words it (the CLI in English below, the web page in French).
+ALWAYS = "always"          # no condition
+PROFILE = "profile"        # the profile facts of the condition (``needs``; ``failed``: those the profile lacks)
+EXCLUDED = "excluded"      # clauses.exclude of tender.yaml
+INCLUDED = "included"      # clauses.include of tender.yaml, although the profile does not select it (``base``)
+FORCED = "forced"          # a deliverable asked by included clauses (``by``), although its profile lacks it
+NOT_ASKED = "not-asked"    # a deliverable no selected clause or questionnaire item asks for
+
+
+def _yes_no(facts) -> str:
+    return ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in facts)
+
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether a clause, section, item, deliverable or good practice is selected, and what decided it."""
+
     selected: bool
-    reason: str
+    why: str = ALWAYS
+    needs: tuple[tuple[str, bool], ...] = ()    # the condition: (fact, value) pairs
+    failed: tuple[tuple[str, bool], ...] = ()   # the facts of the condition the profile does not meet, as it has them
+    by: tuple[str, ...] = ()                    # clause ids that ask for it (FORCED)
+    base: Decision | None = None                # the profile's decision an override replaced (INCLUDED, FORCED)
+
+    @property
+    def reason(self) -> str:
+        """The reason as `build --dry-run` prints it."""
+        if self.why == PROFILE:
+            if self.selected:
+                return f"profile has {_yes_no(self.needs)}"
+            return f"needs {_yes_no(self.needs)}; profile has {_yes_no(self.failed)}"
+        if self.why == EXCLUDED:
+            return "excluded in tender.yaml (clauses.exclude)"
+        if self.why == INCLUDED:
+            return f"included in tender.yaml (clauses.include) although it {self.base.reason if self.base else ''}"
+        if self.why == FORCED:
+            return (f"asked by {', '.join(self.by)}, included in tender.yaml although it "
+                    f"{self.base.reason if self.base else ''}")
+        if self.why == NOT_ASKED:
+            return "no selected clause or questionnaire item asks for it"
+        return "always applies"
 
 
 def _condition(applies_if: dict[str, bool], facts: dict[str, bool]) -> Decision:
     if not applies_if:
-        return Decision(True, "always applies")
-    failed = [k for k, v in applies_if.items() if facts.get(k) != v]
-    described = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in applies_if.items())
-    if failed:
-        return Decision(False, f"needs {described}; profile has "
-                               + ", ".join(f"{k}={'yes' if facts.get(k) else 'no'}" for k in failed))
-    return Decision(True, f"profile has {described}")
+        return Decision(True, ALWAYS)
+    needs = tuple(applies_if.items())
+    failed = tuple((k, bool(facts.get(k))) for k, v in applies_if.items() if facts.get(k) != v)
+    return Decision(not failed, PROFILE, needs, failed)
 
 
 @dataclass
@@ -124,10 +157,9 @@ class Selection:
             forced = [c.id for c in self.clauses if c.id in self.tender.clauses.include
                       and deliverable.id in c.deliverables]
             if not decision.selected and forced:
-                decision = Decision(True, f"asked by {', '.join(forced)}, included in tender.yaml although it "
-                                          f"{decision.reason}")
+                decision = Decision(True, FORCED, by=tuple(forced), base=decision)
             if deliverable.id not in asked:
-                decision = Decision(False, "no selected clause or questionnaire item asks for it")
+                decision = Decision(False, NOT_ASKED)
             decisions.append((deliverable, decision))
         return decisions
 
@@ -184,9 +216,9 @@ def select(tender: Tender, library: Library) -> Selection:
     for clause in library.clauses:
         decision = _condition(clause.applies_if, facts)
         if clause.id in tender.clauses.exclude:
-            decision = Decision(False, "excluded in tender.yaml (clauses.exclude)")
+            decision = Decision(False, EXCLUDED)
         elif clause.id in tender.clauses.include and not decision.selected:
-            decision = Decision(True, f"included in tender.yaml (clauses.include) although it {decision.reason}")
+            decision = Decision(True, INCLUDED, base=decision)
         selection.clause_decisions.append((clause, decision))
     for part in library.parts:
         for section in part.sections:

@@ -32,6 +32,15 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
+class ReferenceProblem(ValueError):
+    """Why a reference cannot name the tender's files: ``kind`` is characters, blank or length (a front end
+    words it; the message is the CLI's)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -120,12 +129,13 @@ class Tender(Model):
         if not isinstance(value, str):
             return value
         if any(c in value for c in '/\\:*?"<>|') or any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ValueError("must not contain / \\ : * ? \" < > |, tabs or line breaks (it is used in file names)")
+            raise ReferenceProblem("characters", "must not contain / \\ : * ? \" < > |, tabs or line breaks (it is "
+                                                 "used in file names)")
         value = value.strip()
         if not value:
-            raise ValueError("must not be blank")
+            raise ReferenceProblem("blank", "must not be blank")
         if len(value) > MAX_REFERENCE:
-            raise ValueError(f"must be at most {MAX_REFERENCE} characters (it is used in file names)")
+            raise ReferenceProblem("length", f"must be at most {MAX_REFERENCE} characters (it is used in file names)")
         return value
 
 

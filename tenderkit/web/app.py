@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from importlib.resources import files
 from pathlib import Path
 
@@ -17,10 +18,19 @@ from tenderkit.text import french_number, french_typography
 from tenderkit.web import routes
 from tenderkit.web.jobs import Jobs
 from tenderkit.web.security import TokenGate
+from tenderkit.web.wording import FACT_LABELS, decision_reason, reading_summary, shown_answer, shown_value
 
 PACKAGE = Path(str(files("tenderkit.web")))
 
-STATUS_TITLES = {403: "Accès refusé", 404: "Page introuvable", 405: "Action impossible", 413: "Envoi trop volumineux"}
+STATUS_TITLES = {400: "Demande incomplète", 403: "Accès refusé", 404: "Page introuvable", 405: "Action impossible",
+                 409: "Action impossible pour l’instant", 413: "Envoi trop volumineux", 500: "Erreur inattendue"}
+STATUS_MESSAGES = {
+    400: "La demande est incomplète ou mal formée : revenez à la page précédente et recommencez.",
+    403: "Le formulaire a expiré ou ne vient pas de cette page : rechargez la page.",
+    404: "Cette page n’existe pas (ou plus) : revenez à l’accueil.",
+    405: "Cette adresse ne s’ouvre pas directement : revenez à la page de la consultation.",
+    413: "L’envoi est trop volumineux : envoyez les fichiers en plusieurs fois.",
+}
 
 
 def templates() -> Jinja2Templates:
@@ -28,17 +38,26 @@ def templates() -> Jinja2Templates:
                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = french_number
     environment.filters["fr"] = french_typography
+    environment.filters["reason"] = decision_reason
+    environment.filters["value"] = shown_value
+    environment.filters["answer"] = shown_answer
+    environment.globals["FACT_LABELS"] = FACT_LABELS
+    environment.globals["reading_summary"] = reading_summary
     return Jinja2Templates(env=environment)
 
 
 async def http_error(request: Request, error: Exception):
+    """Every error as a French page: our own sentence when the route gave one, else the status's."""
     status = error.status_code if isinstance(error, HTTPException) else 500
     title = STATUS_TITLES.get(status, "Erreur")
-    message = {404: "Cette page n’existe pas (ou plus) : revenez à l’accueil.",
-               403: "Le formulaire a expiré ou ne vient pas de cette page : rechargez la page."}.get(status)
-    if message is None:
-        message = (f"unexpected {type(error).__name__}: {error}" if status == 500
-                   else getattr(error, "detail", None) or title)
+    detail = getattr(error, "detail", None) if isinstance(error, HTTPException) else None
+    if status == 500:
+        message = french_typography(f"Erreur inattendue de tenderkit ({type(error).__name__}) :") + f" {error}"
+    elif detail and detail != HTTPStatus(status).phrase:   # a French sentence written by the route
+        message = french_typography(detail)
+    else:
+        message = french_typography(STATUS_MESSAGES.get(status, "La demande n’a pas pu aboutir : revenez à "
+                                                                "l’accueil."))
     return routes.render(request, "error.html", {"title": title, "error": message}, status)
 
 
@@ -54,8 +73,12 @@ def create_app(root: Path, token: str, cookie_name: str = "tenderkit", loopback_
             Route("/t/{key}/returns", routes.upload_and_review, methods=["POST"]),
             Route("/t/{key}/review", routes.review_progress),
             Route("/t/{key}/review.json", routes.review_status),
-            Route("/t/{key}/vendor/{index:int}", routes.vendor_page),
-            Route("/t/{key}/vendor/{index:int}/fiche", routes.vendor_fiche, methods=["POST"]),
+            Route("/t/{key}/vendor/{vendor}", routes.vendor_page),
+            Route("/t/{key}/vendor/{vendor}/fiche", routes.vendor_fiche, methods=["POST"]),
+            # the forms' URLs opened with GET (reloading a refused form): the page each belongs to
+            *(Route(path, routes.back_to_page, methods=["GET"]) for path in (
+                "/tenders", "/t/{key}/clauses", "/t/{key}/build", "/t/{key}/returns",
+                "/t/{key}/vendor/{vendor}/fiche")),
             Route("/t/{key}/out/{name}", routes.download),
             Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
         ],
@@ -64,5 +87,5 @@ def create_app(root: Path, token: str, cookie_name: str = "tenderkit", loopback_
     app.state.root = Path(root)
     app.state.token = token
     app.state.templates = templates()
-    app.state.jobs = Jobs()
+    app.state.jobs = Jobs(Path(root))
     return TokenGate(app, token, cookie_name, loopback_only)

@@ -47,3 +47,11 @@ def child_file(folder: Path, name: str) -> Path | None:
     if not path.is_file() or not inside(path, folder) or path.resolve().parent != folder.resolve():
         return None
     return path
+
+
+def shown(error: Exception | str, root: Path) -> str:
+    """A core sentence as a page shows it: paths inside FOLDER relative to it, never the server's own paths."""
+    text = str(error)
+    for base in sorted({str(root.resolve()), str(root)}, key=len, reverse=True):
+        text = text.replace(base + "/", "").replace(base, ".")
+    return text

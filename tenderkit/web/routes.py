@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,15 +16,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from tenderkit.errors import TenderkitError
-from tenderkit.evaluate import safe_name, write_vendor_fiche
+from tenderkit.evaluate import fiche_path, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
 from tenderkit.tender.create import create_workspace
 from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
+from tenderkit.text import french_typography
+from tenderkit.web import creation
 from tenderkit.web.jobs import DONE, RUNNING
-from tenderkit.web.paths import child_file, tender_folder
+from tenderkit.web.paths import child_file, shown, tender_folder
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
 from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
@@ -57,7 +60,7 @@ async def read_form(request: Request, **limits: Any):
     """The posted form, its CSRF field checked (a cross-site POST is already refused by the gate)."""
     form = await request.form(**limits)
     if not same(str(form.get("csrf") or ""), csrf_token(request.app.state.token)):
-        raise HTTPException(403, "invalid form token")
+        raise HTTPException(403, "Le formulaire a expiré ou ne vient pas de cette page : rechargez la page.")
     return form
 
 
@@ -71,34 +74,31 @@ def folder_of(request: Request) -> tuple[str, Path]:
 
 # --- home ------------------------------------------------------------------------------------------------------
 
-async def home(request: Request, error: str | None = None, values: dict | None = None, status: int = 200):
+async def home(request: Request, error: str | None = None, values: dict | None = None, status: int = 200,
+               lead: str | None = None):
     root: Path = request.app.state.root
     library = await run_in_threadpool(shipped_library)
     tenders = await run_in_threadpool(list_tenders, root)
     return render(request, "home.html", {"tenders": tenders, "facts": library.facts, "root": root,
                                          "procurement_types": library.enisa.procurement_types,
-                                         "error": error, "values": values or {}, "tender_url": tender_url},
+                                         "error": error, "lead": lead, "values": values or {},
+                                         "tender_url": tender_url},
                   status)
 
 
 async def create_tender(request: Request):
     form = await read_form(request)
     library = await run_in_threadpool(shipped_library)
-    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in ("reference", "title", "buyer_name")}
-    values["procurement_type"] = str(form.get("procurement_type") or "medical_device")
-    values["profile"] = {f.id: form.get(f"fact_{f.id}") == "on" for f in library.facts}
-    labels = {"reference": "Référence", "title": "Objet", "buyer_name": "Acheteur"}
-    missing = [labels[k] for k in labels if not values[k]]
-    if missing:
-        return await home(request, f"missing {', '.join(missing)}.", values, 400)
-    name = safe_name(values["reference"], 80)
-    folder = request.app.state.root / name
+    root: Path = request.app.state.root
+    values = creation.form_values(form, library)
+    found = await run_in_threadpool(creation.problems, values, library, root)
+    if found:
+        return await home(request, " ".join(found), values, 400, "Consultation non créée.")
+    name = creation.folder_name(values["reference"])
     try:
-        if folder.exists() and not (folder / "tender.yaml").is_file() and any(folder.iterdir()):
-            raise TenderkitError(f"{folder}: this folder already exists and is not a tender.")
-        await run_in_threadpool(create_workspace, folder, values, library)
+        await run_in_threadpool(create_workspace, root / name, values, library)
     except TenderkitError as error:
-        return await home(request, str(error), values, 400)
+        return await home(request, shown(error, root), values, 400, "Consultation non créée.")
     return RedirectResponse(tender_url(name) + "?notice=created", 303)
 
 
@@ -123,24 +123,44 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
 def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     loaded = load_tender(folder)
     job = request.app.state.jobs.get(key)
+    run = job.run if job and job.state == DONE else None
+    documents = _documents(loaded)
+    if run is not None and run.review.vendors:   # the committee documents are listed with the ranking
+        shown_above = {p.name for p in run.outputs}
+        documents["others"] = [name for name in documents["others"] if name not in shown_above]
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
-            "run": job.run if job and job.state == DONE else None, "tender_url": tender_url,
-            "max_files": MAX_FILES,
-            **_documents(loaded)}
+            "run": run, "tender_url": tender_url, "vendor_key": vendor_key, "max_files": MAX_FILES,
+            **documents}
+
+
+RESTORE_WAIT = 10.0   # seconds a page waits for the ranking of an earlier review to be restored
+
+
+async def review_job(request: Request, key: str, folder: Path):
+    """The tender's review job; after a restart, the ranking of its last review restored (waited for a while)."""
+    job = await run_in_threadpool(request.app.state.jobs.restore, key, folder)
+    if job is not None and job.restored and job.state == RUNNING:
+        await run_in_threadpool(job.finished.wait, RESTORE_WAIT)
+    return job
 
 
 async def tender_page(request: Request, error: str | None = None, errors: list[str] | None = None,
-                      status: int = 200):
+                      status: int = 200, lead: str | None = None):
     key, folder = folder_of(request)
-    notice = NOTICES.get(request.query_params.get("notice", ""))
+    await review_job(request, key, folder)
+    which = request.query_params.get("notice", "")
+    notice = NOTICES.get(which)
     try:
         context = await run_in_threadpool(_tender_context, key, folder, request)
     except TenderkitError as problem:
-        return render(request, "error.html", {"title": "Consultation illisible", "error": str(problem)}, 400)
-    return render(request, "tender.html", {**context, "notice": notice, "error": error,
-                                           "errors": errors or []}, status)
+        return render(request, "error.html", {"title": "Consultation illisible",
+                                              "error": shown(problem, request.app.state.root)}, 400)
+    # a confirmation is shown where the buyer looks: in the section the redirect scrolls to
+    section = {"clauses": "selection", "built": "dce"}.get(which, "top")
+    return render(request, "tender.html", {**context, "notice": notice, "notice_section": section, "error": error,
+                                           "lead": lead, "errors": errors or []}, status)
 
 
 async def save_clauses(request: Request):
@@ -151,7 +171,7 @@ async def save_clauses(request: Request):
         loaded = await run_in_threadpool(load_tender, folder)
         await run_in_threadpool(save_clause_choice, loaded, wanted)
     except TenderkitError as error:
-        return await tender_page(request, str(error), status=400)
+        return await tender_page(request, shown(error, request.app.state.root), status=400)
     return RedirectResponse(tender_url(key) + "?notice=clauses#selection", 303)
 
 
@@ -161,11 +181,13 @@ async def build(request: Request):
     try:
         paths = await run_in_threadpool(lambda: build_documents(load_tender(folder)))
     except TenderkitError as error:
-        return await tender_page(request, str(error), status=400)
+        return await tender_page(request, shown(error, request.app.state.root), status=400)
     try:  # the annex's table of contents numbered, and the PDF copies when asked
         await run_in_threadpool(finish_documents, paths, bool(form.get("pdf")))
     except TenderkitError as error:  # LibreOffice missing: the .docx and .xlsx are written all the same
-        return await tender_page(request, f"{error} The Word and Excel documents were written.", status=500)
+        return await tender_page(request, shown(error, request.app.state.root) + french_typography(
+            " Les documents Word et Excel ont tout de même été écrits : seules les copies PDF manquent."), status=500,
+            lead="Copies PDF non écrites.")
     return RedirectResponse(tender_url(key) + "?notice=built#dce", 303)
 
 
@@ -173,37 +195,46 @@ async def upload_and_review(request: Request):
     key, folder = folder_of(request)
     current = request.app.state.jobs.get(key)
     if current is not None and current.state == RUNNING:
-        return await tender_page(request, "a review of this tender is already running; send the files again when "
-                                          "it has finished.", status=409)
+        return await tender_page(request, french_typography(
+            "Une analyse des réponses de cette consultation est déjà en cours : envoyez les fichiers quand elle "
+            "sera terminée."), status=409, lead="")
     limited = Request(request.scope, limited_receive(request.receive, MAX_REQUEST_BYTES))
     try:
         form = await read_form(limited, max_files=MAX_FILES, max_fields=50)
     except TooLarge:
-        return await tender_page(request, f"the files sent are larger than {MAX_REQUEST_BYTES // (1024 * 1024)} MB "
-                                          "altogether; send them in several times.", status=413)
+        return await tender_page(request, french_typography(
+            f"Les fichiers envoyés dépassent ensemble {MAX_REQUEST_BYTES // (1024 * 1024)}\u00a0Mo : envoyez-les en "
+            "plusieurs fois."), status=413, lead="Envoi refusé.")
     files = [(f.file, f.filename) for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         stored = await run_in_threadpool(store_returns, files, Workspace(folder).returns)
     except TenderkitError as error:
-        return await tender_page(request, str(error), status=400)
+        return await tender_page(request, shown(error, request.app.state.root), status=400)
     finally:
         await form.close()
-    if not stored.saved and not return_files(Workspace(folder)):
-        return await tender_page(request, errors=stored.refused or [
-            f"{Workspace(folder).returns}: no vendor return to review (choose the returned questionnaires)."],
-            status=400)
+    if not stored.saved and not return_files(Workspace(folder)):   # nothing to review: say what happened
+        nothing = ("Aucune réponse à analyser : les fichiers choisis ont été refusés (ci-dessous) et la consultation "
+                   "n’a encore reçu aucune réponse." if stored.refused else
+                   "Aucune réponse à analyser : choisissez d’abord les fichiers des candidats dans « Réponses des "
+                   "candidats », puis cliquez sur « Analyser les réponses ».")
+        return await tender_page(request, french_typography(nothing), errors=stored.refused, status=400, lead="")
     request.app.state.jobs.start(key, folder, stored.saved, stored.refused)
     return RedirectResponse(tender_url(key, "review"), 303)
 
 
 async def review_progress(request: Request):
-    key, _ = folder_of(request)
+    key, folder = folder_of(request)
     job = request.app.state.jobs.get(key)
     if job is None:
         return RedirectResponse(tender_url(key), 303)
     if job.state != RUNNING:
         return RedirectResponse(tender_url(key) + "#classement", 303)
-    return render(request, "progress.html", {"key": key, "job": job, "tender_url": tender_url})
+    try:
+        tender = await run_in_threadpool(Workspace(folder).load)
+    except TenderkitError:   # tender.yaml changed meanwhile: the page names the folder
+        tender = None
+    return render(request, "progress.html", {"key": key, "job": job, "tender_url": tender_url, "tender": tender,
+                                             "folder": folder.name, "errors": job.refused})
 
 
 async def review_status(request: Request):
@@ -214,34 +245,90 @@ async def review_status(request: Request):
 
 # --- vendor page -----------------------------------------------------------------------------------------------
 
-def _vendor(request: Request):
+VENDOR_GONE = ("Ce candidat ne figure plus dans le dernier classement de cette consultation (ses réponses ont "
+               "été retirées ou une nouvelle analyse a eu lieu) : revenez au classement.")
+
+
+def vendor_key(vendor) -> str:
+    """A vendor's stable address: a short hash of its return's file name (a rank changes with each review)."""
+    name = Path(vendor.response.file).name
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+class VendorGone(Exception):
+    """The vendor of this address is not in the tender's last ranking (its page links back to the ranking)."""
+
+
+def vendor_gone(request: Request, key: str) -> Response:
+    back = (tender_url(key) + "#classement", "Retour au classement")
+    return render(request, "error.html", {"title": "Candidat introuvable", "error": french_typography(VENDOR_GONE),
+                                          "back": back}, 404)
+
+
+class StillReading(Exception):
+    """The ranking is being restored (or a review runs): the vendor page waits on the progress page."""
+
+
+async def _vendor(request: Request):
     key, folder = folder_of(request)
-    job = request.app.state.jobs.get(key)
+    job = await review_job(request, key, folder)
+    if job is not None and job.state == RUNNING:
+        raise StillReading(tender_url(key, "review"))
     if job is None or job.state != DONE or job.run is None:
-        raise HTTPException(404)
-    vendors = job.run.review.vendors
-    index = request.path_params["index"]
-    if not 0 <= index < len(vendors):
-        raise HTTPException(404)
-    return key, folder, job.run.review, vendors[index]
+        raise VendorGone(key)
+    wanted = request.path_params["vendor"]
+    for vendor in job.run.review.vendors:
+        if vendor_key(vendor) == wanted:
+            return key, folder, job.run.review, vendor
+    raise VendorGone(key)
 
 
-async def vendor_page(request: Request, error: str | None = None, fiche: str | None = None, status: int = 200):
-    key, _, review, vendor = _vendor(request)
+async def vendor_page(request: Request, error: str | None = None, status: int = 200):
+    try:
+        key, folder, review, vendor = await _vendor(request)
+    except StillReading as running:
+        return RedirectResponse(str(running), 303)
+    except VendorGone as gone:
+        return vendor_gone(request, str(gone))
+    fiche = None
+    if request.query_params.get("notice") == "fiche":
+        loaded = await run_in_threadpool(load_tender, folder)
+        path = fiche_path(loaded, vendor.response)
+        fiche = path.name if child_file(loaded.workspace.out, path.name) else None
     return render(request, "vendor.html", {
-        "key": key, "review": review, "vendor": vendor, "index": request.path_params["index"],
+        "key": key, "review": review, "vendor": vendor, "vendor_key": vendor_key(vendor),
         "selection": review.selection,
         "tender_url": tender_url, "error": error, "fiche": fiche}, status)
 
 
 async def vendor_fiche(request: Request):
-    _, folder, _, vendor = _vendor(request)
-    await read_form(request)
     try:
-        path = await run_in_threadpool(lambda: write_vendor_fiche(load_tender(folder), vendor.vendor, 1))
+        key, folder, _, vendor = await _vendor(request)
+    except StillReading as running:
+        return RedirectResponse(str(running), 303)
+    except VendorGone as gone:
+        return vendor_gone(request, str(gone))
+    await read_form(request)
+    try:  # the candidate's own return (two returns of one vendor are two candidates, each with its file)
+        await run_in_threadpool(lambda: write_response_fiche(load_tender(folder), vendor.response))
     except TenderkitError as error:
-        return await vendor_page(request, error=str(error), status=400)
-    return await vendor_page(request, fiche=path.name)
+        return await vendor_page(request, error=shown(error, request.app.state.root), status=400)
+    return RedirectResponse(tender_url(key, "vendor", vendor_key(vendor)) + "?notice=fiche", 303)
+
+
+# --- GET on the URL of a form ----------------------------------------------------------------------------------
+
+SECTION_OF = {"clauses": "#selection", "build": "#dce", "returns": "#reponses"}
+
+
+async def back_to_page(request: Request):
+    """A form's URL opened directly (a reload after a refused form, a bookmark): the page the form belongs to."""
+    if "key" not in request.path_params:
+        return RedirectResponse("/", 303)
+    key, _ = folder_of(request)
+    if "vendor" in request.path_params:
+        return RedirectResponse(tender_url(key, "vendor", request.path_params["vendor"]), 303)
+    return RedirectResponse(tender_url(key) + SECTION_OF.get(request.url.path.rsplit("/", 1)[-1], ""), 303)
 
 
 # --- downloads -------------------------------------------------------------------------------------------------

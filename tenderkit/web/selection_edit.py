@@ -17,7 +17,10 @@ from tenderkit.output import write_text_atomic
 from tenderkit.tender.loaded import LoadedTender
 from tenderkit.tender.selection import select
 from tenderkit.tender.workspace import ClauseOverrides, check_against_library, parse_tender
+from tenderkit.text import french_typography
 
+UNSAFE = french_typography("tender.yaml : la sélection n’a pas pu être enregistrée sans risque pour le reste du "
+                           "fichier ; modifiez-la dans le fichier lui-même.")
 _BLOCK = re.compile(r"^clauses:[ \t]*(#.*)?$", re.MULTILINE)
 
 
@@ -34,13 +37,15 @@ def overrides_for(loaded: LoadedTender, wanted: set[str]) -> tuple[list[str], li
 def _replace_key(text: str, key: str, values: list[str]) -> str:
     block = _BLOCK.search(text)
     if block is None:
-        raise TenderkitError("tender.yaml: no `clauses:` block to edit; edit the file by hand.")
+        raise TenderkitError(french_typography("tender.yaml : aucun bloc « clauses: » à modifier ; modifiez la "
+                                                 "sélection dans le fichier lui-même."))
     following = re.compile(r"^[^\s#]", re.MULTILINE).search(text, block.end() + 1)
     end = following.start() if following else len(text)
     line = re.compile(rf"^(  {key}:[ \t]*)(\[[^\]\n]*\])([ \t]*(#.*)?)$", re.MULTILINE)
     found = line.search(text, block.end(), end)
     if found is None:
-        raise TenderkitError(f"tender.yaml: clauses.{key} is not a one-line list; edit the file by hand.")
+        raise TenderkitError(french_typography(f"tender.yaml : la liste clauses.{key} n’est pas écrite sur une seule "
+                                                 "ligne ; modifiez la sélection dans le fichier lui-même."))
     flow = json.dumps(values, ensure_ascii=False)
     return text[:found.start()] + found.group(1) + flow + found.group(3) + text[found.end():]
 
@@ -56,11 +61,11 @@ def save_clause_choice(loaded: LoadedTender, wanted: set[str]) -> tuple[list[str
     except yaml.YAMLError:
         tender = None
     if tender is None:
-        raise TenderkitError("tender.yaml: the clause overrides could not be written safely; edit the file by hand.")
+        raise TenderkitError(UNSAFE)
     before = loaded.tender.model_dump(exclude={"clauses"})
     if (tender.clauses.include != include or tender.clauses.exclude != exclude
             or tender.model_dump(exclude={"clauses"}) != before):
-        raise TenderkitError("tender.yaml: the clause overrides could not be written safely; edit the file by hand.")
+        raise TenderkitError(UNSAFE)
     check_against_library(tender, loaded.library, path)
     write_text_atomic(path, new)
     return include, exclude

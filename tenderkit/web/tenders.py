@@ -8,7 +8,7 @@ from pathlib import Path
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import output_names
 from tenderkit.tender.workspace import TENDER_FILE, Workspace
-from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name
+from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
 
@@ -32,13 +32,13 @@ def tender_state(workspace: Workspace, reference: str) -> str:
     return DRAFT
 
 
-def describe(key: str, folder: Path) -> TenderEntry:
+def describe(key: str, folder: Path, root: Path) -> TenderEntry:
     entry = TenderEntry(key, folder)
     workspace = Workspace(folder)
     try:
         tender = workspace.load()
     except TenderkitError as error:
-        entry.error = str(error)
+        entry.error = shown(error, root)
         return entry
     entry.reference, entry.title = tender.reference, tender.title
     entry.state = tender_state(workspace, tender.reference)
@@ -49,7 +49,7 @@ def list_tenders(root: Path) -> list[TenderEntry]:
     """FOLDER itself when it is a tender, then its sub-folders holding a tender.yaml (by name)."""
     entries = []
     if (root / TENDER_FILE).is_file():
-        entries.append(describe(ROOT_KEY, root))
+        entries.append(describe(ROOT_KEY, root, root))
     try:
         children = sorted(root.iterdir(), key=lambda p: p.name.casefold())
     except OSError:
@@ -58,7 +58,7 @@ def list_tenders(root: Path) -> list[TenderEntry]:
         if (plain_name(child.name) and not child.name.startswith(".") and child.is_dir()
                 and (child / TENDER_FILE).is_file() and inside(child, root)
                 and child.resolve().parent == root.resolve()):
-            entries.append(describe(child.name, child))
+            entries.append(describe(child.name, child, root))
     return entries
 
 

@@ -4,11 +4,13 @@ The request body is counted as it arrives (:func:`limited_receive`) and refused 
 multipart parser spools each file to disk. A file is then copied into a hidden temporary file of
 ``returns/``, checked by the parser's own safety checks (:func:`tenderkit.parse.safety.sniff`: size, real
 format, zip and XML bombs; an offer zip is listed within the offer reader's bounds) and, when accepted,
-linked under a safe name that never replaces an existing return (« name (2).xlsx »).
+linked under a safe name that never replaces an existing return (« name (2).xlsx »). A file whose content is
+identical (SHA-256) to one already in ``returns/`` is refused: the same candidate would be counted twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -20,6 +22,7 @@ from typing import IO, Any
 from tenderkit.output import ensure_dir
 from tenderkit.parse.offer import OfferError, is_offer, list_offer
 from tenderkit.parse.safety import MAX_FILE_BYTES, ReturnError, sniff
+from tenderkit.text import NBSP, NNBSP
 
 MAX_FILES = 20
 MAX_REQUEST_BYTES = 4 * MAX_FILE_BYTES   # one form: a few returns at most (200 MB)
@@ -81,20 +84,53 @@ def _unique_link(temp: Path, folder: Path, name: str) -> str:
     raise FileExistsError(name)
 
 
-def store_return(source: IO[bytes], filename: str | None, returns: Path) -> tuple[str | None, str | None]:
-    """Copy one upload into ``returns/``; (stored name, None) or (None, refusal sentence)."""
+def _digest(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(COPY_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def received(returns: Path) -> dict[str, str]:
+    """SHA-256 → name of the files already in ``returns/`` (hidden and temporary files skipped)."""
+    known: dict[str, str] = {}
+    if not returns.is_dir():
+        return known
+    for path in sorted(returns.iterdir()):
+        if path.name.startswith((".", "~$")) or path.is_symlink() or not path.is_file():
+            continue
+        digest = _digest(path)
+        if digest is not None:
+            known.setdefault(digest, path.name)
+    return known
+
+
+def store_return(source: IO[bytes], filename: str | None, returns: Path,
+                 known: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """Copy one upload into ``returns/``; (stored name, None) or (None, refusal sentence). ``known``: the
+    SHA-256 of the files already received (a file identical to one of them is refused, naming it)."""
     name = safe_filename(filename)
     ensure_dir(returns)
     temp = returns / f".upload-{os.urandom(8).hex()}.part"
+    digest = hashlib.sha256()
     try:
         written = 0
         with temp.open("xb") as handle:
             while chunk := source.read(COPY_CHUNK):
                 written += len(chunk)
                 if written > MAX_FILE_BYTES:
-                    return None, (f"{name}: the file is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB "
-                                  "accepted for a questionnaire return.")
+                    return None, (f"{name}{NBSP}: le fichier dépasse les {MAX_FILE_BYTES // (1024 * 1024)}{NBSP}Mo "
+                                  "acceptés pour une réponse au questionnaire.")
+                digest.update(chunk)
                 handle.write(chunk)
+        same = (known or {}).get(digest.hexdigest())
+        if same is not None:
+            return None, (f"{name}{NBSP}: contenu identique à «{NBSP}{same}{NBSP}», déjà reçu{NNBSP}; ce fichier "
+                          "n’est pas enregistré une seconde fois.")
         try:
             sniff(temp)
         except ReturnError as error:
@@ -104,18 +140,22 @@ def store_return(source: IO[bytes], filename: str | None, returns: Path) -> tupl
                 list_offer(temp)
             except OfferError as problem:
                 return None, f"{name}: {problem}."
-        return _unique_link(temp, returns, name), None
+        stored = _unique_link(temp, returns, name)
+        if known is not None:
+            known[digest.hexdigest()] = stored
+        return stored, None
     finally:
         temp.unlink(missing_ok=True)
 
 
 def store_returns(files: list[tuple[IO[bytes], str | None]], returns: Path) -> Stored:
+    """Store each upload; one identical to a file already received (or sent twice) is refused, the others kept."""
     result = Stored()
+    known = received(returns)
     for source, filename in files:
-        stored, refusal = store_return(source, filename, returns)
+        stored, refusal = store_return(source, filename, returns, known)
         if stored:
             result.saved.append(stored)
         if refusal:
             result.refused.append(refusal)
     return result
-
