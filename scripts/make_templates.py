@@ -324,13 +324,13 @@ def cctp() -> Document:
     heading_numbering(doc)
     toc_styles(doc)
     footer(doc, "{{ tender.reference }} — Annexe au CCTP : exigences de sécurité numérique")
-    cover(doc, "Annexe au CCTP", "Exigences de sécurité numérique du dispositif médical et de ses logiciels")
+    cover(doc, "Annexe au CCTP", "Exigences de sécurité numérique {{ subject.cover }}")
     new_page(unnumbered(para(doc, "Sommaire", style="TOC Heading")))
     para(doc, "[[SOMMAIRE]]")
 
     new_page(unnumbered(para(doc, "Préambule", style="Heading 1")))
     para(doc, "La présente annexe au cahier des clauses techniques particulières (CCTP) fixe les exigences de "
-              "sécurité numérique applicables au dispositif médical, à ses logiciels et aux prestations associées. "
+              "sécurité numérique applicables {{ subject.preamble }}. "
               "Elle s’appuie sur les recommandations de l’ANSM relatives à la cybersécurité des dispositifs "
               "médicaux intégrant du logiciel, sur les lignes directrices de l’ENISA pour la passation de marchés "
               "des hôpitaux et sur le questionnaire standardisé de l’AFIB.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -344,7 +344,7 @@ def cctp() -> Document:
     tag(doc, "{%p for theme in themes %}")
     para(doc, "{{ theme.title }}", style="Heading 1")
     tag(doc, "{%p for clause in theme.clauses %}")
-    para(doc, "{{ clause.title }}", style="Heading 2")
+    para(doc, "{{ clause.anchor }}{{ clause.title }}", style="Heading 2")
     clause_text(doc, "clause.blocks")
     tag(doc, "{%p if clause.deliverables %}")
     para(doc, "Pièces à fournir : {{ clause.deliverables }}.", italic=True, size=9.5, color=BLUE)
@@ -364,7 +364,7 @@ def cctp() -> Document:
               "pratiques de l’ENISA, et se vérifie par des questions du questionnaire de sécurité numérique "
               "(désignées par leur numéro dans le questionnaire).")
     loop_table(doc, ["Article", "ANSM", "ENISA", "Questions"],
-               ["{{ t.number }} {{ t.title }}", "{{ t.ansm }}", "{{ t.enisa }}", "{{ t.questions }}"],
+               ["{{ t.ref }} {{ t.title }}", "{{ t.ansm }}", "{{ t.enisa }}", "{{ t.questions }}"],
                "t in trace", [6.0, 3.0, 2.6, 5.0])
     unnumbered(para(doc, "Recommandations de l’ANSM citées", style="Heading 2"))
     loop_table(doc, ["N°", "Recommandation", "Objectifs"], ["{{ r.id }}", "{{ r.title }}", "{{ r.objectives }}"],

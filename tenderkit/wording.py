@@ -17,7 +17,8 @@ def _wording() -> dict[str, Any]:
     return yaml.safe_load((templates_dir() / "wording.yaml").read_text(encoding="utf-8"))
 
 
-def _entry(key: str) -> Any:
+def entry(key: str) -> Any:
+    """The raw entry at the dotted ``key``: a phrase, or a mapping of phrases."""
     node: Any = _wording()
     for part in key.split("."):
         node = node[part.replace("-", "_")]
@@ -26,24 +27,24 @@ def _entry(key: str) -> Any:
 
 def phrase(key: str, **values: Any) -> str:
     """The phrase at the dotted ``key`` (« report.to_clarify.lead »), its {placeholders} filled."""
-    text = _entry(key)
+    text = entry(key)
     return text.format(**values) if values else text
 
 
 def counted(number: int, key: str) -> str:
     """« 3 pièces manquantes »: the counted phrase at ``key``, agreeing with ``number``."""
-    entry = _entry(key)
-    if isinstance(entry, dict):
-        return count(number, entry["one"], entry["many"])
-    return count(number, entry)
+    found = entry(key)
+    if isinstance(found, dict):
+        return count(number, found["one"], found["many"])
+    return count(number, found)
 
 
 def agreeing(number: int, key: str) -> str:
     """The phrase at ``key`` agreeing with ``number``, without the number (« réponses défavorables »)."""
-    entry = _entry(key)
-    if isinstance(entry, dict):
-        return entry["one"] if abs(number) < 2 else entry["many"]
-    return plural(number, entry)
+    found = entry(key)
+    if isinstance(found, dict):
+        return found["one"] if abs(number) < 2 else found["many"]
+    return plural(number, found)
 
 
 def file_name(kind: str, reference: str, vendor: str = "") -> str:

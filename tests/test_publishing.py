@@ -371,3 +371,34 @@ def test_demo_vendors_are_consistent_echocardiography_offers():
             question = loaded.library.questions[qid]
             if reason and question.flag and answer.value != question.expected:
                 assert qid in justifications, (path.name, qid)  # its own reason, not a generic one
+
+
+def test_the_annex_names_what_is_bought(tmp_path):
+    """A hosted clinical software's annex is not about « the medical device » (ENISA procurement type)."""
+    for kind, expected in (("medical_device", "du dispositif médical et de ses logiciels"),
+                           ("cloud_service", "de la solution et de ses logiciels")):
+        loaded = load_tender(make_tender(tmp_path / kind, procurement_type=kind, profile=PROFILES["hosted"]))
+        cover = " ".join(pdf_pages(convert(build_documents(loaded)["cctp"], "pdf", tmp_path / kind / "pdf"))[0]
+                         .split())
+        assert f"Exigences de sécurité numérique {expected}" in cover, kind
+
+
+def test_articles_are_cross_referenced_not_typed(built, tmp_path):
+    """The deliverables table and the traceability annex name articles through REF fields to the headings:
+    when the buyer deletes an article, LibreOffice (and Word, updating fields) renumbers every mention."""
+    from docx import Document
+
+    _, paths, texts = built["networked"]
+    document = Document(str(paths["cctp"]))
+    xml = document.element.xml
+    assert 'w:name="_Ref_droit_audit"' in xml and "REF _Ref_sous_traitance \\r" in xml
+    assert re.search(r"1\.2 Sous-traitance", "\n".join(texts["cctp"]))
+    body = document.paragraphs
+    start = next(i for i, p in enumerate(body) if p.style.name == "Heading 2" and p.text == "Droit d’audit")
+    end = next(i for i in range(start + 1, len(body)) if body[i].style.name.startswith("Heading"))
+    for paragraph in body[start:end]:  # the buyer deletes article 1.1
+        paragraph._p.getparent().remove(paragraph._p)
+    edited = tmp_path / "edited.docx"
+    document.save(str(edited))
+    text = "\n".join(pdf_pages(convert(edited, "pdf", tmp_path / "pdf")))
+    assert re.search(r"\n\s*1\.1 Sous-traitance", text) and not re.search(r"1\.2 Sous-traitance", text)

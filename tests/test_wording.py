@@ -10,8 +10,7 @@ import pytest
 import tenderkit
 from tenderkit.render.letters_docx import WHY
 from tenderkit.vocabulary import Issue
-from tenderkit.wording import _entry as phrase_entry
-from tenderkit.wording import agreeing, counted, file_name, phrase
+from tenderkit.wording import agreeing, counted, entry, file_name, phrase
 
 SOURCE = Path(tenderkit.__file__).resolve().parent
 USED = re.compile(r'"((?:clauses|report|letters)\.(?!docx")[a-z_.]+)"')  # a literal key; f-string keys are tested below
@@ -25,7 +24,7 @@ def test_every_static_key_used_by_the_code_exists():
     keys = used_keys()
     assert {"report.offers", "clauses.not_assessed", "letters.unanswered", "report.to_clarify.lead"} <= keys
     for key in keys:
-        assert phrase(key) if not isinstance(phrase_entry(key), dict) else counted(2, key), key
+        assert phrase(key) if not isinstance(entry(key), dict) else counted(2, key), key
 
 
 @pytest.mark.parametrize("issue", list(Issue))
@@ -52,3 +51,9 @@ def test_file_names():
     for kind in ("cctp", "questionnaire", "checklist", "grid", "report", "letter", "fiche"):
         name = file_name(kind, "REF", "V")
         assert name.startswith("REF - ") and "{" not in name and Path(name).suffix in (".docx", ".xlsx")
+
+
+def test_every_procurement_type_has_a_subject(library):
+    subjects = entry("subjects")
+    assert {"cover", "preamble"} <= set(subjects["default"]) and set(subjects) - {"default"} <= {
+        t.id for t in library.enisa.procurement_types}

@@ -9,7 +9,7 @@ from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
-from tenderkit.wording import phrase
+from tenderkit.wording import entry, phrase
 
 
 def _number_key(number: str) -> tuple[int, ...]:
@@ -31,13 +31,13 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
             number = f"{theme_number}.{index}"
             numbers[clause.id] = number
             entries.append({
-                "id": clause.id, "number": number, "title": clause.title,
+                "id": clause.id, "number": number, "title": clause.title, "anchor": f"[[ANCRE:{clause.id}]]",
                 "blocks": clause_blocks(clause, designation),
                 "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
                                           if d in selection.applicable_deliverables),
             })
             asked = [selection.numbers[q] for q in clause.questions if q in selection.numbers]
-            trace.append({"number": number, "title": clause.title,
+            trace.append({"number": number, "ref": _mention(clause.id, number), "title": clause.title,
                           "ansm": ", ".join(clause.references.ansm) or "—",
                           "enisa": ", ".join(clause.references.enisa) or "—",
                           "questions": ", ".join(sorted(asked, key=_number_key)) or "—"})
@@ -45,7 +45,8 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
 
     deliverables = []
     for number, (deliverable, _) in enumerate(selection.deliverables, start=1):
-        by_clauses = [f"art. {numbers[c.id]}" for c in selection.clauses if deliverable.id in c.deliverables]
+        by_clauses = [f"art. {_mention(c.id, numbers[c.id])}" for c in selection.clauses
+                      if deliverable.id in c.deliverables]
         by_items = [selection.asked_by_item(q).replace("Question", "question", 1)
                     for q in selection.questions.values() if q.deliverable == deliverable.id]
         required_by = "\n".join(by_clauses + [f"questionnaire, {item}" for item in by_items])
@@ -55,7 +56,9 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
     cited_ansm = {r for c in selection.clauses for r in c.references.ansm}
     cited_enisa = {r for c in selection.clauses for r in c.references.enisa}
     context = tender_context(selection)
+    subjects = entry("subjects")
     context.update({
+        "subject": subjects.get(selection.tender.procurement_type, subjects["default"]),
         "themes": themes,
         "deliverables": deliverables,
         "deliverables_number": len(themes) + 1,
@@ -65,6 +68,11 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
         "enisa": [{"id": bp.id, "title": bp.title} for bp in library.enisa.good_practices if bp.id in cited_enisa],
     })
     return context
+
+
+def _mention(clause_id: str, number: str) -> str:
+    """An article named by its number, as a live cross-reference to its heading (render.cross_refs)."""
+    return f"[[ART:{clause_id}|{number}]]"
 
 
 def write_cctp(selection: Selection, template: Path, target: Path) -> Path:

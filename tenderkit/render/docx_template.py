@@ -22,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from tenderkit.errors import TenderkitError
 from tenderkit.output import write_atomic
+from tenderkit.render.cross_refs import link_articles
 from tenderkit.text import french_typography, xml_safe
 
 TOC_MARKER = "[[SOMMAIRE]]"
@@ -203,6 +204,7 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path,
     except TemplateError as error:
         raise TenderkitError(f"template {template} cannot be rendered: {error} "
                              f"(check it with `tenderkit templates check {template}`).") from None
+    link_articles(doc.docx)
     _insert_toc(doc.docx)
     tender, buyer = data.get("tender") or {}, data.get("buyer") or {}
     set_properties(doc.docx, title, " — ".join(x for x in (tender.get("reference"), tender.get("title")) if x),
