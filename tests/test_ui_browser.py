@@ -144,8 +144,8 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         ranking = page.locator("table.ranking")
         expect(ranking).to_be_visible()
         headers = ranking.locator("thead th").all_inner_texts()
-        assert headers == ["Rang", "Candidat", "Score /100", "Complétude", "Alertes", "Sans réponse",
-                           "Livrables manquants"]
+        assert headers == ["Rang", "Candidat", "Note globale /100", "Complétude", "Alertes", "Sans réponse",
+                           "Pièces manquantes"]
         rows = ranking.locator("tbody tr")
         expect(rows).to_have_count(3)
         assert "Sonovia Médical" in rows.nth(0).inner_text()   # every scored item favourable: first
