@@ -283,13 +283,21 @@ async def _vendor(request: Request):
     raise VendorGone(key)
 
 
-async def vendor_page(request: Request, error: str | None = None, status: int = 200):
+async def _vendor_or_page(request: Request):
+    """The vendor a page is about, or the page to show instead (review still running, vendor gone)."""
     try:
-        key, folder, review, vendor = await _vendor(request)
+        return await _vendor(request)
     except StillReading as running:
         return RedirectResponse(str(running), 303)
     except VendorGone as gone:
         return vendor_gone(request, str(gone))
+
+
+async def vendor_page(request: Request, error: str | None = None, status: int = 200):
+    found = await _vendor_or_page(request)
+    if not isinstance(found, tuple):
+        return found
+    key, folder, review, vendor = found
     fiche = None
     if request.query_params.get("notice") == "fiche":
         loaded = await run_in_threadpool(load_tender, folder)
@@ -302,12 +310,10 @@ async def vendor_page(request: Request, error: str | None = None, status: int = 
 
 
 async def vendor_fiche(request: Request):
-    try:
-        key, folder, _, vendor = await _vendor(request)
-    except StillReading as running:
-        return RedirectResponse(str(running), 303)
-    except VendorGone as gone:
-        return vendor_gone(request, str(gone))
+    found = await _vendor_or_page(request)
+    if not isinstance(found, tuple):
+        return found
+    key, folder, _, vendor = found
     await read_form(request)
     try:  # the candidate's own return (two returns of one vendor are two candidates, each with its file)
         await run_in_threadpool(lambda: write_response_fiche(load_tender(folder), vendor.response))
