@@ -402,7 +402,7 @@ def checklist() -> Document:
     tag(doc, "{%p if buyer_notes %}")
     para(doc, "Notes de l’AFIB pour l’acheteur", style="Heading 1")
     para(doc, "Ces notes du questionnaire de l’AFIB s’adressent à l’établissement ; elles ne figurent pas dans "
-              "le questionnaire remis aux candidats.", italic=True, size=9.5)
+              "le questionnaire remis aux candidats.", italic=True, size=9.5).paragraph_format.keep_with_next = True
     tag(doc, "{%p for n in buyer_notes %}")
     subheading(doc, "{{ n.sheet }}, section {{ n.section }}")
     bullet_list(doc, "note in n.notes", "{{ note }}", size=9.5)
