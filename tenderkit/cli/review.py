@@ -13,17 +13,19 @@ from tenderkit.text import counted
 
 
 def vendor_record(vendor, library) -> dict:
-    """A vendor's review as `review --json` prints it (docs/contracts.md)."""
+    """A vendor's review as `review --json` prints it (docs/contracts.md): scores rounded once, to the one decimal
+    every document shows (half up), so that the ranks follow from the totals given."""
+    from tenderkit.review.scoring import shown
     from tenderkit.vocabulary import Issue
 
     return {
         "vendor": vendor.vendor,
         "file": vendor.response.file,
-        "total": vendor.total,
+        "total": shown(vendor.total),
         "rank": vendor.rank,
-        "completeness": vendor.completeness,
-        "conformity": vendor.conformity,
-        "parts": {str(p): s for p, s in vendor.parts.items()},
+        "completeness": shown(vendor.completeness),
+        "conformity": shown(vendor.conformity),
+        "parts": {str(p): None if s is None else shown(s) for p, s in vendor.parts.items()},
         "flags": [f.as_dict() for f in vendor.flags],
         "missing_deliverables": [{"id": d, "title": library.deliverables[d].title}
                                  for d in vendor.missing_deliverables],
