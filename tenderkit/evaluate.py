@@ -18,7 +18,7 @@ from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
-from tenderkit.render.letters_docx import letter_context, needs_letter, write_letter
+from tenderkit.render.letters_docx import letter_context, letter_file_name, letter_kind, letter_title, write_letter
 from tenderkit.render.report_docx import write_report
 from tenderkit.review.grid_edits import describe_takeover, read_grid_edits
 from tenderkit.review.model import Review
@@ -42,6 +42,7 @@ class ReviewRun:
     inputs: dict[str, list[int] | None] | None = None  # state of the inputs when the review began
     extra: list[Path] = field(default_factory=list)  # input folders besides the workspace (library, templates)
     digests: dict[str, str] = field(default_factory=dict)  # letter file name → digest of what it says
+    letter_titles: dict[str, str] = field(default_factory=dict)  # vendor → « Demande de précisions »…
 
     @property
     def outputs(self) -> list[Path]:
@@ -103,16 +104,20 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
                                            out / file_name("report", reference))
         names = unique_names(v.vendor for v in review.vendors)
         template, code = template_path(workspace, "letter.docx"), code_state()
+        regularisation = loaded.tender.letters.regularisation
         for vendor in review.vendors:
-            if needs_letter(vendor):
-                target = out / file_name("letter", reference, names[vendor.vendor])
-                digest = _digest(letter_context(review, vendor), template, code)
-                if previous.get(target.name) == digest and target.is_file():
-                    run.kept.append(target)
-                else:
-                    write_letter(review, vendor, template, target)
-                run.letters[vendor.vendor] = target
-                run.digests[target.name] = digest
+            kind = letter_kind(vendor, regularisation)
+            if kind is None:
+                continue   # nothing to ask: no letter (the report notes what is missing)
+            target = out / letter_file_name(kind, reference, names[vendor.vendor])
+            digest = _digest(letter_context(review, vendor), template, code)
+            if previous.get(target.name) == digest and target.is_file():
+                run.kept.append(target)
+            else:
+                write_letter(review, vendor, template, target)
+            run.letters[vendor.vendor] = target
+            run.letter_titles[vendor.vendor] = letter_title(kind)
+            run.digests[target.name] = digest
     replace_set(out, run.outputs)
     return run
 
