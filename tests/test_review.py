@@ -168,7 +168,7 @@ def test_grid_recalculates_in_libreoffice_and_matches(workspace, tmp_path):
         column = header.index(vendor.vendor) + 1
         assert summary.cell(row=total_row, column=column).value == pytest.approx(vendor.total, abs=0.01)
         assert summary.cell(row=total_row + 1, column=column).value == vendor.rank
-    assert summary._charts or openpyxl.load_workbook(run.paths["grid"])["Synthèse"]._charts
+    assert openpyxl.load_workbook(run.paths["grid"])["Graphique"]._charts   # the chart, on its own sheet
 
 
 def test_grid_weights_are_editable_cells_and_vendor_text_stays_text(workspace):

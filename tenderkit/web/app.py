@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from tenderkit.text import french_number, french_typography
+from tenderkit.vocabulary import shown_value
 from tenderkit.web import routes
 from tenderkit.web.jobs import Jobs
 from tenderkit.web.security import TokenGate
@@ -28,6 +29,7 @@ def templates() -> Jinja2Templates:
                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = french_number
     environment.filters["fr"] = french_typography
+    environment.globals["shown_value"] = shown_value
     return Jinja2Templates(env=environment)
 
 
