@@ -100,6 +100,8 @@ class GridEdits:
     completeness_weight: float | None = None
     item_weights: dict[str, float] = field(default_factory=dict)
     points: dict[tuple[str, str], float] = field(default_factory=dict)   # (vendor, question id) → points
+    # the values computed without edits, by (entry, key, vendor) (grid_layout.BASELINE); None: an older grid
+    baseline: dict[tuple[str, str, str], float] | None = None
 
 
 @dataclass
