@@ -369,7 +369,7 @@ def test_grid_vendor_sheets_show_their_title_size_their_rows_and_french_dates(co
     title = next(c for c in sheet[1] if c.value and c.column > 1)
     assert title.value == "Imagerie Ouest – réponses et points"
     assert not sheet.column_dimensions[title.column_letter].hidden
-    assert str(sheet.cell(row=3, column=title.column).value).startswith("Fichier : imagerie.xlsx")
+    assert str(sheet.cell(row=3, column=title.column).value).startswith("Fichier\u00a0: imagerie.xlsx")
     widths = {key: (index, width) for index, (_, width, key) in enumerate(VENDOR_COLUMNS, start=1)}
     for row in range(6, sheet.max_row + 1):
         if sheet.cell(row=row, column=1).value is None:

@@ -68,7 +68,7 @@ from tenderkit.render.xlsx_common import (
 )
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
 from tenderkit.review.scoring import item_weights, part_weights
-from tenderkit.text import french_date, french_number
+from tenderkit.text import french_date, french_number, french_typography
 from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label, shown_value
 from tenderkit.xlsx_rows import row_height
 
@@ -148,10 +148,10 @@ class GridBuilder:
         """Title, tender line and note in rows 1–3 of ``column``: the first visible column of the sheet."""
         tender = self.selection.tender
         put(sheet[KIND_CELL], kind)
-        put(sheet[f"{column}1"], title, font=TITLE)
+        put(sheet[f"{column}1"], french_typography(title), font=TITLE)
         put(sheet[f"{column}2"], f"{tender.reference} – {tender.title} – {tender.buyer.name}",
             font=Font(name=FONT, size=9, italic=True, color="595959"))
-        put(sheet[f"{column}3"], note, font=Font(name=FONT, size=9, italic=True))
+        put(sheet[f"{column}3"], french_typography(note), font=Font(name=FONT, size=9, italic=True))
 
     def _weights(self, sheet: Worksheet) -> None:
         self._title(sheet, WEIGHTS, "Pondération des questions évaluées",
@@ -242,7 +242,8 @@ class GridBuilder:
                     "tk number", alignment=TOP)
             alert = flag.reason if flag else None
             if item.issue == Issue.ALTERED:  # not scored until the committee confirms the vendor's wording
-                alert = f"Question reformulée par le candidat, non notée (à confirmer) : « {item.altered} »"
+                alert = french_typography(f"Question reformulée par le candidat, non notée (à confirmer) : "
+                                          f"« {item.altered} »")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["flag"]), alert, "tk flag")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["clauses"]), clauses, "tk small")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["refs"]), ", ".join(ansm + enisa), "tk small")
@@ -320,7 +321,8 @@ class GridBuilder:
                         f"SUMIFS({ref}!${max_l}${FIRST}:${max_l}${last},{parts_range},{part.part})*100,\"\")",
                         number_format="0.0", border=BORDER, font=BODY_FONT, alignment=RIGHT)
         put(sheet.cell(row=completeness_row, column=1), COMPLETENESS_KEY)
-        put(sheet.cell(row=completeness_row, column=2), COMPLETENESS_LABEL, font=BODY_FONT, alignment=WRAP,
+        put(sheet.cell(row=completeness_row, column=2), french_typography(COMPLETENESS_LABEL), font=BODY_FONT,
+            alignment=WRAP,
             border=BORDER)
         weight_cells.append(put(sheet.cell(row=completeness_row, column=SUMMARY_WEIGHT_COLUMN),
                                 review.completeness_weight, fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER,
@@ -378,7 +380,7 @@ class GridBuilder:
         counters = {}
         texts = ("Fichier reçu", "Autre fichier au nom du même candidat")  # wrapped, the row sized to fit
         for label, values in rows:
-            put(sheet.cell(row=row, column=2), label, font=BODY_FONT, border=BORDER,
+            put(sheet.cell(row=row, column=2), french_typography(label), font=BODY_FONT, border=BORDER,
                 alignment=Alignment(vertical="top"))
             for index, value in enumerate(values):
                 align = WRAP if label in texts else Alignment(horizontal="right", vertical="top")
@@ -404,7 +406,8 @@ class GridBuilder:
             line = counters["Autre fichier au nom du même candidat"]
             sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
                                              CellIsRule(operator="notEqual", formula=['"—"'], fill=FLAG_FILL))
-            put(sheet.cell(row=row + 1, column=2), "Graphique des notes par partie : feuille « Graphique ».",
+            put(sheet.cell(row=row + 1, column=2), french_typography("Graphique des notes par partie : feuille "
+                                                                     "« Graphique »."),
                 font=Font(name=FONT, size=9, italic=True))
             row += 2
         if review.failed or review.duplicates:
@@ -424,8 +427,7 @@ class GridBuilder:
 
     def _chart_sheet(self, sheet: Worksheet, summary: Worksheet) -> None:
         """The chart on a sheet of its own: it prints on one page, without the summary's repeated header."""
-        self._title(sheet, CHART, CHART_TITLE, "Notes sur 100 de la feuille « Synthèse », recalculées avec elle ; "
-                                               "une partie sans question notée pour un candidat n’a pas de barre.")
+        self._title(sheet, CHART, CHART_TITLE, "Notes sur 100 de la feuille « Synthèse », recalculées avec elle.")
         sheet.column_dimensions["A"].hidden = True
         widths(sheet, {"A": 2, "B": 12})
         if self.review.vendors:
