@@ -412,3 +412,9 @@ def test_completeness_leaves_out_an_empty_share_and_weighs_as_told():
     # no document asked: completeness is the answers' share alone (1 of 2), not a mean with an empty share
     assert vendor.completeness == 50
     assert vendor.total == pytest.approx((100 * 1 + 0 * 1 + 50 * 2) / 4)
+
+
+def test_a_child_whose_parent_is_not_selected_stays_closed():
+    chosen = selection([question("child", show_if=("absent", "oui"))])
+    vendor = review_responses(chosen, [response("V", {"absent": "oui", "child": "oui"})]).vendors[0]
+    assert vendor.items["child"].applicable is False and vendor.items["child"].scored is False
