@@ -465,6 +465,10 @@ def report() -> Document:
     para(doc, "Les questions qui vérifient les clauses suivantes voient leur poids multiplié :")
     bullet_list(doc, "c in clause_weights", "{{ c.title }} : × {{ c.factor }}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if question_weights %}")
+    para(doc, "Les questions suivantes ont un poids propre (1 par défaut ; multiplicateur de clause compris) :")
+    bullet_list(doc, "q in question_weights", "{{ q.number }} — {{ q.text }} : poids {{ q.weight }}")
+    tag(doc, "{%p endif %}")
     para(doc, "Complétude. Elle mesure, sur 100, la part de ce que demande le dossier que l’offre fournit : c’est la "
               "moyenne de deux taux, celui des pièces demandées que le candidat annonce fournir et celui des "
               "questions obligatoires applicables (de tout type : oui/non, texte, nombre, date, choix, liste) "
@@ -472,7 +476,11 @@ def report() -> Document:
               "pièces ni réponses rédigées ne peut ainsi égaler une offre complète.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "Note globale et classement. La note globale, sur 100, qui fixe le classement, est la moyenne des notes "
               "des parties et de la complétude, pondérées comme ci-dessus, la complétude pesant {{ "
-              "completeness_weight }}. Deux offres de même note globale partagent le même rang.",
+              "completeness_weight }} ; une partie sans aucune question notée pour un candidat (toutes fermées par "
+              "ses réponses ou « sans objet ») est laissée hors de ses moyennes. Les notes sont calculées sans "
+              "arrondi intermédiaire et affichées, dans ce rapport comme dans la grille, à une décimale, arrondie "
+              "au plus proche (la demie vers le haut, comme le fait un tableur). Le classement se fait sur la note "
+              "globale ainsi affichée : deux offres de même note affichée partagent le même rang.",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "Les alertes signalent au comité les réponses défavorables aux questions sensibles ; elles "
               "informent et n’éliminent pas. La grille d’évaluation jointe (Excel) permet d’ajuster pondérations "
@@ -512,6 +520,10 @@ def report() -> Document:
     subheading(doc, "Clauses non conformes")
     bullet_list(doc, "s in v.non_conforming", "{{ s }}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if v.not_filled %}")
+    subheading(doc, "Clauses non renseignées")
+    bullet_list(doc, "s in v.not_filled", "{{ s }}")
+    tag(doc, "{%p endif %}")
     subheading(doc, "Alertes")
     tag(doc, "{%p if v.flags %}")
     loop_table(doc, ["Question", "Réponse", "Alerte", "Références"],
@@ -526,7 +538,9 @@ def report() -> Document:
     tag(doc, "{%p else %}")
     para(doc, "Toutes les pièces demandées sont annoncées comme fournies.", italic=True)
     tag(doc, "{%p endif %}")
-    para(doc, "{{ v.to_clarify }}")
+    tag(doc, "{%p for s in v.follow_up %}")
+    para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     para(doc, "5. Conclusion", style="Heading 1")
     para(doc, "Classement proposé", style="Heading 2")
@@ -541,11 +555,12 @@ def report() -> Document:
     tag(doc, "{%p for a in attention %}")
     para(doc, "{{ a.name }} : {{ a.text }}.", style="List Bullet")
     tag(doc, "{%p endfor %}")
-    para(doc, "Les réponses à préciser font l’objet des demandes de précisions jointes ; les précisions reçues "
-              "ne peuvent modifier les offres.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p else %}")
     para(doc, "Aucun point d’attention particulier.", italic=True)
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p for s in letters_note %}")
+    para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endfor %}")
     para(doc, "6. Avis du comité de sélection", style="Heading 1")
     opinion = para(doc, "Avis du comité sur le volet sécurité numérique des offres et sur le classement proposé :")
     opinion.paragraph_format.keep_with_next = True
@@ -561,7 +576,7 @@ def report() -> Document:
 
 def letter() -> Document:
     doc = new_document()
-    footer(doc, "{{ tender.reference }} — Demande de précisions — {{ vendor.name }}")
+    footer(doc, "{{ tender.reference }} — {{ letter_title }} — {{ vendor.name }}")
     para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
     para(doc, "{{ buyer.address }}", size=9.5)
     tag(doc, "{%p if contact_line %}")
@@ -571,8 +586,7 @@ def letter() -> Document:
     para(doc, "{{ vendor.attention }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "Le {{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     doc.add_paragraph()
-    para(doc, "Objet : demande de précisions sur votre offre — {{ tender.title }} (référence {{ tender.reference }})",
-         bold=True)
+    para(doc, "Objet : {{ letter_subject }} — {{ tender.title }} (référence {{ tender.reference }})", bold=True)
     para(doc, "Madame, Monsieur,")
     para(doc, "Dans le cadre de l’analyse des offres remises pour la consultation citée en objet, nous avons examiné "
               "le questionnaire de sécurité numérique joint à votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -588,7 +602,8 @@ def letter() -> Document:
                [1.6, 7.2, 3.8, 4.0], size=8.5)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if unanswered or missing %}")
-    para(doc, "Éléments absents de votre offre", style="Heading 2")
+    para(doc, "{% if regularisation %}Éléments à régulariser{% else %}Éléments absents de votre offre{% endif %}",
+         style="Heading 2")
     tag(doc, "{%p if regularisation %}")
     para(doc, "Votre offre ne comporte pas les éléments ci-dessous ({{ missing_summary }}) ; elle est, à ce titre, "
               "irrégulière. Conformément à l’article R. 2152-2 du code de la commande publique et au règlement de "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +20,10 @@ from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
-from tenderkit.render.letters_docx import letter_context, needs_letter, write_letter
+from tenderkit.render.letters_docx import letter_context, letter_file_name, letter_kind, letter_title, write_letter
 from tenderkit.render.report_docx import write_report
-from tenderkit.review.grid_edits import describe_takeover, read_grid_edits
-from tenderkit.review.model import Review
+from tenderkit.review.grid_edits import committee_edits, describe_takeover, read_grid_edits, takeover_counts
+from tenderkit.review.model import GridEdits, Review
 from tenderkit.review.scoring import review_responses
 from tenderkit.tender.loaded import LoadedTender, template_path
 from tenderkit.wording import file_name
@@ -43,6 +44,8 @@ class ReviewRun:
     inputs: dict[str, list[int] | None] | None = None  # state of the inputs when the review began
     extra: list[Path] = field(default_factory=list)  # input folders besides the workspace (library, templates)
     digests: dict[str, str] = field(default_factory=dict)  # letter file name → digest of what it says
+    letter_titles: dict[str, str] = field(default_factory=dict)  # vendor → « Demande de précisions »…
+    grid_copy: Path | None = None    # the committee's edited grid, kept by reset_grid before starting again
 
     @property
     def outputs(self) -> list[Path]:
@@ -72,67 +75,137 @@ def _digest(context: dict[str, Any], template: Path, code: str) -> str:
     return hashlib.sha256(f"{code}\0{template}\0{template.stat().st_mtime_ns}\0{text}".encode()).hexdigest()
 
 
+def _grid_in_out(path: Path, loaded: LoadedTender) -> GridEdits | None:
+    """The committee's edits in the grid the last review wrote into out/ (None when there is no such grid);
+    a grid that cannot be read stops the review rather than be overwritten."""
+    if not path.is_file():
+        return None
+    try:
+        return committee_edits(read_grid_edits(path, loaded.selection))
+    except TenderkitError as error:
+        raise TenderkitError(f"{error} This is the committee's grid of the last review: correct it, or run "
+                             "`tenderkit review DIR --reset-grid` to start again from tender.yaml (the grid is kept "
+                             "as a dated copy).") from None
+
+
+def _has_edits(path: Path, loaded: LoadedTender) -> bool:
+    """Whether the grid at ``path`` holds values the committee changed (True when it cannot be read: when in
+    doubt, it is kept)."""
+    try:
+        edits = committee_edits(read_grid_edits(path, loaded.selection))
+    except TenderkitError:
+        return True
+    if edits.baseline is None:
+        return True   # a grid from before the baseline sheet: no way to tell, keep it
+    return bool(edits.part_weights or edits.item_weights or edits.points or edits.completeness_weight is not None)
+
+
+def keep_grid_copy(path: Path, reference: str, today: dt.date) -> Path:
+    """Copy the committee's grid at ``path`` to a dated name in the same folder (never over another file)."""
+    target = path.with_name(file_name("grid_copy", reference, date=today.isoformat()))
+    number = 2
+    while target.exists():
+        target = path.with_name(Path(file_name("grid_copy", reference, date=today.isoformat())).stem
+                                + f" ({number}).xlsx")
+        number += 1
+    shutil.copy2(path, target)
+    return target
+
+
+def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: bool
+                        ) -> tuple[GridEdits | None, Path | None, str]:
+    """The committee's edits this review takes over: those of ``grid``, else those of the grid the last
+    review wrote into out/ (unless ``reset_grid``); with their source and where it is (for the message)."""
+    if grid is not None and reset_grid:
+        raise TenderkitError("--grid and --reset-grid exclude each other: --grid takes over a grid's edits, "
+                             "--reset-grid starts again from tender.yaml.")
+    if grid is not None:
+        return committee_edits(read_grid_edits(grid, loaded.selection)), grid, ""
+    if reset_grid:
+        return None, None, ""
+    out_grid = loaded.workspace.out / file_name("grid", loaded.tender.reference)
+    return _grid_in_out(out_grid, loaded), out_grid, "in out/"
+
+
 def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
-                   grid: Path | None = None) -> tuple[Review, int]:
-    """Parse what is new in ``returns/`` (the others come from responses/) and score; (review, returns parsed).
-    Nothing is written to out/: :func:`run_review` writes the committee documents of this review."""
+                   grid: Path | None = None, reset_grid: bool = False) -> tuple[Review, int]:
+    """Parse what is new in ``returns/`` (the others come from responses/) and score, taking over the
+    committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is written to out/."""
     workspace = loaded.workspace
-    edits = read_grid_edits(grid, loaded.selection) if grid is not None else None
+    edits, source, where = _edits_to_take_over(loaded, grid, reset_grid)
     if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
-    review = review_responses(loaded.selection, responses)
-    if edits is not None:
-        computed, review = review, review_responses(loaded.selection, responses, edits=edits)
-        review.taken_over = describe_takeover(edits, computed)
-        review.edited_grid = str(grid)
+    today = dt.date.today()
+    review = review_responses(loaded.selection, responses, today)
+    if edits is not None and (grid is not None or any(takeover_counts(edits, review))):
+        computed, review = review, review_responses(loaded.selection, responses, today, edits=edits)
+        review.taken_over = describe_takeover(edits, computed, where)
+        review.edited_grid = str(source)
     return review, parsed
 
 
-def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path], dict[str, Path]]:
+def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path], dict[str, tuple[Path, str]]]:
     """Where the committee documents of ``review`` are written: the grid and the report, and the letter of each
-    vendor that needs one (vendor → path)."""
+    vendor with something to ask (vendor → (path, kind of letter))."""
     out, reference = loaded.workspace.out, loaded.tender.reference
     paths = {"grid": out / file_name("grid", reference), "report": out / file_name("report", reference)}
     names = unique_names(v.vendor for v in review.vendors)
-    letters = {vendor.vendor: out / file_name("letter", reference, names[vendor.vendor])
-               for vendor in review.vendors if needs_letter(vendor)}
+    regularisation = loaded.tender.letters.regularisation
+    letters = {}
+    for vendor in review.vendors:
+        kind = letter_kind(vendor, regularisation)
+        if kind is not None:   # nothing to ask: no letter (the report notes what is missing)
+            letters[vendor.vendor] = (out / letter_file_name(kind, reference, names[vendor.vendor]), kind)
     return paths, letters
 
 
 def run_review(loaded: LoadedTender, jobs: int | None = None,
-               progress: Callable[[Path], None] | None = None, grid: Path | None = None) -> ReviewRun:
-    """Parse, score and write the committee documents; ``grid``: a grid whose weights and points the
-    committee edited, taken over instead of tender.yaml's weights and the computed points.
+               progress: Callable[[Path], None] | None = None, grid: Path | None = None,
+               reset_grid: bool = False) -> ReviewRun:
+    """Parse, score and write the committee documents.
+
+    The committee's edits are never lost: ``grid`` is a grid whose weights and points the committee edited,
+    taken over instead of tender.yaml's weights and the computed points; without it, the edits found in the
+    grid the last review wrote into out/ are taken over the same way (a line says so). ``reset_grid`` starts
+    again from tender.yaml and the answers, after keeping that edited grid as a dated copy in out/.
 
     Only new or changed returns are parsed (responses/); a letter whose content is the same as the last
     time is not rewritten. The grid and the report depend on every vendor: they are rewritten."""
     workspace = loaded.workspace
+    reference = loaded.tender.reference
+    out_grid = workspace.out / file_name("grid", reference)
     extra = [loaded.library.root, *workspace.extra_clause_dirs(loaded.tender), templates_dir()]
     inputs = inputs_of(workspace.root, extra, grid)   # before anything is read: a later change is seen next time
     previous = _previous_digests(workspace.root)
     forget(workspace.root)
-    review, parsed = review_returns(loaded, jobs, progress, grid)
+    review, parsed = review_returns(loaded, jobs, progress, grid, reset_grid)
     out = ensure_dir(workspace.out)
     remove_stale_temps(out)
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
+    if reset_grid and out_grid.is_file() and _has_edits(out_grid, loaded):
+        run.grid_copy = keep_grid_copy(out_grid, reference, review.date)
     if review.vendors:
         paths, letters = document_paths(loaded, review)
         run.paths["grid"] = write_grid(review, paths["grid"])
         run.paths["report"] = write_report(review, template_path(workspace, "report.docx"), paths["report"])
         template, code = template_path(workspace, "letter.docx"), code_state()
         for vendor in review.vendors:
-            target = letters.get(vendor.vendor)
-            if target is not None:
-                digest = _digest(letter_context(review, vendor), template, code)
-                if previous.get(target.name) == digest and target.is_file():
-                    run.kept.append(target)
-                else:
-                    write_letter(review, vendor, template, target)
-                run.letters[vendor.vendor] = target
-                run.digests[target.name] = digest
-    replace_set(out, run.outputs)
+            if vendor.vendor not in letters:
+                continue
+            target, kind = letters[vendor.vendor]
+            digest = _digest(letter_context(review, vendor), template, code)
+            if previous.get(target.name) == digest and target.is_file():
+                run.kept.append(target)
+            else:
+                write_letter(review, vendor, template, target)
+            run.letters[vendor.vendor] = target
+            run.letter_titles[vendor.vendor] = letter_title(kind)
+            run.digests[target.name] = digest
+    # no vendor to grade this time (every return unreadable): the committee's grid stays as it is
+    kept_grid = [out_grid] if not review.vendors and out_grid.is_file() else []
+    replace_set(out, [*run.outputs, *kept_grid])
     return run
 
 

@@ -1,7 +1,7 @@
 """French grammar for generated sentences: elision before a vowel or mute h, agreement with a count.
 
-« à l’attention d’Imagerie Ouest », « de ECG » → « d’ECG », « 1 offre évaluée », « 3 offres évaluées »:
-the report and the letters build their sentences with these helpers, never with « (s) ».
+« à l’attention d’Imagerie Ouest », « de ECG » → « d’ECG », « d’Œil Vision », « 1 offre évaluée »,
+« 3 offres évaluées »: the report and the letters build their sentences with these helpers, never with « (s) ».
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ def _starts_with_vowel_sound(word: str) -> bool:
     word = word.lstrip("«\u00a0 \"'")
     if not word:
         return False
-    base = unicodedata.normalize("NFKD", word[0]).encode("ascii", "ignore").decode().lower()
+    first = word[0].lower()
+    first = {"œ": "o", "æ": "a"}.get(first, first)   # ligatures have no decomposition: « d’Œil Vision »
+    base = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
     if base and base in "aeiou":
         return True
     if base == "h":

@@ -12,6 +12,14 @@ from __future__ import annotations
 KIND_CELL = "A1"
 VENDOR_CELL = "A2"
 SUMMARY, WEIGHTS, VENDOR = "tenderkit-summary", "tenderkit-weights", "tenderkit-vendor"
+CHART = "tenderkit-chart"
+
+# The very hidden sheet « tenderkit-calcul » (kind BASELINE): the weights and points as computed from tender.yaml and
+# the answers, one per row from BASELINE_FIRST: (entry, key, vendor, value) in columns A–D, entry being
+# « part » (key: the part number), « completeness », « item » (key: question id) or « points » (key: question
+# id, vendor: the vendor sheet's A2). A value of the grid that differs from it is a committee edit.
+BASELINE = "tenderkit-baseline"
+BASELINE_FIRST = 3
 
 FIRST = 6  # first data row of every sheet (headers on row 5)
 

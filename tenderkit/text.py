@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 NBSP = "\u00a0"   # espace insécable, before « : » and inside « »
@@ -70,10 +71,28 @@ def french_typography(text: str) -> str:
     return text
 
 
+def round_half_up(value: float, decimals: int = 1) -> float:
+    """``value`` rounded as a spreadsheet shows it: half away from zero (62.25 → 62.3, 62.5 → 63 at 0 decimals),
+    on the shortest decimal form of the float (74.55 → 74.6, where ``round`` gives 74.5 and ``f"{:.1f}"`` too).
+
+    Every document rounds the full-precision scores once, with this rule: console, JSON, grid, report and chart
+    agree, and so do the ranks (tenderkit.review.scoring.rank)."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 def french_number(value: float, decimals: int = 1) -> str:
-    """« 89,5 », « 100 »: decimal comma, no useless zeros."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
-    return text.replace(".", ",")
+    """« 89,5 », « 100 », « 62,5 »: rounded half up (:func:`round_half_up`), decimal comma, no useless zeros."""
+    rounded = round_half_up(value, decimals)
+    text = f"{rounded:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{rounded:.0f}"
+    return ("0" if text in ("-0", "") else text).replace(".", ",")
+
+
+def french_sort_key(text: str) -> tuple[str, str]:
+    """A French collation key: accents and case folded first (« Échographie Sud » sorts among the e, before
+    « ultrasons Est »), ligatures spelt out (« Œil » as « oeil »), the exact spelling breaking ties."""
+    folded = fold(text).replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    return folded, text
 
 
 def french_date(day: date) -> str:

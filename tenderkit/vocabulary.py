@@ -79,3 +79,16 @@ def answer_label(value: object, context: str) -> str:
     except (ValueError, TypeError):
         return "" if value is None else str(value)
     return getattr(labels, context) or str(value)
+
+
+def shown_value(value: object, answer_type: str, context: str) -> object:
+    """A parsed value as a French document shows it: a yes/no answer by its label, a date (stored ISO,
+    « 2019-02-14 ») as « 14/02/2019 »; numbers stay numbers, None stays None."""
+    if answer_type == "date" and isinstance(value, str):
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return answer_label(value, context) if isinstance(value, str) else value

@@ -47,7 +47,8 @@ def agreeing(number: int, key: str) -> str:
     return plural(number, found)
 
 
-def file_name(kind: str, reference: str, vendor: str = "") -> str:
-    """The name of an output file of ``kind`` (cctp, questionnaire, checklist, grid, report, letter, fiche);
-    ``vendor`` is already made safe for a file name (output.safe_name, output.unique_names)."""
-    return phrase(f"files.{kind}", reference=reference, vendor=vendor)
+def file_name(kind: str, reference: str, vendor: str = "", **values: str) -> str:
+    """The name of an output file of ``kind`` (cctp, questionnaire, checklist, grid, report, letter…, fiche);
+    ``vendor`` is already made safe for a file name (output.safe_name, output.unique_names); ``values`` fill
+    the other blanks (``date`` of grid_copy)."""
+    return phrase(f"files.{kind}", reference=reference, vendor=vendor, **values)

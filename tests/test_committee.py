@@ -101,11 +101,12 @@ def test_letter_pdf_is_a_clarification_request_signed_by_the_signatory(committee
     assert "pour votre information" in text.lower() and "R. 2152-2" not in text  # no regularisation unless allowed
 
 
-def test_letter_elides_before_a_vowel(committee, tmp_path):
+def test_no_letter_asks_nothing(committee):
+    """ECG Systèmes only lacks documents and text answers: without regularisation a letter could ask it nothing
+    (a demande de précisions may not have an offer completed), so none is written; the report notes the gaps."""
     _, run = committee
-    text = one_line(pdf_text(run.letters["ECG Systèmes"], tmp_path))
-    assert "À l’attention d’ECG Systèmes" in text and "de ECG" not in text
-    assert "Pièces non fournies" in text and "questions sans réponse" in text
+    assert "ECG Systèmes" not in run.letters and set(run.letters) == {"Bêta Médical"}
+    assert not any("ECG" in p.name for p in run.letters.values())
 
 
 def test_regularisation_wording_only_where_allowed(tmp_path):
@@ -117,12 +118,38 @@ def test_regularisation_wording_only_where_allowed(tmp_path):
     plan = make_plan("Imagerie Ouest", loaded.selection.questions, "favourable", seed=1, plain=True)
     (folder / "returns").mkdir()
     fill_xlsx(questionnaire, plan, folder / "returns" / "io.xlsx")  # no deliverable announced
+    both = make_plan("Œil Vision", loaded.selection.questions, "favourable", seed=1, plain=True)
+    both.answers["p4-audits"] = Typed("Oui sous réserve d’un préavis", "partiel")
+    fill_xlsx(questionnaire, both, folder / "returns" / "oeil.xlsx")
     run = run_review(load_tender(folder), jobs=1)
-    text = one_line(pdf_text(run.letters["Imagerie Ouest"], tmp_path))
+    # only missing elements: a pure invitation to regularise, titled as such in subject, footer and file name
+    letter = run.letters["Imagerie Ouest"]
+    assert letter.name == "2026-BIO-017 - Invitation a regulariser l'offre - Imagerie Ouest.docx"
+    text = one_line(pdf_text(letter, tmp_path))
     assert "À l’attention d’Imagerie Ouest" in text
+    assert "Objet : invitation à régulariser votre offre — " in text
+    assert "2026-BIO-017 — Invitation à régulariser l’offre — Imagerie Ouest" in text   # the footer
+    assert "précision" not in text.lower()   # it asks no clarification and does not pretend to
     assert "article R. 2152-2 du code de la commande publique" in text
     assert "offerte à tous les candidats dont l’offre est irrégulière" in text
     assert "délai de 7 jours" in text and "caractéristiques substantielles" in text
+    assert Document(str(letter)).core_properties.title == "Invitation à régulariser l’offre — Imagerie Ouest"
+    # answers to clarify and elements missing: both, under one title
+    letter = run.letters["Œil Vision"]
+    assert letter.name == "2026-BIO-017 - Demande de precisions et invitation a regulariser - Œil Vision.docx"
+    text = one_line(pdf_text(letter, tmp_path))
+    assert "À l’attention d’Œil Vision" in text
+    assert "Objet : demande de précisions sur votre offre et invitation à la régulariser — " in text
+    assert "Demande de précisions et invitation à régulariser l’offre — Œil Vision" in text
+    assert "ne peuvent ni modifier votre offre" in text and "R. 2152-2" in text
+    assert run.letter_titles == {"Imagerie Ouest": "Invitation à régulariser l’offre",
+                                 "Œil Vision": "Demande de précisions et invitation à régulariser l’offre"}
+    # the report says the same: what is asked, under which article
+    report = " ".join(p.text for p in Document(str(run.paths["report"])).paragraphs).replace("\u00a0", " ")
+    assert "Invitation à régulariser l’offre (article R. 2152-2 du code de la commande publique) :" in report
+    assert "Relevé sans demande" not in report
+    assert "Les offres d’Imagerie Ouest et d’Œil Vision, irrégulières, font l’objet d’une invitation" in report
+    assert "Une demande de précisions est adressée à Œil Vision" in report
 
 
 def test_report_pdf_reads_as_correct_french(committee, tmp_path):
@@ -161,8 +188,12 @@ def test_grid_cells_are_validated_locked_and_print_readably(committee):
     summary, weights, vendors = _grid_sheets(book)
     for sheet in book.worksheets:
         assert sheet.protection.sheet and not sheet.protection.password
+        if sheet.sheet_state == "veryHidden":
+            continue   # the computed values kept for the next review: never shown, never printed
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
-        assert sheet.print_title_rows
+        # every table repeats its header; the chart prints alone on its page, without any header
+        assert bool(sheet.print_title_rows) is (sheet.title != "Graphique")
+    assert book["Graphique"].page_setup.fitToHeight == 1
     sheet = vendors["Imagerie Ouest"]
     points = sheet.cell(row=_row_of(sheet, "p4-audits"), column=VENDOR_COLUMN["points"])
     assert points.protection.locked is False
@@ -180,7 +211,8 @@ def test_grid_cells_are_validated_locked_and_print_readably(committee):
     assert any(r.formula1 == "0" for r in weights.data_validations.dataValidation)
     labels = [summary.cell(row=r, column=2).value for r in range(6, 30)]
     assert "Clauses partiellement conformes" in labels and any("Complétude" in str(x) for x in labels)
-    chart = summary._charts[0]
+    assert not summary._charts
+    chart = book["Graphique"]._charts[0]
     assert chart.x_axis.delete is False and chart.dataLabels.showVal
 
 
@@ -275,3 +307,108 @@ def test_new_accepts_signatory_and_letters_from_profile(tmp_path, run):
     tender = load_tender(tmp_path / "t").tender
     assert tender.buyer.signatory.name == "Marc Lefèvre" and tender.letters.regularisation
     assert tender.letters.reply_days == 15 and tender.weights.completeness == 0.5
+
+
+def report_paragraphs(path: Path) -> str:
+    text = " ".join(p.text for p in Document(str(path)).paragraphs)
+    return re.sub(r"[\u00a0\u202f]", " ", text)
+
+
+def test_report_asks_what_the_letters_ask_and_notes_the_rest(committee):
+    """Without regularisation, unanswered questions and missing documents are noted, not « à préciser »."""
+    _, run = committee
+    text = report_paragraphs(run.paths["report"])
+    ecg, beta = vendor(run, "ECG Systèmes"), vendor(run, "Bêta Médical")
+    assert ecg.unanswered and ecg.missing_deliverables
+    assert (f"Relevé sans demande au candidat, la consultation ne prévoyant pas de régularisation : "
+            f"{len(ecg.unanswered)} questions obligatoires sans réponse et {len(ecg.missing_deliverables)} pièces "
+            "manquantes.") in text
+    assert "À préciser par le candidat (demande de précisions) : 1 réponse partielle." in text   # Bêta's letter
+    assert not re.search(r"À préciser par le candidat[^.]*sans réponse", text)
+    assert "voir la demande de précisions" not in text
+    assert "Une demande de précisions est adressée à Bêta Médical sur les réponses à préciser" in text
+    assert "ne sont pas demandées aux candidats, la consultation ne prévoyant pas de régularisation" in text
+    assert "Invitation à régulariser" not in text and "R. 2152-2" not in text
+    assert beta.vendor in run.letters and ecg.vendor not in run.letters
+
+
+def test_report_method_shows_question_weights_by_number_and_text(committee):
+    _, run = committee
+    selection = run.review.selection
+    text = report_paragraphs(run.paths["report"])
+    question = selection.questions["p4-comptes-codes-en-dur"]
+    number = selection.numbers["p4-comptes-codes-en-dur"]
+    assert f"{number} — {question.text} : poids 3" in re.sub(r"\s+", " ", text)
+    assert "p4-comptes-codes-en-dur" not in text
+    assert "arrondie au plus proche (la demie vers le haut" in text and "note affichée" in text
+
+
+def test_report_lists_clauses_not_filled():
+    from test_scoring import clause, question, response, selection
+
+    from tenderkit.render.report_docx import _vendor_context
+    from tenderkit.review.scoring import review_responses
+
+    chosen = selection([question("a"), question("t", "text", expected=None)],
+                       [clause(["a"]), clause(["t"]).model_copy(update={"id": "d", "title": "Secrets stockés"})])
+    review = review_responses(chosen, [response("V", {"a": "oui", "t": "x"})])
+    context = _vendor_context(review, review.vendors[0])
+    assert context["not_filled"] == ["Secrets stockés (aucune question évaluée ne s’y rapporte)"]
+    assert context["strengths"] == ["Clause"]
+
+
+def test_grid_vendor_sheets_show_their_title_size_their_rows_and_french_dates(committee):
+    from tenderkit.grid_layout import HIDDEN_VENDOR_COLUMNS, VENDOR_COLUMNS
+    from tenderkit.render.grid_xlsx import VENDOR_SIZES
+    from tenderkit.xlsx_rows import row_height
+
+    _, run = committee
+    book = openpyxl.load_workbook(run.paths["grid"])
+    _, _, vendors = _grid_sheets(book)
+    sheet = vendors["Imagerie Ouest"]
+    title = next(c for c in sheet[1] if c.value and c.column > 1)
+    assert title.value == "Imagerie Ouest – réponses et points"
+    assert not sheet.column_dimensions[title.column_letter].hidden
+    assert str(sheet.cell(row=3, column=title.column).value).startswith("Fichier\u00a0: imagerie.xlsx")
+    widths = {key: (index, width) for index, (_, width, key) in enumerate(VENDOR_COLUMNS, start=1)}
+    for row in range(6, sheet.max_row + 1):
+        if sheet.cell(row=row, column=1).value is None:
+            continue
+        height = sheet.row_dimensions[row].height
+        for key in ("section", "question", "raw", "status", "value", "location"):
+            index, width = widths[key]
+            assert key not in HIDDEN_VENDOR_COLUMNS
+            needed = row_height((str(sheet.cell(row=row, column=index).value or ""), width, VENDOR_SIZES.get(key, 10)))
+            assert height >= needed - 0.01, (row, key)
+    statuses = [r for r in range(6, sheet.max_row + 1)
+                if sheet.cell(row=r, column=widths["status"][0]).value == "non applicable"]
+    assert statuses and all(sheet.row_dimensions[r].height >= row_height(("non applicable", 10, 10))
+                            for r in statuses)
+    assert row_height(("non applicable", 10, 10)) > row_height(("répondu", 10, 10))   # two lines in 10 units
+    values = [sheet.cell(row=r, column=widths["value"][0]).value for r in range(6, sheet.max_row + 1)]
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(v)) for v in values)   # never ISO dates
+    labels = [sheet.cell(row=r, column=4).value for r in range(6, sheet.max_row + 1)]
+    assert any(str(x).startswith("Remarques du lecteur de fichiers") for x in labels)
+    assert "Remarques de lecture du fichier" not in labels
+
+
+def test_report_chart_labels_are_french_rounded_half_up_and_never_collide(tmp_path):
+    from tenderkit.render.chart_png import bar_chart, value_labels
+
+    categories = ["Partie 1", "Partie 2", "Partie 3", "Partie 4", "Complétude"]
+    three = {"A": [62.5, 100, 100, 66.25, 74.552], "B": [60, 100, 62.5, 64.1, 78.5], "C": [100, 50, None, 0, 100]}
+    labels = value_labels(categories, three)
+    texts = [label.text for label in labels]
+    assert texts[:3] == ["62,5", "60", "100"] and "66,3" in texts and "74,6" in texts   # half up, comma
+    assert len(labels) == 14   # no bar, no label where a part has no score
+    for vendors in (5, 6, 8, 12):
+        series = {f"Candidat {n}": [99.95, 100, 62.5, 33.35, 100] for n in range(vendors)}
+        found = value_labels(categories, series)
+        boxes = [label.box for label in found]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (vendors, a, b)
+        assert not found or min(label.size for label in found) >= 16
+        assert found or vendors > 6   # left out only when the bars are too narrow for a legible label
+        bar_chart(categories, series, tmp_path / f"chart{vendors}.png")
+    assert value_labels(categories, {f"V{n}": [62.5] * 5 for n in range(5)})[0].text == "62,5"

@@ -39,3 +39,18 @@ def test_plural_by_count():
 def test_capitalize_and_join():
     assert capitalize_first("le CHU de Bourgneuf") == "Le CHU de Bourgneuf"
     assert join_and(["A"]) == "A" and join_and(["A", "B"]) == "A et B" and join_and(["A", "B", "C"]) == "A, B et C"
+
+
+def test_elision_before_a_vowel_ligature():
+    from tenderkit.grammar import de
+
+    assert de("Œil Vision") == "d’Œil Vision" and de("œuvre") == "d’œuvre" and de("Æther Santé") == "d’Æther Santé"
+    assert de("Obéron") == "d’Obéron" and de("Bêta") == "de Bêta"
+
+
+def test_french_sort_key_folds_accents_and_ligatures():
+    from tenderkit.text import french_sort_key
+
+    names = ["ultrasons Est", "Zeta", "Échographie Sud", "Œil Vision", "Eole", "ecg"]
+    assert sorted(names, key=french_sort_key) == ["ecg", "Échographie Sud", "Eole", "Œil Vision", "ultrasons Est",
+                                                   "Zeta"]

@@ -275,7 +275,8 @@ def test_output_names_are_unique_and_stable():
 
 def test_outputs_form_one_set_follow_the_umask_and_stale_files_go(base, tmp_path):
     _, _, questionnaire, _, _ = base
-    loaded = load_tender(make_tender(tmp_path / "ws"))
+    # regularisation allowed: each of these offers (no document announced) gets a letter inviting to regularise
+    loaded = load_tender(make_tender(tmp_path / "ws", letters={"regularisation": True, "reply_days": 10}))
     questions = loaded.selection.questions
     (tmp_path / "ws" / "returns").mkdir()
     for index, vendor in enumerate(("Acme/Lyon", "Acme:Lyon", "Acme?Lyon")):

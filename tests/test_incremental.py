@@ -166,3 +166,76 @@ def test_an_unchanged_review_reads_no_return_and_loads_no_heavy_library(reviewed
              " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n")
     result = subprocess.run(python_code(probe), capture_output=True, text=True, timeout=120, cwd=OUTSIDE)
     assert UP_TO_DATE in result.stderr and "HEAVY []" in result.stderr, result.stderr
+
+
+def _edit_grid_in_out(folder: Path, part: int, weight: float) -> Path:
+    import openpyxl
+
+    from tenderkit.grid_layout import part_key
+
+    grid = next((folder / "out").glob("*Grille d'evaluation.xlsx"))
+    book = openpyxl.load_workbook(grid)
+    summary = book["Synthèse"]
+    row = next(r for r in range(6, 20) if summary.cell(row=r, column=1).value == part_key(part))
+    summary.cell(row=row, column=3).value = weight
+    book.save(grid)
+    return grid
+
+
+def _part_weight(grid: Path, part: int) -> float:
+    import openpyxl
+
+    from tenderkit.grid_layout import part_key
+
+    summary = openpyxl.load_workbook(grid)["Synthèse"]
+    return next(summary.cell(row=r, column=3).value for r in range(6, 20)
+                if summary.cell(row=r, column=1).value == part_key(part))
+
+
+def test_the_committees_edits_in_out_survive_a_plain_review_and_a_forced_one(reviewed):
+    """The grid in out/ is an output the committee edits: an edit is a changed input, taken over, never lost."""
+    before = json.loads(review(reviewed, "--force", "--json").stdout)
+    grid = _edit_grid_in_out(reviewed, 4, 0)
+    result = review(reviewed)
+    assert UP_TO_DATE not in result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Grid "))
+    assert line == (f"Grid {grid.name} in out/: took over 1 part weight, 0 item weights, 0 points edited by the "
+                    "committee.")
+    assert _part_weight(grid, 4) == 0                       # rewritten with the edit kept
+    assert UP_TO_DATE in review(reviewed).stderr            # and then up to date again
+    forced = review(reviewed, "--force", "--json")
+    assert "in out/: took over 1 part weight" in forced.stderr and _part_weight(grid, 4) == 0
+    after = {r["vendor"]: r for r in json.loads(forced.stdout)}
+    assert any(after[r["vendor"]]["total"] != r["total"] for r in before)   # part 4 no longer counts
+    # a tender.yaml change the committee did not override is still followed (the grid keeps the computed values)
+    path = reviewed / "tender.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("parts: {1: 1, 2: 1, 3: 1, 4: 2}",
+                                                             "parts: {1: 2, 2: 1, 3: 1, 4: 2}"), encoding="utf-8")
+    review(reviewed)
+    assert _part_weight(grid, 1) == 2 and _part_weight(grid, 4) == 0
+
+
+def test_reset_grid_keeps_the_edited_grid_as_a_dated_copy_and_starts_again(reviewed):
+    grid = _edit_grid_in_out(reviewed, 4, 0)
+    result = review(reviewed, "--reset-grid")
+    assert result.exit_code == 0 and "Grid " not in result.stdout
+    copy = reviewed / "out" / f"2026-BIO-017 - Grille d'evaluation modifiee par le comite {dt.date.today()}.xlsx"
+    assert f"Kept the grid the committee edited as {copy.name}" in result.output
+    assert copy.is_file() and _part_weight(copy, 4) == 0     # the committee's work, kept
+    assert _part_weight(grid, 4) == 2                        # tender.yaml's weight again
+    again = review(reviewed, "--force")
+    assert "Grid " not in again.stdout and copy.is_file()    # the copy is not an output: never removed
+    assert "Kept the grid" not in review(reviewed, "--reset-grid").output   # nothing edited: no new copy
+    assert len(list((reviewed / "out").glob("*modifiee*"))) == 1
+    both = CliRunner().invoke(main, ["review", str(reviewed), "--reset-grid", "--grid", str(copy)])
+    assert both.exit_code == 1 and "exclude each other" in both.output
+
+
+def test_an_unreadable_grid_in_out_stops_the_review_instead_of_being_overwritten(reviewed):
+    grid = next((reviewed / "out").glob("*Grille d'evaluation.xlsx"))
+    grid.write_text("abîmé", encoding="utf-8")
+    result = review(reviewed)
+    assert result.exit_code == 1 and "--reset-grid" in result.output and "Traceback" not in result.output
+    assert grid.read_text(encoding="utf-8") == "abîmé"
+    result = review(reviewed, "--reset-grid")
+    assert result.exit_code == 0 and "Kept the grid the committee edited" in result.output

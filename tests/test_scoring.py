@@ -269,3 +269,152 @@ def test_a_document_a_clause_asks_for_is_owed_whatever_the_answers():
     chosen = selection([gate, proof], [clause(["abroad"], ["preuve"])], deliverables=["preuve"])
     home = review_responses(chosen, [response("Home", {"abroad": "non"})]).vendors[0]
     assert home.missing_deliverables == ["preuve"] and home.documents_due == 1
+
+
+# --- precision, ranks and order (issue 10 audit) -------------------------------------------------------------
+
+
+
+def test_scores_keep_full_precision_and_are_shown_rounded_once_half_up():
+    from tenderkit.cli.review import vendor_record
+    from tenderkit.text import french_number
+
+    # answers 2 of 3 and documents 1 of 2: completeness (2/3 + 1/2) / 2 = 58,333…
+    questions = [question("a"), question("b"), question("c")]
+    chosen = selection(questions, [clause(["a"], ["flux", "schema"])], deliverables=["flux", "schema"])
+    vendor = review_responses(chosen, [response("V", {"a": "oui", "b": "oui", "c": None},
+                                                {"flux": True})]).vendors[0]
+    assert vendor.completeness == pytest.approx(100 * (2 / 3 + 1 / 2) / 2, abs=1e-9)   # not 58.33
+    assert french_number(vendor.completeness) == "58,3"
+    # 74.552 was rounded to 74.55 by scoring, then to « 74,5 » (half even) by the console: now 74,6 everywhere
+    assert french_number(74.552) == "74,6" and french_number(67.252) == "67,3" and french_number(62.25) == "62,3"
+    assert french_number(62.5, 0) == "63" and french_number(100.0) == "100" and french_number(-0.04) == "0"
+    record = vendor_record(vendor, SimpleNamespace(deliverables=chosen.library.deliverables))
+    assert record["completeness"] == 58.3 and record["total"] == 66.7   # one decimal, as every document shows
+
+
+def test_same_total_as_shown_means_same_rank():
+    from tenderkit.review.model import VendorReview
+    from tenderkit.review.scoring import rank
+
+    vendors = [VendorReview(vendor=name, response=None, total=total)
+               for name, total in (("A", 99.94), ("B", 99.86), ("C", 99.9), ("D", 99.84), ("E", 100 - 1e-12))]
+    rank(vendors)
+    assert [v.rank for v in vendors] == [2, 2, 2, 5, 1]   # 99,9 ×3 share the rank after 100; 99,8 comes fifth
+
+
+def test_tied_vendors_in_french_alphabetical_order():
+    questions = [question("a")]
+    names = ["ultrasons Est", "Échographie Sud", "Zeta", "Œil Vision", "alpha"]
+    review = review_responses(selection(questions), [response(n, {"a": "oui"}) for n in names])
+    assert [v.vendor for v in review.vendors] == ["alpha", "Échographie Sud", "Œil Vision", "ultrasons Est", "Zeta"]
+    assert {v.rank for v in review.vendors} == {1}
+
+
+# --- mutants of review/scoring.py that survived (scripts/review_mutants.py) ---------------------------------
+
+def altered_answer(value: str, status: str = "answered") -> Answer:
+    return Answer(value=value if status == "answered" else None, raw=value, status=status,
+                  altered="Le fournisseur ne garantit pas…")
+
+
+def test_an_altered_question_answered_is_not_scored_but_flagged_for_the_committee():
+    questions = [question("a"), question("b")]
+    answers = response("V", {"b": "oui"})
+    answers.answers["a"] = altered_answer("oui")
+    vendor = review_responses(selection(questions), [answers]).vendors[0]
+    item = vendor.items["a"]
+    assert item.issue == "altered" and item.scored is False and item.max_points == 0 and item.points == 0
+    assert vendor.parts[1] == 100   # only b counts
+    # an altered wording left unanswered is an unanswered question, scored 0, not « altered »
+    answers.answers["a"] = altered_answer("", status="empty")
+    vendor = review_responses(selection(questions), [answers]).vendors[0]
+    assert vendor.items["a"].issue == "unanswered" and vendor.items["a"].scored and vendor.parts[1] == 50
+
+
+def test_an_unexpected_oui_to_a_question_expecting_non_is_flagged():
+    abroad = question("p4-hors-territoire", expected="non").model_copy(
+        update={"flag": True, "flag_reason": "Données hébergées hors de l’UE"})
+    chosen = selection([abroad])
+    vendor = review_responses(chosen, [response("V", {"p4-hors-territoire": "oui"})]).vendors[0]
+    assert [(f.question_id, f.value, f.reason) for f in vendor.flags] == [
+        ("p4-hors-territoire", "oui", "Données hébergées hors de l’UE")]
+    assert vendor.items["p4-hors-territoire"].points == 0
+    vendor = review_responses(chosen, [response("V", {"p4-hors-territoire": "non"})]).vendors[0]
+    assert vendor.flags == [] and vendor.items["p4-hors-territoire"].points == 1
+    vendor = review_responses(chosen, [response("V", {"p4-hors-territoire": None})]).vendors[0]
+    assert vendor.flags == []   # unanswered: asked again, not flagged
+
+
+def test_a_part_with_no_scored_item_has_no_score_and_leaves_the_means():
+    questions = [question("a"), question("gate", expected=None, part=2),
+                 question("b", part=2, show_if=("gate", "oui"))]
+    chosen = selection(questions)
+    vendor = review_responses(chosen, [response("V", {"a": "oui", "gate": "non"})]).vendors[0]
+    assert vendor.parts == {1: 100, 2: None}
+    assert vendor.conformity == 100 and vendor.total == 100   # not (100 + 0) / 2
+    vendor = review_responses(chosen, [response("V", {"a": "oui", "gate": "oui", "b": "non"})]).vendors[0]
+    assert vendor.parts == {1: 100, 2: 0} and vendor.conformity == 50
+
+
+def test_nothing_weighs_gives_zero():
+    from tenderkit.review.scoring import total_score
+
+    assert total_score({1: None}, {1: 1}) == 0 and total_score({1: 50}, {1: 0}) == 0
+    assert total_score({1: 50}, {1: 0}, 80, 1) == 80 and total_score({1: 50}, {1: 1}, 80) == 50
+
+
+def test_a_part_missing_from_weights_parts_weighs_one():
+    questions = [question("a"), question("b", part=2), question("c", part=3)]
+    chosen = selection(questions)   # weights.parts names parts 1 and 2 only
+    chosen.tender.weights.parts.update({1: 3.0})
+    review = review_responses(chosen, [response("V", {"a": "oui", "b": "non", "c": "non"})])
+    assert review.part_weights == {1: 3.0, 2: 1.0, 3: 1.0}
+    assert review.vendors[0].conformity == pytest.approx(100 * 3 / 5)
+
+
+def test_clause_details_count_exactly_what_is_missing_or_partial():
+    a, b = question("a"), question("b")
+    # one unanswered among answered: unusable, not « partial » (0 points without an answer is not partial)
+    assert result([a, b], {"a": "oui", "b": None}) == ("c", "Clause", PARTIEL, "1 question sans réponse exploitable")
+    # every item answered favourably, a document missing: only the document
+    assert result([a, b], {"a": "oui", "b": "oui"}, ["flux"], {"flux": False}) == (
+        "c", "Clause", PARTIEL, "1 pièce manquante")
+    # a partial answer, everything else answered: only « réponse partielle »
+    assert result([a, b], {"a": "partiel", "b": "oui"}) == ("c", "Clause", PARTIEL, "réponse partielle")
+
+
+def test_returns_naming_the_same_vendor_each_name_the_other():
+    chosen = selection([question("a")])
+    first = response("Acme", {"a": "oui"})
+    second = response("ACME", {"a": "non"})
+    second.file = "Acme-bis.xlsx"
+    review = review_responses(chosen, [first, second])
+    conflicts = {v.vendor: v.conflicts for v in review.vendors}
+    assert conflicts == {"Acme (Acme.xlsx)": ["Acme-bis.xlsx"], "ACME (Acme-bis.xlsx)": ["Acme.xlsx"]}
+    single = review_responses(chosen, [first]).vendors[0]
+    assert single.vendor == "Acme" and single.conflicts == []
+
+
+def test_the_review_is_dated_today_unless_told():
+    import datetime as dt
+
+    chosen = selection([question("a")])
+    assert review_responses(chosen, [response("V", {"a": "oui"})]).date == dt.date.today()
+    day = dt.date(2026, 12, 1)
+    assert review_responses(chosen, [response("V", {"a": "oui"})], today=day).date == day
+
+
+def test_completeness_leaves_out_an_empty_share_and_weighs_as_told():
+    questions = [question("a"), question("b", part=2)]
+    chosen = selection(questions, completeness_weight=2)
+    vendor = review_responses(chosen, [response("V", {"a": "oui", "b": None})]).vendors[0]
+    # no document asked: completeness is the answers' share alone (1 of 2), not a mean with an empty share
+    assert vendor.completeness == 50
+    assert vendor.total == pytest.approx((100 * 1 + 0 * 1 + 50 * 2) / 4)
+
+
+def test_a_child_whose_parent_is_not_selected_stays_closed():
+    chosen = selection([question("child", show_if=("absent", "oui"))])
+    vendor = review_responses(chosen, [response("V", {"absent": "oui", "child": "oui"})]).vendors[0]
+    assert vendor.items["child"].applicable is False and vendor.items["child"].scored is False

@@ -48,7 +48,11 @@ def test_counts_agree():
 def test_file_names():
     assert file_name("grid", "2026-BIO-017") == "2026-BIO-017 - Grille d'evaluation.xlsx"
     assert file_name("letter", "R", "Acme") == "R - Demande de precisions - Acme.docx"
-    for kind in ("cctp", "questionnaire", "checklist", "grid", "report", "letter", "fiche"):
+    assert file_name("letter_regularisation", "R", "Acme") == "R - Invitation a regulariser l'offre - Acme.docx"
+    assert file_name("grid_copy", "R", date="2026-12-01") == (
+        "R - Grille d'evaluation modifiee par le comite 2026-12-01.xlsx")
+    for kind in ("cctp", "questionnaire", "checklist", "grid", "report", "letter", "letter_regularisation",
+                 "letter_both", "fiche"):
         name = file_name(kind, "REF", "V")
         assert name.startswith("REF - ") and "{" not in name and Path(name).suffix in (".docx", ".xlsx")
 
@@ -57,3 +61,11 @@ def test_every_procurement_type_has_a_subject(library):
     subjects = entry("subjects")
     assert {"cover", "preamble"} <= set(subjects["default"]) and set(subjects) - {"default"} <= {
         t.id for t in library.enisa.procurement_types}
+
+
+@pytest.mark.parametrize("kind", ["clarification", "regularisation", "both"])
+def test_every_letter_kind_has_its_title_and_subject(kind):
+    from tenderkit.render.letters_docx import FILE_KINDS, letter_title
+
+    assert letter_title(kind)[0].isupper() and phrase(f"letters.kinds.{kind}.subject")[0].islower()
+    assert file_name(FILE_KINDS[kind], "R", "V").endswith(" - V.docx")

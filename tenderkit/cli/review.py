@@ -13,17 +13,19 @@ from tenderkit.text import counted
 
 
 def vendor_record(vendor, library) -> dict:
-    """A vendor's review as `review --json` prints it (docs/contracts.md)."""
+    """A vendor's review as `review --json` prints it (docs/contracts.md): scores rounded once, to the one decimal
+    every document shows (half up), so that the ranks follow from the totals given."""
+    from tenderkit.review.scoring import shown
     from tenderkit.vocabulary import Issue
 
     return {
         "vendor": vendor.vendor,
         "file": vendor.response.file,
-        "total": vendor.total,
+        "total": shown(vendor.total),
         "rank": vendor.rank,
-        "completeness": vendor.completeness,
-        "conformity": vendor.conformity,
-        "parts": {str(p): s for p, s in vendor.parts.items()},
+        "completeness": shown(vendor.completeness),
+        "conformity": shown(vendor.conformity),
+        "parts": {str(p): None if s is None else shown(s) for p, s in vendor.parts.items()},
         "flags": [f.as_dict() for f in vendor.flags],
         "missing_deliverables": [{"id": d, "title": library.deliverables[d].title}
                                  for d in vendor.missing_deliverables],
@@ -94,14 +96,20 @@ def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
 @click.option("--grid", "grid", type=click.Path(path_type=Path), default=None,
               help="A grid written earlier whose weights and points the committee edited: they replace "
                    "tender.yaml's weights and the computed points.")
+@click.option("--reset-grid", "reset_grid", is_flag=True,
+              help="Start again from tender.yaml's weights and the computed points, after keeping the grid the "
+                   "committee edited in out/ as a dated copy (without it, those edits are taken over).")
 @click.option("--force", is_flag=True, help="Review again even if nothing changed since the last review.")
-def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None, force: bool) -> None:
+def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None, reset_grid: bool,
+                   force: bool) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
-    one clarification letter per vendor into FOLDER/out/. When nothing changed since the last review
-    (returns, tender.yaml, library, templates, grid, day), say so and leave out/ as it is."""
+    one letter per vendor that has something to clarify (or to regularise, where allowed) into FOLDER/out/.
+    Weights and points the committee edited in the grid in out/ are taken over (--reset-grid to start again).
+    When nothing changed since the last review (returns, tender.yaml, library, templates, grid, day), say so
+    and leave out/ as it is."""
     from tenderkit.incremental import unchanged
 
-    recorded = None if force else unchanged(folder, grid)
+    recorded = None if force or reset_grid else unchanged(folder, grid)
     if recorded is not None:
         try:
             lines = recorded["json"] if as_json else _console(recorded, 0, set(recorded["outputs"]))
@@ -125,11 +133,15 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
     bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
     if bar:
         with bar:
-            run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid)
+            run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid,
+                             reset_grid=reset_grid)
     else:
-        run = run_review(loaded, jobs or default_jobs(), grid=grid)
+        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
+    if run.grid_copy is not None:
+        click.echo(f"Kept the grid the committee edited as {run.grid_copy.name}; weights and points start again "
+                   "from tender.yaml and the answers.", err=as_json)
     emit(shown["json"] if as_json else _console(shown, run.parsed, {str(p) for p in run.kept}))
     sys.exit(shown["code"])
 

@@ -12,15 +12,16 @@ from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date
-from tenderkit.vocabulary import Status, answer_label
+from tenderkit.vocabulary import Status, shown_value
 from tenderkit.wording import phrase
 
 
-def _shown(answer: Answer | None) -> str | None:
+def _shown(answer: Answer | None, answer_type: str = "") -> str | None:
+    """The answer as the sheet says it: « oui, avec réserves », a date as « 14/02/2019 »."""
     if answer is None or answer.status != Status.ANSWERED:
         return None
-    value = answer.value
-    return answer_label(value, "prose")
+    shown = shown_value(answer.value, answer_type, "prose")
+    return None if shown is None else str(shown)
 
 
 def fiche_context(selection: Selection, response: Response, today) -> dict[str, Any]:
@@ -29,8 +30,9 @@ def fiche_context(selection: Selection, response: Response, today) -> dict[str, 
     for field in library.afib.identification_sheet:
         lines = []
         for qid in field.source:
-            shown = _shown(response.answers.get(qid))
-            if shown and qid in library.questions:
+            question = library.questions.get(qid)
+            shown = _shown(response.answers.get(qid), question.answer_type if question else "")
+            if shown and question:
                 lines.append(f"{library.questions[qid].text} : {shown}")
         fields.append({"label": field.label, "text": "\n".join(lines) or "à compléter"})
     groups = []
@@ -40,7 +42,8 @@ def fiche_context(selection: Selection, response: Response, today) -> dict[str, 
             continue
         described = []
         for number, item in enumerate(items, start=2):
-            parts = [f"{library.questions[q].text} : {_shown(a)}" for q, a in item.items() if _shown(a)]
+            parts = [f"{library.questions[q].text} : {_shown(a, library.questions[q].answer_type)}"
+                     for q, a in item.items() if _shown(a)]
             described.append(f"{group.label} n° {number} — " + " ; ".join(parts))
         groups.append({"title": f"{group.plural} supplémentaires", "entries": described})
     responsibilities = library.afib.responsibilities

@@ -1,8 +1,11 @@
 """The committee's evaluation grid (.xlsx): vendors side by side, editable weights, live totals and ranks.
 
-Sheets: « Synthèse » (part scores, completeness, conformity, total and rank as formulas; counts; a bar
-chart), « Pondérations » (one editable weight per scored item), and one sheet per vendor with every answer,
-its points (editable), the clause and references behind it and where it was found. Editable cells are
+Sheets: « Synthèse » (part scores, completeness, conformity, total and rank as formulas; counts),
+« Graphique » (the bar chart, printed on a page of its own without the summary's repeated header),
+« Pondérations » (one editable weight per scored item), and one sheet per vendor with every answer, its points
+(editable), the clause and references behind it and where it was found. A very hidden sheet « tenderkit-calcul » keeps
+the weights and points as computed from tender.yaml and the answers, so that a later review tells the
+committee's edits from the computed values (review/grid_edits.py). Editable cells are
 validated (points 0..max, weights ≥ 0), everything else is locked; sheets are protected without a password.
 Hidden keys (see tenderkit/grid_layout.py) let `tenderkit review --grid` read the committee's edits back.
 Vendor text is always written as text.
@@ -16,16 +19,20 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit import __version__
 from tenderkit.grid_layout import (
+    BASELINE,
+    BASELINE_FIRST,
+    CHART,
     COMPLETENESS_KEY,
     FIRST,
     HIDDEN_VENDOR_COLUMNS,
@@ -60,8 +67,9 @@ from tenderkit.render.xlsx_common import (
     widths,
 )
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
-from tenderkit.text import french_date, french_number
-from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label
+from tenderkit.review.scoring import item_weights, part_weights
+from tenderkit.text import french_date, french_number, french_typography
+from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label, shown_value
 from tenderkit.xlsx_rows import row_height
 
 TITLE = Font(name=FONT, bold=True, size=14, color=NAVY)
@@ -69,7 +77,12 @@ BOLD = Font(name=FONT, bold=True, size=10)
 FLAG_FILL = PatternFill("solid", fgColor="F8D7DA")
 GOOD_FILL = PatternFill("solid", fgColor="D4EDDA")
 TOP = Alignment(vertical="top")
+RIGHT = Alignment(horizontal="right")
 COMPLETENESS_LABEL = "Complétude : pièces et réponses fournies (%)"
+CHART_TITLE = "Note par partie et complétude, par candidat"
+READER_REMARKS = "Remarques du lecteur de fichiers (en anglais)"
+# the font size of the named style of each vendor-sheet column (xlsx_common.NAMED_STYLES), for row heights
+VENDOR_SIZES = {"flag": 9.9, "clauses": 9, "refs": 9, "location": 9}   # bold 9 pt is about as wide as 9.9 pt
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -110,31 +123,35 @@ class GridBuilder:
         self.selection = review.selection
         self.book = Workbook()
         register_styles(self.book)
-        self.taken = {"synthèse", "pondérations"}
+        self.taken = {"synthèse", "graphique", "pondérations", "tenderkit-calcul"}
         self.weight_rows: dict[str, int] = {}
         self.vendor_sheets: dict[str, tuple[str, int]] = {}  # vendor → (sheet title, last row)
 
     def build(self) -> Workbook:
         summary = self.book.active
         summary.title = "Synthèse"
+        chart = self.book.create_sheet("Graphique")
         weights = self.book.create_sheet("Pondérations")
         self._weights(weights)
         for vendor in self.review.vendors:
             self._vendor(vendor)
         self._summary(summary)
+        self._chart_sheet(chart, summary)
+        self._baseline(self.book.create_sheet("tenderkit-calcul"))
         for sheet in self.book.worksheets:
             protect(sheet)
         self.book.properties.creator = f"tenderkit {__version__}"
         self.book.properties.title = f"Grille d’évaluation – {self.selection.tender.title}"
         return self.book
 
-    def _title(self, sheet: Worksheet, kind: str, title: str, note: str) -> None:
+    def _title(self, sheet: Worksheet, kind: str, title: str, note: str, column: str = "B") -> None:
+        """Title, tender line and note in rows 1–3 of ``column``: the first visible column of the sheet."""
         tender = self.selection.tender
         put(sheet[KIND_CELL], kind)
-        put(sheet["B1"], title, font=TITLE)
-        put(sheet["B2"], f"{tender.reference} – {tender.title} – {tender.buyer.name}",
+        put(sheet[f"{column}1"], french_typography(title), font=TITLE)
+        put(sheet[f"{column}2"], f"{tender.reference} – {tender.title} – {tender.buyer.name}",
             font=Font(name=FONT, size=9, italic=True, color="595959"))
-        put(sheet["B3"], note, font=Font(name=FONT, size=9, italic=True))
+        put(sheet[f"{column}3"], french_typography(note), font=Font(name=FONT, size=9, italic=True))
 
     def _weights(self, sheet: Worksheet) -> None:
         self._title(sheet, WEIGHTS, "Pondération des questions évaluées",
@@ -171,10 +188,12 @@ class GridBuilder:
         title = sheet_title(vendor.vendor, self.taken)
         sheet = self.book.create_sheet(title)
         response = vendor.response
+        first_visible = get_column_letter(next(index for index, (_, _, key) in enumerate(VENDOR_COLUMNS, start=1)
+                                               if key not in HIDDEN_VENDOR_COLUMNS))
         self._title(sheet, VENDOR, f"{vendor.vendor} – réponses et points",
                     f"Fichier : {Path(response.file).name} ({response.format}). Les points sont modifiables "
                     "(cellules jaunes, de 0 au maximum de la question) ; pondérations dans la feuille "
-                    "« Pondérations ».")
+                    "« Pondérations ».", column=first_visible)
         put(sheet[VENDOR_CELL], vendor.vendor)
         widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(VENDOR_COLUMNS, start=1)})
         for key in HIDDEN_VENDOR_COLUMNS:
@@ -193,7 +212,7 @@ class GridBuilder:
             clauses = ", ".join(c.title for c in self.selection.clauses_of.get(qid, []))
             ansm, enisa = self.selection.references_of(qid)
             flag = flags.get(qid)
-            value = answer_label(item.value, "grid") if isinstance(item.value, str) else item.value
+            value = shown_value(item.value, question.answer_type, "grid")
             if value is not None and str(value) == (item.raw or "").strip():
                 value = None  # the value read is shown only where it differs from what the vendor wrote
             status = STATUS_LABELS.get(item.status, item.status)
@@ -223,7 +242,8 @@ class GridBuilder:
                     "tk number", alignment=TOP)
             alert = flag.reason if flag else None
             if item.issue == Issue.ALTERED:  # not scored until the committee confirms the vendor's wording
-                alert = f"Question reformulée par le candidat, non notée (à confirmer) : « {item.altered} »"
+                alert = french_typography(f"Question reformulée par le candidat, non notée (à confirmer) : "
+                                          f"« {item.altered} »")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["flag"]), alert, "tk flag")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["clauses"]), clauses, "tk small")
             put(sheet.cell(row=row, column=VENDOR_COLUMN["refs"]), ", ".join(ansm + enisa), "tk small")
@@ -231,9 +251,10 @@ class GridBuilder:
             if item.how == "ocr" and item.raw is not None:  # read from a scan: the committee checks it
                 put(sheet.cell(row=row, column=VENDOR_COLUMN["location"]), f"{item.location} — à vérifier (lu par OCR)",
                     "tk flag")
-            sheet.row_dimensions[row].height = row_height(
-                (question.section, 16, 10), (question.text, 40, 10), (item.raw, 26, 10),
-                (flag.reason if flag else None, 22, 9), (clauses, 18, 9), (", ".join(ansm + enisa), 11, 9))
+            sheet.row_dimensions[row].height = row_height(*(
+                (None if cell.value is None else str(cell.value), width, VENDOR_SIZES.get(key, 10))
+                for cell, (_, width, key) in zip(sheet[row], VENDOR_COLUMNS, strict=False)
+                if key not in HIDDEN_VENDOR_COLUMNS and not str(cell.value).startswith("=")))
             row += 1
         last = row - 1
         for maximum, cells in points_cells.items():
@@ -254,7 +275,9 @@ class GridBuilder:
             put(sheet.cell(row=row + 1, column=5), "Aucune", font=BODY_FONT)
             row += 1
         row += 2
-        put(sheet.cell(row=row, column=4), "Remarques de lecture du fichier", font=BOLD)
+        # the parser's remarks are English sentences (ids replaced by numbers): the label says so
+        put(sheet.cell(row=row, column=4), READER_REMARKS if response.warnings else "Remarques du lecteur de fichiers",
+            font=BOLD)
         for warning in response.warnings or ["Aucune"]:
             row += 1
             put(sheet.cell(row=row, column=5), self.selection.with_numbers(warning), font=Font(name=FONT, size=9))
@@ -292,12 +315,14 @@ class GridBuilder:
                 title, last = self.vendor_sheets[vendor.vendor]
                 ref = quote_sheetname(title)
                 parts_range = f"{ref}!${part_l}${FIRST}:${part_l}${last}"
+                # a part where nothing is scored for this vendor has no score (empty), as in the review
                 formula(sheet.cell(row=row, column=4 + index),
                         f"=IFERROR(SUMIFS({ref}!${pts_l}${FIRST}:${pts_l}${last},{parts_range},{part.part})/"
-                        f"SUMIFS({ref}!${max_l}${FIRST}:${max_l}${last},{parts_range},{part.part})*100,0)",
-                        number_format="0.0", border=BORDER, font=BODY_FONT)
+                        f"SUMIFS({ref}!${max_l}${FIRST}:${max_l}${last},{parts_range},{part.part})*100,\"\")",
+                        number_format="0.0", border=BORDER, font=BODY_FONT, alignment=RIGHT)
         put(sheet.cell(row=completeness_row, column=1), COMPLETENESS_KEY)
-        put(sheet.cell(row=completeness_row, column=2), COMPLETENESS_LABEL, font=BODY_FONT, alignment=WRAP,
+        put(sheet.cell(row=completeness_row, column=2), french_typography(COMPLETENESS_LABEL), font=BODY_FONT,
+            alignment=WRAP,
             border=BORDER)
         weight_cells.append(put(sheet.cell(row=completeness_row, column=SUMMARY_WEIGHT_COLUMN),
                                 review.completeness_weight, fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER,
@@ -316,15 +341,20 @@ class GridBuilder:
         last_vendor = get_column_letter(3 + max(len(vendors), 1))
         for index in range(len(vendors)):
             letter = get_column_letter(4 + index)
+            # weighted means over the parts that have a score (ISNUMBER), as scoring.total_score
             formula(sheet.cell(row=conformity_row, column=4 + index),
                     f"=IFERROR(SUMPRODUCT($C${first}:$C${last_part},{letter}{first}:{letter}{last_part})"
-                    f"/SUM($C${first}:$C${last_part}),0)", number_format="0.0", font=BODY_FONT, border=BORDER)
+                    f"/SUMPRODUCT($C${first}:$C${last_part},--ISNUMBER({letter}{first}:{letter}{last_part})),0)",
+                    number_format="0.0", font=BODY_FONT, border=BORDER)
             formula(sheet.cell(row=total_row, column=4 + index),
                     f"=IFERROR(SUMPRODUCT($C${first}:$C${completeness_row},{letter}{first}:{letter}{completeness_row})"
-                    f"/SUM($C${first}:$C${completeness_row}),0)", number_format="0.0", font=BOLD, border=BORDER,
-                    fill=SECTION_FILL)
+                    f"/SUMPRODUCT($C${first}:$C${completeness_row},"
+                    f"--ISNUMBER({letter}{first}:{letter}{completeness_row})),0)",
+                    number_format="0.0", font=BOLD, border=BORDER, fill=SECTION_FILL)
+            # ranked on the total as shown (one decimal, half up as ROUND does), as scoring.rank
+            totals = f"$D${total_row}:${last_vendor}${total_row}"
             formula(sheet.cell(row=rank_row, column=4 + index),
-                    f"=RANK({letter}{total_row},$D${total_row}:${last_vendor}${total_row},0)", font=BOLD,
+                    f"=1+SUMPRODUCT(--(ROUND({totals},1)>ROUND({letter}{total_row},1)))", font=BOLD,
                     border=BORDER, alignment=Alignment(horizontal="center"))
 
         def clauses(status: str) -> list[int]:
@@ -350,7 +380,7 @@ class GridBuilder:
         counters = {}
         texts = ("Fichier reçu", "Autre fichier au nom du même candidat")  # wrapped, the row sized to fit
         for label, values in rows:
-            put(sheet.cell(row=row, column=2), label, font=BODY_FONT, border=BORDER,
+            put(sheet.cell(row=row, column=2), french_typography(label), font=BODY_FONT, border=BORDER,
                 alignment=Alignment(vertical="top"))
             for index, value in enumerate(values):
                 align = WRAP if label in texts else Alignment(horizontal="right", vertical="top")
@@ -376,11 +406,10 @@ class GridBuilder:
             line = counters["Autre fichier au nom du même candidat"]
             sheet.conditional_formatting.add(f"D{line}:{last_vendor}{line}",
                                              CellIsRule(operator="notEqual", formula=['"—"'], fill=FLAG_FILL))
-            row += 1
-            sheet.row_breaks.append(Break(id=row))  # the chart prints on a page of its own
-            put(sheet.cell(row=row + 1, column=2), "Note par partie et complétude, par candidat", font=BOLD)
-            sheet.add_chart(self._chart(sheet, first, completeness_row), f"B{row + 2}")
-            row += 22
+            put(sheet.cell(row=row + 1, column=2), french_typography("Graphique des notes par partie : feuille "
+                                                                     "« Graphique »."),
+                font=Font(name=FONT, size=9, italic=True))
+            row += 2
         if review.failed or review.duplicates:
             row += 1
             put(sheet.cell(row=row, column=2), "Fichiers non évalués", font=BOLD)
@@ -396,6 +425,35 @@ class GridBuilder:
         self.summary_rows = {"first": first, "last_part": last_part, "completeness": completeness_row,
                              "total": total_row, "rank": rank_row}
 
+    def _chart_sheet(self, sheet: Worksheet, summary: Worksheet) -> None:
+        """The chart on a sheet of its own: it prints on one page, without the summary's repeated header."""
+        self._title(sheet, CHART, CHART_TITLE, "Notes sur 100 de la feuille « Synthèse », recalculées avec elle.")
+        sheet.column_dimensions["A"].hidden = True
+        widths(sheet, {"A": 2, "B": 12})
+        if self.review.vendors:
+            rows = self.summary_rows
+            sheet.add_chart(self._chart(summary, rows["first"], rows["completeness"]), "B5")
+        print_setup(sheet, None, self.selection.tender.reference)
+        sheet.page_setup.fitToHeight = 1   # one page, whatever the chart's size
+
+    def _baseline(self, sheet: Worksheet) -> None:
+        """The weights and points as computed without the committee's edits (see grid_layout.BASELINE)."""
+        selection = self.selection
+        put(sheet[KIND_CELL], BASELINE)
+        put(sheet["B1"], "Valeurs calculées par tenderkit (tender.yaml et réponses), pour reconnaître les "
+                         "modifications du comité. Ne pas modifier.")
+        rows: list[tuple[str, str, str, float]] = [("part", str(p), "", w) for p, w in part_weights(selection).items()]
+        rows.append(("completeness", "", "", float(selection.tender.weights.completeness)))
+        weights = item_weights(selection)
+        rows += [("item", qid, "", weights[qid]) for qid, q in selection.questions.items() if q.expected is not None]
+        for vendor in self.review.vendors:
+            rows += [("points", qid, vendor.vendor, item.computed_points) for qid, item in vendor.items.items()
+                     if item.scored]
+        for offset, entry in enumerate(rows):
+            for column, value in enumerate(entry, start=1):
+                put(sheet.cell(row=BASELINE_FIRST + offset, column=column), value)
+        sheet.sheet_state = "veryHidden"
+
     def _chart(self, sheet: Worksheet, first: int, last: int) -> BarChart:
         vendors = self.review.vendors
         chart = BarChart()
@@ -409,13 +467,15 @@ class GridBuilder:
         chart.x_axis.delete = False   # openpyxl ≥ 3.1 hides both axes (and so the part labels) unless told
         chart.y_axis.delete = False
         chart.legend.position = "b"
-        chart.height, chart.width = 11, min(25, 16 + 2 * len(vendors))
+        chart.height, chart.width = 14, min(26, 18 + 2 * len(vendors))
         chart.add_data(Reference(sheet, min_col=4, max_col=3 + len(vendors), min_row=5, max_row=last),
                        titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=last))
         chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
                                          showPercent=False)
-        chart.dataLabels.numFmt = "0"
+        chart.dataLabels.numFmt = "0.0"   # one decimal, as the table (the reader's decimal separator)
+        chart.dataLabels.txPr = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(
+            sz=700 if len(vendors) > 3 else 800)), endParaRPr=CharacterProperties())])
         return chart
 
 

@@ -1,5 +1,10 @@
 """The committee report (.docx, ``templates/report.docx``): method, weights, ranking, chart, per vendor,
-conclusion, the committee's opinion and signatures."""
+conclusion, the committee's opinion and signatures.
+
+What the report says is asked of a vendor is what its letter asks (render/letters_docx.py): answers to clarify
+(demande de précisions: a clarification may not modify the offer, practice of art. R. 2152-1 to R. 2152-2),
+unanswered questions and missing documents to supply only where the consultation allows regularisation
+(art. R. 2152-2); otherwise they are only noted as absent."""
 
 from __future__ import annotations
 
@@ -7,13 +12,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tenderkit.grammar import capitalize_first, join_and
+from tenderkit.grammar import capitalize_first, de, join_and
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.letters_docx import WHY, letter_kind
 from tenderkit.render.tender_context import tender_context
-from tenderkit.review.model import CONFORME, NON_CONFORME, PARTIEL, Review, VendorReview
+from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
+from tenderkit.review.scoring import item_weights
 from tenderkit.text import french_date, french_number
-from tenderkit.vocabulary import Issue
 from tenderkit.wording import counted, phrase
 
 
@@ -30,15 +36,31 @@ def _attention(vendor: VendorReview) -> str:
     return join_and([p for p in points if p])
 
 
+def _follow_up(vendor: VendorReview, regularisation: bool) -> list[str]:
+    """What the vendor's letter asks, and what is only noted: the clarifications (demande de précisions), the
+    gaps to regularise where the consultation allows it, else the gaps noted without a request."""
+    to_clarify = [counted(len(vendor.issues(kind)), f"report.to_clarify.{kind.value}") for kind in WHY
+                  if vendor.issues(kind)]
+    gaps = [counted(len(vendor.unanswered), "report.to_clarify.unanswered") if vendor.unanswered else "",
+            counted(len(vendor.missing_deliverables), "report.attention.missing")
+            if vendor.missing_deliverables else ""]
+    gaps = [g for g in gaps if g]
+    sentences = [phrase("report.to_clarify.lead", items=join_and(to_clarify)) if to_clarify
+                 else phrase("report.to_clarify.none")]
+    if gaps:
+        sentences.append(phrase("report.to_regularise" if regularisation else "report.noted", items=join_and(gaps)))
+    return sentences
+
+
+def _part_score(score: float | None) -> str:
+    return phrase("report.part_not_scored") if score is None else french_number(score)
+
+
 def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     library = review.selection.library
     numbers = review.selection.numbers
     questions = review.selection.questions
-    to_clarify = []
-    for kind in (Issue.UNANSWERED, Issue.INVALID, Issue.PARTIEL, Issue.NA_NOT_OFFERED, Issue.ALTERED):
-        found = len(vendor.unanswered) if kind == Issue.UNANSWERED else len(vendor.issues(kind))
-        if found:
-            to_clarify.append(counted(found, f"report.to_clarify.{kind.value}"))
+    regularisation = review.selection.tender.letters.regularisation
     return {
         "name": vendor.vendor,
         "rank": vendor.rank,
@@ -48,21 +70,52 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         "completeness": french_number(vendor.completeness),
         "answers": f"{vendor.answers_given} / {vendor.answers_due}",
         "documents": f"{vendor.documents_given} / {vendor.documents_due}",
-        "parts": " · ".join(f"P{p} {french_number(s)}" for p, s in vendor.parts.items()),
+        "parts": " · ".join(f"P{p} {_part_score(s)}" for p, s in vendor.parts.items()),
         "flag_count": len(vendor.flags),
         "unanswered_count": len(vendor.unanswered),
         "missing_count": len(vendor.missing_deliverables),
         "strengths": [c.title for c in vendor.clauses if c.status == CONFORME],
         "partial": [f"{c.title} ({c.detail})" for c in vendor.clauses if c.status == PARTIEL],
         "non_conforming": [f"{c.title} ({c.detail})" for c in vendor.clauses if c.status == NON_CONFORME],
+        "not_filled": [f"{c.title} ({c.detail})" for c in vendor.clauses if c.status == NON_RENSEIGNE],
         "flags": [{"question": f"{numbers[f.question_id]} — {questions[f.question_id].text}", "answer": f.answer or "",
                    "reason": f.reason,
                    "refs": ", ".join(f.ansm + f.enisa) or "—"} for f in vendor.flags],
         "missing": [library.deliverables[d].title for d in vendor.missing_deliverables],
-        "to_clarify": (phrase("report.to_clarify.lead", items=join_and(to_clarify)) if to_clarify
-                       else phrase("report.to_clarify.none")),
+        "follow_up": _follow_up(vendor, regularisation),
+        "letter": letter_kind(vendor, regularisation),
         "attention": _attention(vendor),
     }
+
+
+def _letters_note(review: Review) -> list[str]:
+    """The conclusion's account of the letters, as they are sent (render/letters_docx.letter_kind)."""
+    regularisation = review.selection.tender.letters.regularisation
+    clarified = [v.vendor for v in review.vendors if any(v.issues(kind) for kind in WHY)]
+    gaps = [v.vendor for v in review.vendors if v.unanswered or v.missing_deliverables]
+    sentences = []
+    if clarified:
+        sentences.append(phrase(f"report.letters.clarification.{'many' if len(clarified) > 1 else 'one'}",
+                                vendors=join_and([f"à {name}" for name in clarified])))
+    if gaps and regularisation:
+        sentences.append(phrase(f"report.letters.regularisation.{'many' if len(gaps) > 1 else 'one'}",
+                                of_vendors=join_and([de(name) for name in gaps])))
+    elif gaps:
+        sentences.append(phrase("report.letters.noted"))
+    return sentences
+
+
+def _question_weights(review: Review) -> list[dict[str, str]]:
+    """The questions whose weight is not the default one: set in tender.yaml (``weights.questions``) or edited
+    in the committee's grid, named by displayed number and text, never by id."""
+    selection = review.selection
+    defaults = item_weights(selection)
+    overridden = selection.tender.weights.questions
+    return [{"number": selection.numbers[qid], "text": question.text,
+             "weight": french_number(review.item_weights[qid], 2)}
+            for qid, question in selection.questions.items()
+            if question.expected is not None
+            and (qid in overridden or review.item_weights.get(qid, defaults[qid]) != defaults[qid])]
 
 
 def report_context(review: Review) -> dict[str, Any]:
@@ -81,6 +134,8 @@ def report_context(review: Review) -> dict[str, Any]:
         "completeness_weight": french_number(review.completeness_weight, 2),
         "clause_weights": [{"title": c.title, "factor": french_number(weights.clauses[c.id], 2)}
                            for c in selection.clauses if c.id in weights.clauses],
+        "question_weights": _question_weights(review),
+        "letters_note": _letters_note(review),
         "edited_grid": Path(review.edited_grid).name if review.edited_grid else "",
         "vendors": vendors,
         "ranking": [{"rank": v["rank"], "name": v["name"], "total": v["total"], "tie": v["tie"],

@@ -3,6 +3,11 @@
 Rows are matched by the hidden keys of tenderkit/grid_layout.py (question id, « part:N », vendor name), never
 by position, so that sorting, filtering or inserting rows in the grid does not move an edit. Only constants
 are read: a cell the committee replaced by a formula, a text or a negative number is refused in one sentence.
+
+A grid keeps, in its very hidden sheet « tenderkit-calcul », the weights and points computed without the committee's
+edits (grid_layout.BASELINE): :func:`committee_edits` keeps only the values the committee changed, so that a
+changed return or a changed tender.yaml still changes the values the committee left alone. A grid written
+before that sheet existed has every value taken as it stands.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderkit.errors import TenderkitError
 from tenderkit.grid_layout import (
+    BASELINE,
+    BASELINE_FIRST,
     COMPLETENESS_KEY,
     FIRST,
     KIND_CELL,
@@ -89,6 +96,8 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
         value = _number(weights, row, WEIGHT_COLUMN["weight"], path)
         if value is not None and key in selection_questions:
             edits.item_weights[key] = value
+    if BASELINE in kinds:
+        edits.baseline = _baseline(kinds[BASELINE])
     for sheet in book.worksheets:
         if sheet[KIND_CELL].value != VENDOR or not sheet[VENDOR_CELL].value:
             continue
@@ -105,8 +114,39 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
     return edits
 
 
-def describe_takeover(edits: GridEdits, computed: Review) -> str:
-    """One line: what the grid changed compared with tender.yaml and the computed points."""
+def _baseline(sheet: Worksheet) -> dict[tuple[str, str, str], float]:
+    """The values computed without edits, by (entry, key, vendor); see grid_layout.BASELINE."""
+    found = {}
+    for row in range(BASELINE_FIRST, min(sheet.max_row, MAX_ROWS) + 1):
+        entry, key, vendor, value = (sheet.cell(row=row, column=c).value for c in range(1, 5))
+        if isinstance(entry, str) and isinstance(value, int | float) and not isinstance(value, bool):
+            found[(entry, str(key or ""), str(vendor or ""))] = float(value)
+    return found
+
+
+def committee_edits(edits: GridEdits) -> GridEdits:
+    """Only the values the committee changed: those differing from the grid's baseline (all of them when the
+    grid has none)."""
+    baseline = edits.baseline
+    if baseline is None:
+        return edits
+
+    def edited(entry: str, key: str, vendor: str, value: float) -> bool:
+        before = baseline.get((entry, key, vendor))
+        return before is None or abs(before - value) > 1e-9
+    completeness = edits.completeness_weight
+    return GridEdits(
+        source=edits.source, baseline=baseline,
+        part_weights={p: w for p, w in edits.part_weights.items() if edited("part", str(p), "", w)},
+        completeness_weight=completeness if completeness is not None and edited("completeness", "", "",
+                                                                                completeness) else None,
+        item_weights={q: w for q, w in edits.item_weights.items() if edited("item", q, "", w)},
+        points={(v, q): p for (v, q), p in edits.points.items() if edited("points", q, v, p)})
+
+
+def takeover_counts(edits: GridEdits, computed: Review) -> tuple[int, bool, int, int]:
+    """What the grid changes compared with tender.yaml and the computed points: (part weights, completeness
+    weight changed, item weights, points)."""
     parts = sum(1 for p, w in edits.part_weights.items()
                 if p in computed.part_weights and w != computed.part_weights[p])
     completeness = edits.completeness_weight is not None and edits.completeness_weight != computed.completeness_weight
@@ -118,6 +158,13 @@ def describe_takeover(edits: GridEdits, computed: Review) -> str:
         review = by_vendor.get(vendor)
         if review and qid in review.items and review.items[qid].scored and review.items[qid].points != value:
             points += 1
+    return parts, completeness, items, points
+
+
+def describe_takeover(edits: GridEdits, computed: Review, where: str = "") -> str:
+    """One line: what the grid changed compared with tender.yaml and the computed points; ``where`` says where
+    the grid was found (« in out/ »)."""
+    parts, completeness, items, points = takeover_counts(edits, computed)
     name = Path(edits.source).name
 
     def n(count: int, word: str) -> str:
@@ -125,4 +172,4 @@ def describe_takeover(edits: GridEdits, computed: Review) -> str:
     changed = [n(parts, "part weight"), n(items, "item weight"), n(points, "point")]
     if completeness:
         changed.insert(1, "the completeness weight")
-    return f"Grid {name}: took over {', '.join(changed)} edited by the committee."
+    return f"Grid {name}{' ' + where if where else ''}: took over {', '.join(changed)} edited by the committee."

@@ -34,6 +34,7 @@ class ItemScore:
     issue: str | None = None  # unanswered | invalid | partiel | na-not-offered | altered
     altered: str | None = None  # the vendor's wording of a question it rewrote (not scored until confirmed)
     how: str | None = None    # how the answer was found (id, text, ocr, mds2): « ocr » is to be checked
+    computed_points: float = 0.0  # the points the answer earns, before any edit of the committee
 
 
 @dataclass
@@ -67,7 +68,7 @@ class VendorReview:
     vendor: str
     response: Response
     items: dict[str, ItemScore] = field(default_factory=dict)
-    parts: dict[int, float] = field(default_factory=dict)   # score per part, 0–100
+    parts: dict[int, float | None] = field(default_factory=dict)   # score per part, 0–100; None: nothing scored
     conformity: float = 0.0       # weighted mean of the part scores, 0–100
     completeness: float = 0.0     # share of what the tender asks that the offer supplies, 0–100
     answers_given: int = 0        # applicable required questions answered readably …
@@ -99,6 +100,8 @@ class GridEdits:
     completeness_weight: float | None = None
     item_weights: dict[str, float] = field(default_factory=dict)
     points: dict[tuple[str, str], float] = field(default_factory=dict)   # (vendor, question id) → points
+    # the values computed without edits, by (entry, key, vendor) (grid_layout.BASELINE); None: an older grid
+    baseline: dict[tuple[str, str, str], float] | None = None
 
 
 @dataclass

@@ -8,15 +8,22 @@ Rules (also printed in the committee report):
   Where it is not offered, it is treated as unanswered: 0 point, and asked again in the letter.
 - Unanswered or unreadable (invalid) items: 0 point, listed for the clarification letter.
 - Item weight = library weight (or ``weights.questions``) × the largest ``weights.clauses`` multiplier
-  of the clauses it verifies. Part score = weighted points ÷ weighted maximum × 100; total = weighted
-  mean of the part scores by ``weights.parts`` (the conformity score).
+  of the clauses it verifies. Part score = weighted points ÷ weighted maximum × 100; a part where nothing is
+  scored for this vendor (every item closed by the flowchart or « sans objet ») has no score (None) and leaves
+  this vendor's means, as « sans objet » leaves a part. Conformity = weighted mean of the part scores by
+  ``weights.parts``.
 - Completeness = share of what the tender asks that the offer supplies, 0–100: the mean of two shares, the
   required deliverables announced as provided ÷ those the offer owes (a deliverable asked only by an item of
   the questionnaire is owed when the vendor's answers opened that item), and the applicable required questions of every
   type (yes/no, text, number, date, choice, list) answered readably ÷ those due (a share with nothing asked
   is left out). Documents and answers weigh alike, so 15 missing documents are not drowned by 160 answers.
 - Ranking score (``total``) = weighted mean of the part scores and completeness, completeness weighing
-  ``weights.completeness`` (default 1, like one part; 0 leaves it out). Ranks: 1, 2, 2, 4 on that score.
+  ``weights.completeness`` (default 1, like one part; 0 leaves it out).
+- Precision: scores are kept at full precision and rounded once, for display, to one decimal, half up as a
+  spreadsheet rounds (text.round_half_up): console, JSON, grid, report and chart show the same figures.
+- Ranks: competition ranking (1, 2, 2, 4) on the total *as shown*, rounded to one decimal: two offers shown
+  with the same total share a rank, as the grid's rank formula does. Tied offers are listed in French
+  alphabetical order (accents folded: text.french_sort_key).
 - Flags inform the committee; they never eliminate.
 """
 
@@ -39,8 +46,21 @@ from tenderkit.review.model import (
     VendorReview,
 )
 from tenderkit.tender.selection import Selection
+from tenderkit.text import french_sort_key, round_half_up
 from tenderkit.vocabulary import FAVOURABLE_POINTS, PARTIAL_POINTS, Answer, Issue, Status
 from tenderkit.wording import agreeing, counted, phrase
+
+SHOWN_DECIMALS = 1   # scores are shown, compared for ranking and given in JSON at this precision
+PRECISION = 12       # decimals kept in computations: only floating-point noise (99.99999999999999) goes
+
+
+def _clean(value: float) -> float:
+    return round(value, PRECISION)
+
+
+def shown(value: float) -> float:
+    """A score as every document shows it: one decimal, half up."""
+    return round_half_up(value, SHOWN_DECIMALS)
 
 
 def item_weights(selection: Selection) -> dict[str, float]:
@@ -86,7 +106,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
         is_yes_no = question.answer_type in ("yes_no", "yes_no_na")
         scored = applicable[qid] and question.expected is not None and is_yes_no
         issue = None
-        points = max_points = 0.0
+        points = max_points = computed = 0.0
         altered = answer.altered if answer else None
         if applicable[qid] and altered and status == Status.ANSWERED:
             issue, scored = Issue.ALTERED, False  # the vendor answered its own question: the committee decides
@@ -108,6 +128,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
                     points = FAVOURABLE_POINTS
                 elif value == Answer.PARTIEL:
                     points = PARTIAL_POINTS
+                computed = points
                 if qid in points_edited:
                     points = min(max(points_edited[qid], 0.0), max_points)
         review.items[qid] = ItemScore(
@@ -115,7 +136,7 @@ def score_response(selection: Selection, response: Response, weights: dict[str, 
             max_points=max_points, weight=weights[qid], status=status, value=value,
             raw=answer.raw if answer else None, location=answer.location if answer else None,
             comment=answer.comment if answer else None, issue=issue, altered=altered,
-            how=answer.how if answer else None)
+            how=answer.how if answer else None, computed_points=computed)
         unfavourable = value in (Answer.OUI, Answer.NON, Answer.PARTIEL) and value != question.expected
         if question.flag and scored and unfavourable:
             reason = question.flag_reason or question.text
@@ -157,28 +178,31 @@ def completeness(selection: Selection, review: VendorReview) -> float:
     review.documents_given = review.documents_due - len(review.missing_deliverables)
     shares = [given / due for given, due in ((review.answers_given, review.answers_due),
                                              (review.documents_given, review.documents_due)) if due]
-    return round(100 * sum(shares) / len(shares), 2) if shares else 100.0
+    return _clean(100 * sum(shares) / len(shares)) if shares else 100.0
 
 
-def part_scores(review: VendorReview, selection: Selection) -> dict[int, float]:
-    scores = {}
+def part_scores(review: VendorReview, selection: Selection) -> dict[int, float | None]:
+    """Score of each part, 0–100; None where nothing is scored for this vendor (no weighted maximum)."""
+    scores: dict[int, float | None] = {}
     for part in selection.parts:
         items = [i for i in review.items.values() if i.part == part.part]
         due = sum(i.max_points * i.weight for i in items)
         earned = sum(i.points * i.weight for i in items)
-        scores[part.part] = round(100 * earned / due, 2) if due else 0.0
+        scores[part.part] = _clean(100 * earned / due) if due else None
     return scores
 
 
-def total_score(parts: dict[int, float], weights: dict[int, float], completeness: float | None = None,
+def total_score(parts: dict[int, float | None], weights: dict[int, float], completeness: float | None = None,
                 completeness_weight: float = 0.0) -> float:
-    """Weighted mean of the part scores, and of completeness when given (the grid's formulas compute the same)."""
-    total_weight = sum(weights[p] for p in parts)
-    weighted = sum(parts[p] * weights[p] for p in parts)
+    """Weighted mean of the part scores that exist, and of completeness when given (the grid's formulas compute
+    the same); 0 when nothing weighs."""
+    scored = [p for p in parts if parts[p] is not None]
+    total_weight = sum(weights[p] for p in scored)
+    weighted = sum(parts[p] * weights[p] for p in scored)
     if completeness is not None:
         total_weight += completeness_weight
         weighted += completeness * completeness_weight
-    return round(weighted / total_weight, 2) if total_weight else 0.0
+    return _clean(weighted / total_weight) if total_weight else 0.0
 
 
 def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> ClauseResult:
@@ -208,9 +232,10 @@ def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> Cla
 
 
 def rank(vendors: list[VendorReview]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total, as the grid's RANK() formula."""
+    """Competition ranking (1, 2, 2, 4) by the total as shown (one decimal, half up), as the grid's rank
+    formula: three offers shown at 99,9 all rank first."""
     for vendor in vendors:
-        vendor.rank = 1 + sum(other.total > vendor.total for other in vendors)
+        vendor.rank = 1 + sum(shown(other.total) > shown(vendor.total) for other in vendors)
 
 
 def review_responses(selection: Selection, responses: list[Response], today: dt.date | None = None,
@@ -243,7 +268,7 @@ def review_responses(selection: Selection, responses: list[Response], today: dt.
             chosen[label] = response
             conflicts[label] = [Path(r.file).name for r in same if r is not response]
     vendors = []
-    for label, response in sorted(chosen.items(), key=lambda item: item[0].lower()):
+    for label, response in sorted(chosen.items(), key=lambda item: french_sort_key(item[0])):
         points = {q: p for (v, q), p in edits.points.items() if v == label} if edits else {}
         review = score_response(selection, response, weights, points)
         review.vendor, review.conflicts = label, conflicts[label]
@@ -251,7 +276,7 @@ def review_responses(selection: Selection, responses: list[Response], today: dt.
         review.total = total_score(review.parts, parts, review.completeness, completeness_weight)
         vendors.append(review)
     rank(vendors)
-    vendors.sort(key=lambda v: (v.rank, v.vendor.lower()))
+    vendors.sort(key=lambda v: (v.rank, french_sort_key(v.vendor)))
     return Review(selection=selection, part_weights=parts, item_weights=weights,
                   completeness_weight=completeness_weight, vendors=vendors, failed=failed, duplicates=duplicates,
                   date=today or dt.date.today())

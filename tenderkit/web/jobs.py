@@ -15,6 +15,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import ReviewRun, document_paths, review_returns, run_review
 from tenderkit.incremental import CACHE, recorded
 from tenderkit.parse.store import return_files
+from tenderkit.render.letters_docx import letter_title
 from tenderkit.tender.loaded import load_tender
 from tenderkit.tender.workspace import Workspace
 from tenderkit.web.paths import inside, shown
@@ -64,7 +65,8 @@ class ReviewJob:
         review, parsed = review_returns(loaded, None, self._advance, recorded_grid(self.folder))
         paths, letters = document_paths(loaded, review) if review.vendors else ({}, {})
         return ReviewRun(review, parsed, paths={k: p for k, p in paths.items() if p.is_file()},
-                         letters={v: p for v, p in letters.items() if p.is_file()}, root=self.folder)
+                         letters={v: p for v, (p, _) in letters.items() if p.is_file()},
+                         letter_titles={v: letter_title(kind) for v, (_, kind) in letters.items()}, root=self.folder)
 
     def execute(self) -> None:
         try:

@@ -3,7 +3,6 @@ English). Nothing here computes; it only phrases."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Iterable
 
@@ -11,6 +10,7 @@ from tenderkit.grammar import count, join_and
 from tenderkit.library.models import Library
 from tenderkit.tender.selection import ALWAYS, EXCLUDED, FORCED, INCLUDED, NOT_ASKED, PROFILE, Decision
 from tenderkit.text import french_number, french_typography, shown_text
+from tenderkit.vocabulary import shown_value as document_value
 
 # Short labels of the profile facts (the library's own labels are the questions `tenderkit new` asks).
 FACT_LABELS = {
@@ -58,20 +58,13 @@ def decision_reason(decision: Decision, library: Library | None = None) -> str:
     return decision.reason
 
 
-ANSWERS = {"oui": "Oui", "non": "Non", "na": "Sans objet", "partiel": "Partiel"}
-
-
 def shown_answer(value: object, answer_type: str | None = None) -> str:
-    """The retained value of an answer: « Oui », « Sans objet », « 15/03/2021 », « — » when there is none.
-    ``answer_type``: the question's (a date read back from responses/ is ISO text)."""
+    """The retained value of an answer as the grid shows it (tenderkit.vocabulary): « Oui », « Sans objet »,
+    « 15/03/2021 »; « — » when there is none. ``answer_type``: the question's (dates are stored ISO)."""
     if value is None:
         return "—"
-    if answer_type == "date" and isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = dt.date.fromisoformat(value)
-    if isinstance(value, str) and value in ANSWERS:
-        return ANSWERS[value]
-    return shown_value(value)
+    shown = document_value(value, answer_type or "", "grid")
+    return shown if isinstance(shown, str) else shown_value(shown)
 
 
 def shown_value(value: object) -> str:
