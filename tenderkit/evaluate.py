@@ -102,14 +102,17 @@ def _has_edits(path: Path, loaded: LoadedTender) -> bool:
 
 def keep_grid_copy(path: Path, reference: str, today: dt.date) -> Path:
     """Copy the committee's grid at ``path`` to a dated name in the same folder (never over another file)."""
-    target = path.with_name(file_name("grid_copy", reference, date=today.isoformat()))
-    number = 2
+    name = Path(file_name("grid_copy", reference, date=today.isoformat()))
+    target, number = path.with_name(name.name), 2
     while target.exists():
-        target = path.with_name(Path(file_name("grid_copy", reference, date=today.isoformat())).stem
-                                + f" ({number}).xlsx")
-        number += 1
+        target, number = path.with_name(f"{name.stem} ({number}){name.suffix}"), number + 1
     shutil.copy2(path, target)
     return target
+
+
+def grid_path(loaded: LoadedTender) -> Path:
+    """Where the committee grid of ``loaded`` is written (and its edits are found again)."""
+    return loaded.workspace.out / file_name("grid", loaded.tender.reference)
 
 
 def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: bool
@@ -123,7 +126,7 @@ def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: boo
         return committee_edits(read_grid_edits(grid, loaded.selection)), grid, ""
     if reset_grid:
         return None, None, ""
-    out_grid = loaded.workspace.out / file_name("grid", loaded.tender.reference)
+    out_grid = grid_path(loaded)
     return _grid_in_out(out_grid, loaded), out_grid, "in out/"
 
 
@@ -150,7 +153,7 @@ def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path
     """Where the committee documents of ``review`` are written: the grid and the report, and the letter of each
     vendor with something to ask (vendor → (path, kind of letter))."""
     out, reference = loaded.workspace.out, loaded.tender.reference
-    paths = {"grid": out / file_name("grid", reference), "report": out / file_name("report", reference)}
+    paths = {"grid": grid_path(loaded), "report": out / file_name("report", reference)}
     names = unique_names(v.vendor for v in review.vendors)
     regularisation = loaded.tender.letters.regularisation
     letters = {}
@@ -174,8 +177,7 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     Only new or changed returns are parsed (responses/); a letter whose content is the same as the last
     time is not rewritten. The grid and the report depend on every vendor: they are rewritten."""
     workspace = loaded.workspace
-    reference = loaded.tender.reference
-    out_grid = workspace.out / file_name("grid", reference)
+    out_grid = grid_path(loaded)
     extra = [loaded.library.root, *workspace.extra_clause_dirs(loaded.tender), templates_dir()]
     inputs = inputs_of(workspace.root, extra, grid)   # before anything is read: a later change is seen next time
     previous = _previous_digests(workspace.root)
@@ -185,7 +187,7 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     remove_stale_temps(out)
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
     if reset_grid and out_grid.is_file() and _has_edits(out_grid, loaded):
-        run.grid_copy = keep_grid_copy(out_grid, reference, review.date)
+        run.grid_copy = keep_grid_copy(out_grid, loaded.tender.reference, review.date)
     if review.vendors:
         paths, letters = document_paths(loaded, review)
         run.paths["grid"] = write_grid(review, paths["grid"])

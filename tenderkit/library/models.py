@@ -24,7 +24,8 @@ class Entry(BaseModel):
 
 class ProfileFact(Entry):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str
+    label: str                 # the question `tenderkit new` asks
+    short: str = ""            # a few words for forms and pages (« Connecté au réseau »)
     default: bool
 
 

@@ -18,7 +18,7 @@ from tenderkit.text import french_number, french_typography
 from tenderkit.web import routes
 from tenderkit.web.jobs import Jobs
 from tenderkit.web.security import TokenGate
-from tenderkit.web.wording import FACT_LABELS, decision_reason, reading_summary, shown_answer, shown_value
+from tenderkit.web.wording import decision_reason, fact_label, reading_summary, shown_answer, shown_value
 
 PACKAGE = Path(str(files("tenderkit.web")))
 
@@ -41,7 +41,7 @@ def templates() -> Jinja2Templates:
     environment.filters["reason"] = decision_reason
     environment.filters["value"] = shown_value
     environment.filters["answer"] = shown_answer
-    environment.globals["FACT_LABELS"] = FACT_LABELS
+    environment.globals["fact_label"] = fact_label
     environment.globals["reading_summary"] = reading_summary
     return Jinja2Templates(env=environment)
 

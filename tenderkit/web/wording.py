@@ -12,25 +12,16 @@ from tenderkit.tender.selection import ALWAYS, EXCLUDED, FORCED, INCLUDED, NOT_A
 from tenderkit.text import french_number, french_typography, shown_text
 from tenderkit.vocabulary import shown_value as document_value
 
-# Short labels of the profile facts (the library's own labels are the questions `tenderkit new` asks).
-FACT_LABELS = {
-    "network_connected": "Connecté au réseau",
-    "servers": "Serveurs",
-    "telemaintenance": "Télémaintenance",
-    "patient_data": "Données de santé",
-    "external_hosting": "Hébergement externe",
-}
-
 
 def fact_label(fact_id: str, library: Library | None = None) -> str:
-    """« Connecté au réseau »; a fact of another library: its own label (never its id, unless it has none)."""
-    if fact_id in FACT_LABELS:
-        return FACT_LABELS[fact_id]
-    if library is not None:
-        for fact in library.facts:
-            if fact.id == fact_id:
-                return fact.label
-    return fact_id
+    """« Connecté au réseau »: a profile fact's short label (clause_library/profile.yaml), else its question;
+    never its id, unless the library does not know it. ``library``: the tender's, else the shipped one."""
+    if library is None:
+        from tenderkit.web.routes import shipped_library
+
+        library = shipped_library()
+    fact = next((f for f in library.facts if f.id == fact_id), None)
+    return (fact.short or fact.label) if fact else fact_id
 
 
 def _facts(pairs: Iterable[tuple[str, bool]], library: Library | None) -> str:
