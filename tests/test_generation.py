@@ -261,7 +261,7 @@ def test_new_asks_questions_interactively(tmp_path, run):
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((tmp_path / "i" / "tender.yaml").read_text(encoding="utf-8"))
     assert data["reference"] == "2027-ECG-004" and data["buyer"]["designation"] == "l’Hôpital Nord"
-    assert data["buyer"]["signatory"] == {"name": "Jeanne Roux", "title": "Directrice des achats"}
+    assert data["buyer"]["signatory"] == {"name": "Jeanne Roux", "title": "Directrice des achats", "delegation": False}
     assert data["letters"]["regularisation"] is True
     assert data["profile"] == {"network_connected": True, "servers": False, "telemaintenance": False,
                                "patient_data": True, "external_hosting": False}

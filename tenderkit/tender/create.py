@@ -23,7 +23,8 @@ def _plain(number: float) -> float | int:
 DEFAULTS: dict[str, Any] = {
     "designation": "l’établissement", "address": "", "contact_name": "", "contact_email": "",
     "contact_phone": "", "lots": [], "deadline": None, "procurement_type": "medical_device",
-    "signatory_name": "", "signatory_title": "", "regularisation": False, "reply_days": 10,
+    "signatory_name": "", "signatory_title": "", "signatory_delegation": False, "regularisation": False,
+    "reply_days": 10, "procedure": "appel_offres_ouvert", "minimum": [],
     # the defaults of tender.yaml's model, written as the buyer would type them (1, not 1.0)
     "part_weights": {part: _plain(weight) for part, weight in Weights().parts.items()}, "clause_weights": {},
     "question_weights": {}, "completeness_weight": _plain(Weights().completeness),
@@ -60,6 +61,8 @@ def profile_values(data: dict[str, Any]) -> dict[str, Any]:
     weights = data.get("weights") or {}
     return {
         "signatory_name": signatory.get("name"), "signatory_title": signatory.get("title"),
+        "signatory_delegation": signatory.get("delegation"), "procedure": data.get("procedure"),
+        "minimum": (data.get("clauses") or {}).get("minimum"),
         "regularisation": letters.get("regularisation"), "reply_days": letters.get("reply_days"),
         "part_weights": weights.get("parts"), "clause_weights": weights.get("clauses"),
         "question_weights": weights.get("questions"), "completeness_weight": weights.get("completeness"),

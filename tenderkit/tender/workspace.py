@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -62,6 +62,7 @@ class Signatory(Model):
 
     name: str = ""
     title: str = ""
+    delegation: bool = False   # signs for the legal representative: « Pour le directeur et par délégation »
 
 
 class Buyer(Model):
@@ -81,6 +82,7 @@ class ClauseOverrides(Model):
     include: list[str] = []       # clause ids applied whatever the profile says
     exclude: list[str] = []       # clause ids never applied
     extra: list[str] = []         # folders of the buyer's own clauses (relative to the workspace)
+    minimum: list[str] = []       # minimum requirements: refusing one makes an offer irregular (L. 2152-2)
 
 
 class Weights(Model):
@@ -109,11 +111,15 @@ class Letters(Model):
     reply_days: int = Field(default=10, ge=1, le=90)   # deadline given to the candidates, in days
 
 
+Procedure = Literal["appel_offres_ouvert", "appel_offres_restreint", "procedure_adaptee"]
+
+
 class Tender(Model):
     reference: str = Field(min_length=1)
     title: str = Field(min_length=1)
     buyer: Buyer
     procurement_type: str = "medical_device"
+    procedure: Procedure = "appel_offres_ouvert"   # decides the letters' basis (R. 2161-5 / R. 2161-11)
     lots: list[Lot] = []
     deadline: dt.date | None = None
     date: dt.date | None = None         # date printed on the documents (default: today)
@@ -156,7 +162,7 @@ def check_against_library(tender: Tender, library: Library, source: Path) -> Non
         raise TenderkitError(f"{source}: procurement_type '{tender.procurement_type}' is unknown "
                              f"(allowed: {', '.join(types)}).")
     known = {c.id for c in library.clauses}
-    for key in ("include", "exclude"):
+    for key in ("include", "exclude", "minimum"):
         for clause_id in getattr(tender.clauses, key):
             if clause_id not in known:
                 raise TenderkitError(f"{source}: clauses.{key} names unknown clause '{clause_id}' "
