@@ -340,11 +340,20 @@ def cctp() -> Document:
               "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres. "
               "Les questions y sont désignées par leur numéro (par exemple « question 4.2.1 »).",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if tender.divided %}")
+    para(doc, "La consultation est allotie. Le candidat remet un questionnaire de sécurité numérique pour chaque "
+              "lot auquel il répond, celui du lot concerné. Un article qui ne s’applique pas à tous les lots "
+              "l’indique sous son titre (par exemple « Lot 1 uniquement ») ; les questions sont désignées par leur "
+              "numéro dans le questionnaire du lot concerné.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
 
     tag(doc, "{%p for theme in themes %}")
     para(doc, "{{ theme.title }}", style="Heading 1")
     tag(doc, "{%p for clause in theme.clauses %}")
     para(doc, "{{ clause.anchor }}{{ clause.title }}", style="Heading 2")
+    tag(doc, "{%p if clause.lots %}")
+    para(doc, "{{ clause.lots }}", bold=True, italic=True, size=9.5, color=BLUE)
+    tag(doc, "{%p endif %}")
     clause_text(doc, "clause.blocks")
     tag(doc, "{%p if clause.deliverables %}")
     para(doc, "Pièces à fournir : {{ clause.deliverables }}.", italic=True, size=9.5, color=BLUE)

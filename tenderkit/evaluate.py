@@ -30,7 +30,7 @@ from tenderkit.wording import file_name
 
 
 def expectation(loaded: LoadedTender) -> Expectation:
-    return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference, loaded.tender.vendors)
+    return Expectation.of(loaded)
 
 
 @dataclass

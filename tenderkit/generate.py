@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from tenderkit.errors import TenderkitError
@@ -15,21 +16,52 @@ from tenderkit.render.toc import paginate
 from tenderkit.tender.loaded import LoadedTender, template_path
 from tenderkit.wording import file_name
 
+LOT_QUESTIONNAIRE = "questionnaire lot {lot}"   # the key of a lot's questionnaire in the paths of build_documents
 
-def output_names(reference: str) -> dict[str, str]:
-    return {kind: file_name(kind, reference) for kind in ("cctp", "questionnaire", "checklist")}
+
+def output_names(reference: str, lots: Sequence[int] = ()) -> dict[str, str]:
+    """The file names of the DCE documents by kind; with ``lots`` (a tender divided into lots), each lot's
+    questionnaire under ``questionnaire lot N``, and the first lot's also under ``questionnaire``."""
+    names = {kind: file_name(kind, reference) for kind in ("cctp", "questionnaire", "checklist")}
+    for lot in lots:
+        names[LOT_QUESTIONNAIRE.format(lot=lot)] = file_name("questionnaire_lot", reference, lot=str(lot))
+    if lots:
+        names["questionnaire"] = names[LOT_QUESTIONNAIRE.format(lot=lots[0])]
+    return names
 
 
 def build_documents(loaded: LoadedTender) -> dict[str, Path]:
-    """Write the documents into ``DIR/out/``; return their paths by kind."""
+    """Write the documents into ``DIR/out/``; return their paths by kind (see :func:`output_names`): one CCTP
+    annex whose articles name the lots they apply to, and one questionnaire per lot."""
     workspace, selection = loaded.workspace, loaded.selection
     out = ensure_dir(workspace.out)
-    names = output_names(loaded.tender.reference)
-    return {
-        "cctp": write_cctp(selection, template_path(workspace, "cctp.docx"), out / names["cctp"]),
-        "questionnaire": write_questionnaire(selection, out / names["questionnaire"]),
-        "checklist": write_checklist(selection, template_path(workspace, "checklist.docx"), out / names["checklist"]),
-    }
+    numbers = [view.lot.number for view in loaded.lots if view.lot]
+    names = output_names(loaded.tender.reference, numbers)
+    selections = [view.selection for view in loaded.lots] or [selection]
+    paths = {"cctp": write_cctp(selections, template_path(workspace, "cctp.docx"), out / names["cctp"])}
+    if not loaded.lots:
+        paths["questionnaire"] = write_questionnaire(selection, out / names["questionnaire"])
+    for view, number in zip(loaded.lots, numbers, strict=True):
+        key = LOT_QUESTIONNAIRE.format(lot=number)
+        paths[key] = write_questionnaire(view.selection, out / names[key])
+        paths.setdefault("questionnaire", paths[key])
+    paths["checklist"] = write_checklist(selection, template_path(workspace, "checklist.docx"),
+                                         out / names["checklist"])
+    return paths
+
+
+def lot_documents(loaded: LoadedTender, paths: dict[str, Path]) -> list[dict[str, object]]:
+    """The documents of each lot, for `build --json`: number, title, questionnaire (and its PDF copy)."""
+    lots = []
+    for view in loaded.lots:
+        assert view.lot is not None
+        key = LOT_QUESTIONNAIRE.format(lot=view.lot.number)
+        entry: dict[str, object] = {"number": view.lot.number, "title": view.lot.title,
+                                    "questionnaire": str(paths[key])}
+        if f"{key}_pdf" in paths:
+            entry["questionnaire_pdf"] = str(paths[f"{key}_pdf"])
+        lots.append(entry)
+    return lots
 
 
 NO_OFFICE_TOC = ("LibreOffice is not installed, so the annex's table of contents has no page numbers yet: Word "
@@ -47,13 +79,19 @@ def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Pat
         soffice()  # fail before any work when LibreOffice is missing
     except TenderkitError:
         raise TenderkitError(NO_OFFICE_PDF if pdf else NO_OFFICE_TOC) from None
-    cctp, questionnaire = paths["cctp"], paths["questionnaire"]
+    cctp = paths["cctp"]
     if not pdf:
         paginate(cctp)
         return {}
     pdfs = {"cctp_pdf": paginate(cctp, cctp.with_suffix(".pdf"))}
+    questionnaires = [key for key in paths if key.startswith("questionnaire")]
+    written: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="tk-pdf-") as scratch:
-        converted = convert(questionnaire, "pdf", Path(scratch))
-        target = questionnaire.with_suffix(".pdf")
-        pdfs["questionnaire_pdf"] = write_atomic(target, lambda temp: temp.write_bytes(converted.read_bytes()))
+        for key in questionnaires:  # « questionnaire » is also the first lot's: converted once
+            questionnaire = paths[key]
+            if questionnaire not in written:
+                converted = convert(questionnaire, "pdf", Path(scratch))
+                written[questionnaire] = write_atomic(questionnaire.with_suffix(".pdf"),
+                                                      lambda temp, c=converted: temp.write_bytes(c.read_bytes()))
+            pdfs[f"{key}_pdf"] = written[questionnaire]
     return pdfs

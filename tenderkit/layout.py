@@ -111,12 +111,16 @@ DELIVERABLES = Columns(
 )
 
 # A line printed on every sheet and in the print header, so that the questionnaire is recognised even
-# when only values or a printout come back: « Réf. 2026-BIO-017 · questionnaire afib-ids213 v2024.1 ».
+# when only values or a printout come back: « Réf. 2026-BIO-017 · questionnaire afib-ids213 v2024.1 »; the
+# questionnaire of one lot of a tender divided into lots ends with « · lot 2 » (older readers stop before it).
 STAMP_FORMAT = "Réf. {reference} · questionnaire {questionnaire} v{version}"
+LOT_FORMAT = " · lot {lot}"
 # Bounded quantifiers: each search costs a constant per position, whatever a vendor pastes (« Réf. Réf. … »).
 STAMP_PATTERN = re.compile(r"Réf\.\s{0,3}(?P<reference>[^\s·]{1,80})\s{0,3}·\s{0,3}questionnaire\s{1,3}"
-                           r"(?P<questionnaire>[^\s·]{1,80})\s{1,3}v(?P<version>[^\s·&]{1,40})")
+                           r"(?P<questionnaire>[^\s·]{1,80})\s{1,3}v(?P<version>[^\s·&]{1,40})"
+                           r"(?:\s{0,3}·\s{0,3}lot\s{1,3}(?P<lot>\d{1,3})(?!\d))?")
 
 
-def stamp(reference: str, questionnaire: str, version: str) -> str:
-    return STAMP_FORMAT.format(reference=reference, questionnaire=questionnaire, version=version)
+def stamp(reference: str, questionnaire: str, version: str, lot: int | None = None) -> str:
+    text = STAMP_FORMAT.format(reference=reference, questionnaire=questionnaire, version=version)
+    return text + (LOT_FORMAT.format(lot=lot) if lot is not None else "")

@@ -28,8 +28,7 @@ def expectation_for(tender_dir: Path | None) -> tuple[Expectation, object | None
     from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(tender_dir)
-    return Expectation(loaded.library, loaded.selection.questions, loaded.tender.reference,
-                       loaded.tender.vendors), loaded
+    return Expectation.of(loaded), loaded
 
 
 def progress_bar(total: int, label: str):
@@ -46,7 +45,8 @@ def describe(response: Response) -> None:
             click.secho(f"✗ {error}", fg="red")
         return
     counts = response.counts()
-    click.echo(f"{click.style('✓', fg='green')} {name} — {response.vendor} ({response.format}): "
+    lot = f", lot {response.lot}" if response.lot is not None else ""
+    click.echo(f"{click.style('✓', fg='green')} {name} — {response.vendor} ({response.format}{lot}): "
                f"{counts['answered']} answered, {counts['empty']} empty, {counts['invalid']} invalid"
                + (f"; {counted(len(response.warnings), 'warning')}" if response.warnings else ""))
     for warning in response.warnings:
@@ -76,11 +76,13 @@ def parse_command(files: tuple[Path, ...], tender_dir: Path | None, as_json: boo
         for path, response in zip(files, responses, strict=True):
             if response.sha256 and path.resolve().parent == returns:
                 store(loaded.workspace, response, expect, path)
-    if as_json:
-        click.echo(json.dumps([r.contract() for r in responses], ensure_ascii=False, indent=2, default=str))
+    if as_json:  # an offer answering several lots: one object per lot
+        click.echo(json.dumps([each.contract() for r in responses for each in r.each_lot()], ensure_ascii=False,
+                              indent=2, default=str))
     else:
         for response in responses:
-            describe(response)
+            for each in response.each_lot():
+                describe(each)
     if any(r.errors for r in responses):
         sys.exit(1)
 

@@ -82,14 +82,22 @@ def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None
     if dry_run:
         _print_selection(loaded)
         return
+    from tenderkit.generate import LOT_QUESTIONNAIRE, lot_documents
+
     paths, pdf_failed = _build(loaded, pdf)
     if as_json:
-        click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
+        lot_keys = {LOT_QUESTIONNAIRE.format(lot=lot.number) for lot in loaded.tender.lots}
+        data: dict[str, object] = {k: str(v) for k, v in paths.items() if k.removesuffix("_pdf") not in lot_keys}
+        if loaded.lots:
+            data["lots"] = lot_documents(loaded, paths)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        selection = loaded.selection
-        click.echo(f"{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
-                   f"{len(selection.deliverables)} deliverables selected.")
-        for path in paths.values():
+        for view in loaded.lots or [loaded]:
+            selection = view.selection
+            lot = f"Lot {view.lot.number}: " if view.lot else ""
+            click.echo(f"{lot}{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
+                       f"{len(selection.deliverables)} deliverables selected.")
+        for path in dict.fromkeys(paths.values()):
             click.echo(f"  wrote {path}")
     if pdf_failed:
         sys.exit(1)
@@ -114,9 +122,29 @@ def _mark(decision) -> str:
 
 
 def _print_selection(loaded) -> None:
-    selection = loaded.selection
+    """What is selected and why; lot by lot for a tender divided into lots."""
+    if not loaded.lots:
+        _print_one_selection(loaded.selection)
+        return
+    for view in loaded.lots:
+        overrides = sorted(view.lot.model_dump(exclude_unset=True, exclude={"number", "title"}))
+        click.secho(f"\n=== Lot {view.lot.number} – {view.lot.title} ===", bold=True)
+        click.echo("Its own " + ", ".join(overrides) + "; the tender's otherwise." if overrides
+                   else "The tender's profile, clauses and weights.")
+        _print_one_selection(view.selection)
+        click.echo(f"Questionnaire: {_questionnaire_name(loaded, view.lot.number)}")
+
+
+def _questionnaire_name(loaded, lot: int) -> str:
+    from tenderkit.generate import LOT_QUESTIONNAIRE, output_names
+
+    return output_names(loaded.tender.reference, [lot])[LOT_QUESTIONNAIRE.format(lot=lot)]
+
+
+def _print_one_selection(selection) -> None:
     facts = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in selection.facts.items())
-    click.echo(f"Profile: {facts}")
+    click.echo(f"Profile: {facts}" + (f"; procurement type: {selection.tender.procurement_type}"
+                                      if selection.lot else ""))
     click.secho("\nClauses", bold=True)
     for clause, decision in selection.clause_decisions:
         click.echo(f"  {_mark(decision)} {clause.id:28} {decision.reason}")

@@ -169,28 +169,43 @@ def _find_vendor(extracted: Extracted) -> str | None:
 STAMP_SEARCH_CHARS = 200_000   # of each text: a stamp sits in a title, a footer or a page header
 
 
-def _find_stamps(extracted: Extracted) -> tuple[dict[str, str] | None, list[str], list[str]]:
-    """The first stamp found, and the distinct references of every stamp (document properties, print
-    headers and footers, page texts, title cells) and of the hidden sheet."""
+@dataclass
+class Stamps:
+    """What a file says of the questionnaire it is: the first stamp found, and the distinct references,
+    versions and lots of every stamp (document properties, print headers and footers, page texts, title
+    cells) and of the hidden sheet."""
+
+    first: dict[str, str] | None = None
+    references: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
+    lots: list[int] = field(default_factory=list)
+
+
+def find_stamps(extracted: Extracted) -> Stamps:
     candidates = list(extracted.texts)
     for grid in extracted.grids:
         candidates += [cell.text for row in grid.rows[:4] for cell in row if "·" in cell.text]
-    first = None
-    references: list[str] = []
-    versions: list[str] = []
+    found = Stamps()
     for text in candidates:
         for match in layout.STAMP_PATTERN.finditer((text or "")[:STAMP_SEARCH_CHARS]):
-            first = first or match.groupdict()
-            if match["reference"] not in references:
-                references.append(match["reference"])
-            if match["version"] not in versions:
-                versions.append(match["version"])
+            found.first = found.first or {k: v for k, v in match.groupdict().items() if v is not None}
+            if match["reference"] not in found.references:
+                found.references.append(match["reference"])
+            if match["version"] not in found.versions:
+                found.versions.append(match["version"])
+            if match["lot"] and int(match["lot"]) not in found.lots:
+                found.lots.append(int(match["lot"]))
     for grid in extracted.grids:
         if grid.name == layout.META_SHEET:
             for row in grid.rows:
-                if len(row) >= 2 and row[0].text == "reference" and row[1].text[:80] not in references:
-                    references.append(row[1].text[:80])
-    return first, references, versions
+                if len(row) < 2:
+                    continue
+                if row[0].text == "reference" and row[1].text[:80] not in found.references:
+                    found.references.append(row[1].text[:80])
+                lot = re.fullmatch(r"(\d{1,3})(?:\.0)?", row[1].text) if row[0].text == "lot" else None
+                if lot and int(lot[1]) not in found.lots:
+                    found.lots.append(int(lot[1]))
+    return found
 
 
 def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int, str]] | None:
@@ -213,10 +228,12 @@ def _group_columns(row: list[Cell], index: QuestionIndex) -> tuple[str, dict[int
 
 
 def match_answers(extracted: Extracted, questions: dict[str, Question],
-                  deliverables: dict[str, Deliverable]) -> Matched:
-    """Tie the vendor's rows to questions, group items and deliverables; warn about what cannot be tied."""
-    stamp, references, versions = _find_stamps(extracted)
-    result = Matched(vendor=_find_vendor(extracted), stamp=stamp, references=references, versions=versions)
+                  deliverables: dict[str, Deliverable], stamps: Stamps | None = None) -> Matched:
+    """Tie the vendor's rows to questions, group items and deliverables; warn about what cannot be tied.
+    ``stamps``: those of :func:`find_stamps`, when the caller already has them."""
+    stamps = stamps or find_stamps(extracted)
+    result = Matched(vendor=_find_vendor(extracted), stamp=stamps.first, references=stamps.references,
+                     versions=stamps.versions)
     index = QuestionIndex(questions)
     after = -1
     carried: tuple[dict[str, int], int] | None = None  # the last header's roles and width

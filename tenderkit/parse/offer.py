@@ -161,7 +161,7 @@ def offer_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _candidates(listing: Listing) -> list[Member]:
+def _candidates(listing: Listing, limit: int = MAX_CANDIDATES) -> list[Member]:
     """Files that may be the questionnaire, the likeliest first: spreadsheets, then Word, then PDF; a name
     saying « questionnaire » first within each."""
     rank = {".xlsx": 0, ".xlsm": 0, ".ods": 0, ".xls": 0, ".docx": 1, ".pdf": 2}
@@ -170,7 +170,7 @@ def _candidates(listing: Listing) -> list[Member]:
         return PurePosixPath(member.path).suffix.lower()
 
     found = [m for m in listing.members if suffix(m) in rank and m.size > 0]
-    return sorted(found, key=lambda m: ("questionnaire" not in fold(m.path), rank[suffix(m)], m.path))[:MAX_CANDIDATES]
+    return sorted(found, key=lambda m: ("questionnaire" not in fold(m.path), rank[suffix(m)], m.path))[:limit]
 
 
 def _materialize(path: Path, listing: Listing, member: Member, scratch: Path) -> Path:
@@ -232,62 +232,93 @@ def match_attachments(response: Response, attachments: list[str], library: Libra
 def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path], str]) -> Response:
     """Parse the offer at ``path`` (folder or zip) with ``parse_one`` for its questionnaire; ``digest`` hashes
     a file (the offer's fingerprint for ``responses/``). The questionnaire is the first stamped return among
-    the candidates, else the one with the most answers (an MDS2, an unstamped copy)."""
+    the candidates, else the one with the most answers (an MDS2, an unstamped copy).
+
+    In a tender divided into lots, an offer may answer several lots (one questionnaire per lot, the attached
+    documents shared): the response of the first lot is returned with the others in ``more_lots``."""
     names = expect.vendor_names or {}
+    lots = expect.vendor_lots or {}
     shown = display_name(path)  # the offer's name as the buyer knows it (not UTF-8 from some unzip tools)
     vendor = names.get(path.stem, Path(shown).stem)
     response = Response(file=str(path), vendor=vendor)
+    wanted = len(expect.lots) if expect.lots else 1
     try:
         listing = list_offer(path)
         if not listing.members:
             raise OfferError(f"the offer {listing.kind} is empty")
         with tempfile.TemporaryDirectory(prefix="tenderkit-offer-") as scratch:
-            chosen, inner = None, None
+            found: dict[int | None, tuple[Member, Response]] = {}
             tried: list[Response] = []
             problems: list[str] = []
-            for member in _candidates(listing):
+            for member in _candidates(listing, MAX_CANDIDATES + wanted - 1):
                 try:
                     source = _materialize(path, listing, member, Path(scratch))
                 except OfferError as error:
                     problems.append(str(error))
                     continue
                 own_name = {source.stem: vendor} if path.stem in names else {}
-                attempt = parse_one(source, replace(expect, vendor_names={**names, **own_name}))
+                own_lot = {source.stem: lots[path.stem]} if path.stem in lots else {}
+                attempt = parse_one(source, replace(expect, vendor_names={**names, **own_name},
+                                                    vendor_lots={**lots, **own_lot}))
                 tried.append(attempt)
                 if attempt.errors or not attempt.answers:
                     continue
                 if attempt.vendor == source.stem:
                     attempt.vendor = vendor
-                answered = attempt.counts()["answered"]
-                if inner is None or answered > inner.counts()["answered"]:
-                    chosen, inner = member, attempt
-                if attempt.questionnaire.get("reference"):
-                    break  # the tender's own questionnaire (stamped): no need to look further
+                best = found.get(attempt.lot)
+                if best is None or _better(attempt, best[1]):
+                    found[attempt.lot] = (member, attempt)
+                stamped = [r for _, r in found.values() if r.questionnaire.get("reference")]
+                if len(stamped) == wanted:
+                    break  # the tender's own questionnaires (stamped), one per lot: no need to look further
     except OfferError as error:
         response.errors.append(f"{shown}: {error}.")
         return response
     except OSError as error:
         response.errors.append(f"{shown}: the offer cannot be read ({error.strerror or error}).")
         return response
-    if chosen is None or inner is None:
+    if not found:
         refused = "; ".join(problems + [e.split(": ", 1)[-1].rstrip(".") for r in tried for e in r.errors
-                                        if "another tender" in e])
+                                        if "another tender" in e or "lot" in e])
         response.errors.append(f"{shown}: no questionnaire found in the offer {listing.kind} "
                                f"({counted(len(listing.members), 'file')})" + (f"; {refused}" if refused else "") + ".")
         return response
-    inner.sha256 = offer_hash(path) if listing.kind == "folder" else digest(path)
-    attachments = [m.path for m in listing.members if m.path != chosen.path]
-    matched = match_attachments(inner, attachments, expect.library)
+    questionnaires = {member.path for member, _ in found.values()}
+    attachments = [m.path for m in listing.members if m.path not in questionnaires]
+    fingerprint = offer_hash(path) if listing.kind == "folder" else digest(path)
+    matched = {lot: match_attachments(inner, attachments, expect.library) for lot, (_, inner) in found.items()}
+    tied = {a for by_document in matched.values() for a in by_document.values() if a}
+    others = [a for a in attachments if a not in tied]
+    responses = [_offer_response(inner, member, listing, attachments, matched[lot], others, expect.library, path)
+                 for lot, (member, inner) in sorted(found.items(), key=lambda item: item[0] or 0)]
+    for inner in responses:
+        inner.sha256 = fingerprint
+    first, *more = responses
+    first.more_lots = more
+    return first
+
+
+def _better(attempt: Response, best: Response) -> bool:
+    """Whether ``attempt`` is the questionnaire rather than ``best`` (read before it): the first stamped one,
+    else the one with the most answers."""
+    if best.questionnaire.get("reference"):
+        return False
+    return bool(attempt.questionnaire.get("reference")) or attempt.counts()["answered"] > best.counts()["answered"]
+
+
+def _offer_response(inner: Response, chosen: Member, listing: Listing, attachments: list[str],
+                    matched: dict[str, str | None], others: list[str], library: Library, path: Path) -> Response:
+    """``inner`` (the response of the questionnaire ``chosen``) completed as the offer's: each declared document
+    tied to its attachment, and what is declared but absent, attached but not declared, or unasked."""
     absent, undeclared = [], []
     for deliverable_id, declared in inner.deliverables.items():
         declared.attachment = matched.get(deliverable_id)
-        title = expect.library.deliverables[deliverable_id].title if deliverable_id in expect.library.deliverables \
+        title = library.deliverables[deliverable_id].title if deliverable_id in library.deliverables \
             else deliverable_id
         if declared.provided and not declared.attachment:
             absent.append(title)
         elif declared.attachment and not declared.provided:
             undeclared.append(f"{title} ({declared.attachment})")
-    others = [a for a in attachments if a not in matched.values()]
     inner.file = str(path)
     inner.offer = {"kind": listing.kind, "questionnaire": chosen.path, "attachments": attachments,
                    "declared_absent": absent, "undeclared": undeclared + others}

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tenderkit import layout
 from tenderkit.library.models import Library, Question
 from tenderkit.parse.foreign import read_other_questionnaire
 from tenderkit.parse.grid import Cell, Extracted
-from tenderkit.parse.match import match_answers
+from tenderkit.parse.match import Stamps, find_stamps, match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
 from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.text import counted, shown_text
 from tenderkit.vocabulary import Answer as AnswerValue
+
+if TYPE_CHECKING:
+    from tenderkit.tender.loaded import LoadedTender
 
 # The reader of each format, imported when a file of that format comes (pdfplumber, python-docx and openpyxl
 # are heavy; a batch of .xlsx returns never loads the PDF stack).
@@ -39,12 +43,55 @@ def read(path: Path, format: str) -> Extracted:
 
 @dataclass(frozen=True)
 class Expectation:
-    """What the returns of a tender should be: its questions, reference and vendor names by file stem."""
+    """What the returns of a tender should be: its questions, reference and vendor names by file stem; for a
+    tender divided into lots, each lot's questions (a return is read with those of the lot its stamp names)
+    and the lots tender.yaml gives to files that do not say theirs."""
 
     library: Library
     questions: dict[str, Question]
     reference: str | None = None
     vendor_names: dict[str, str] | None = None
+    lots: dict[int, dict[str, Question]] | None = None
+    vendor_lots: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, loaded: LoadedTender) -> Expectation:
+        """What ``loaded``'s returns should be (each lot's questions when it is divided into lots)."""
+        tender = loaded.tender
+        lots = {view.lot.number: view.selection.questions for view in loaded.lots if view.lot} or None
+        return cls(loaded.library, loaded.selection.questions, tender.reference, tender.vendor_names, lots,
+                   tender.vendor_lots)
+
+
+def _lot_of(path: Path, stamps: Stamps, expect: Expectation, response: Response) -> int | None:
+    """The lot a return answers: its stamp's (whatever tender.yaml maps the file to), else tender.yaml's;
+    None with a sentence in ``response.errors`` when it cannot be told. Only for a tender divided into lots."""
+    assert expect.lots is not None
+    name = display_name(path)
+    mapped = (expect.vendor_lots or {}).get(path.stem)
+    known = ", ".join(map(str, sorted(expect.lots)))
+    if len(stamps.lots) > 1:
+        response.errors.append(f"{name}: the file holds the questionnaires of several lots ("
+                               + ", ".join(f"lot {n}" for n in sorted(stamps.lots)) + "): parts of one lot's "
+                               "questionnaire were pasted into another's; ask the vendor for one questionnaire per "
+                               "lot.")
+        return None
+    if stamps.lots:
+        lot = stamps.lots[0]
+        if lot not in expect.lots:
+            response.errors.append(f"{name}: the questionnaire is stamped for lot {lot}, which this tender does "
+                                   f"not have (lots: {known}).")
+            return None
+        if mapped is not None and mapped != lot:
+            response.warnings.append(f"the questionnaire is lot {lot}'s (its stamp), although tender.yaml gives "
+                                     f"this file to lot {mapped}: read as lot {lot}")
+        return lot
+    if mapped is not None:
+        return mapped
+    response.errors.append(f"{name}: the file does not say which lot it answers (no lot in its questionnaire "
+                           f"stamp); give it its lot in tender.yaml (vendors: {{{path.stem}: {{lot: N}}}}, lots: "
+                           f"{known}).")
+    return None
 
 
 def file_hash(path: Path) -> str:
@@ -108,7 +155,14 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         return response
 
     library = expect.library
-    matched = match_answers(extracted, expect.questions, library.deliverables)
+    stamps = find_stamps(extracted)
+    if expect.lots is not None:
+        lot = _lot_of(path, stamps, expect, response)
+        if lot is None:
+            return response
+        response.lot = lot
+        expect = replace(expect, questions=expect.lots[lot])
+    matched = match_answers(extracted, expect.questions, library.deliverables, stamps)
     if matched.vendor and path.stem not in names:
         response.vendor = " ".join(matched.vendor.split())[:80]
     if matched.stamp:

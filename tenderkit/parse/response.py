@@ -43,6 +43,9 @@ class Response(BaseModel):
     ocr: bool = False               # read by OCR from a scan: every answer is to be checked (« à vérifier »)
     # an offer folder or zip: kind, questionnaire (path inside), attachments, declared_absent, undeclared
     offer: dict[str, Any] | None = None
+    lot: int | None = None          # the lot it answers, in a tender divided into lots (else None)
+    # an offer holding the questionnaires of several lots: the responses of the lots after this one's
+    more_lots: list[Response] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -67,9 +70,14 @@ class Response(BaseModel):
         the one boundary that vendor text crosses before anything is written."""
         return Response.model_validate(_clean(self.model_dump()))
 
+    def each_lot(self) -> list[Response]:
+        """This response and those of the other lots its offer answers, each on its own."""
+        return [self.model_copy(update={"more_lots": []}), *self.more_lots]
+
     def contract(self) -> dict[str, Any]:
-        """The JSON object of `tenderkit parse --json` (contract keys first, extensions after)."""
-        data = self.model_dump()
+        """The JSON object of `tenderkit parse --json` (contract keys first, extensions after), of this lot
+        alone (see :meth:`each_lot`)."""
+        data = self.model_dump(exclude={"more_lots"})
         keys = ("value", "raw", "status", "location", "comment", "how", "altered")  # altered: an extension
         data["answers"] = {qid: {k: a[k] for k in keys} for qid, a in data["answers"].items()}
         data["counts"] = self.counts()

@@ -21,7 +21,7 @@ from tenderkit.parse.parser import Expectation, file_hash
 from tenderkit.parse.response import Response
 from tenderkit.tender.workspace import Workspace
 
-STORE_FORMAT = 3  # 3: offers (attachment, offer, ocr, how)
+STORE_FORMAT = 4  # 3: offers (attachment, offer, ocr, how); 4: lots (lot, more_lots)
 
 
 def return_files(workspace: Workspace) -> list[Path]:
@@ -55,8 +55,10 @@ def _stored_path(workspace: Workspace, source: Path) -> Path:
 def _fingerprint(expect: Expectation) -> str:
     """What a stored response depends on besides the file: tool, questionnaire version and question set."""
     names = json.dumps(sorted((expect.vendor_names or {}).items()), ensure_ascii=False)
+    lots = json.dumps([sorted((expect.vendor_lots or {}).items()),
+                       sorted((lot, len(questions)) for lot, questions in (expect.lots or {}).items())])
     return (f"{STORE_FORMAT}/{__version__}/{expect.library.meta.version}/{len(expect.questions)}/"
-            f"{expect.reference}/{names}")
+            f"{expect.reference}/{names}/{lots}")
 
 
 def load_stored(workspace: Workspace, source: Path, digest: str, expect: Expectation) -> Response | None:
@@ -76,6 +78,7 @@ def store(workspace: Workspace, response: Response, expect: Expectation, source:
     """Keep ``response`` of the file ``source`` (default: ``response.file``) in responses/."""
     ensure_dir(workspace.responses)
     data = response.contract()
+    data["more_lots"] = [more.contract() for more in response.more_lots]
     data["fingerprint"] = _fingerprint(expect)
     write_text_atomic(_stored_path(workspace, source or Path(response.file)),
                       json.dumps(data, ensure_ascii=False, indent=1, default=str))

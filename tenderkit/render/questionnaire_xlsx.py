@@ -153,7 +153,9 @@ class QuestionnaireBuilder:
         self.selection = selection
         self.library = selection.library
         meta = self.library.meta
-        self.stamp = layout.stamp(selection.tender.reference, meta.id, meta.version)
+        lot = selection.lot
+        self.stamp = layout.stamp(selection.tender.reference, meta.id, meta.version, lot.number if lot else None)
+        self.lot_title = french_typography(f"Lot {lot.number} – {lot.title}") if lot else ""
         self.book = Workbook()
         register_styles(self.book)
         self.placed: dict[str, _Placed] = {}
@@ -177,7 +179,8 @@ class QuestionnaireBuilder:
         book.move_sheet(layout.LISTS_SHEET, offset=len(book.sheetnames))
         book.active = 0
         tender = self.selection.tender
-        book.properties.title = xml_safe(f"Questionnaire de sécurité numérique – {tender.title}")
+        book.properties.title = xml_safe(f"Questionnaire de sécurité numérique – {tender.title}"
+                                         + (f" – {self.lot_title}" if self.lot_title else ""))
         book.properties.subject = self.stamp
         book.properties.keywords = self.stamp
         book.properties.creator = f"tenderkit {__version__}"
@@ -189,12 +192,14 @@ class QuestionnaireBuilder:
         tender, meta = self.selection.tender, self.library.meta
         widths(sheet, {"A": 2, "B": 30, "C": 90})
         _title_block(sheet, "Questionnaire de sécurité numérique", self.stamp, "C")
+        if self.lot_title:  # the lot this questionnaire answers, under the title
+            put(sheet["B3"], self.lot_title, font=Font(name=FONT, bold=True, size=12, color="C00000"))
         contact = tender.buyer.contact
         rows = [
             ("Acheteur", tender.buyer.name),
             ("Objet du marché", tender.title),
             ("Référence", tender.reference),
-            ("Lots", "; ".join(f"Lot {lot.number} : {lot.title}" for lot in tender.lots) or "Lot unique"),
+            self._lots_row(),
             ("Date limite de remise", french_date(tender.deadline) if tender.deadline else "Voir le règlement "
                                                                                           "de la consultation"),
             ("Contact", ", ".join(v for v in (contact.name, contact.email, contact.phone) if v) or "—"),
@@ -204,6 +209,7 @@ class QuestionnaireBuilder:
         for label, value in rows:
             put(sheet.cell(row=row, column=2), french_typography(label), font=Font(name=FONT, bold=True))
             put(sheet.cell(row=row, column=3), french_typography(value), font=BODY_FONT, alignment=WRAP)
+            sheet.row_dimensions[row].height = row_height((french_typography(value), 90, 10))
             row += 1
         put(sheet.cell(row=row, column=2), layout.HEADER_VENDOR, font=Font(name=FONT, bold=True, color="C00000"))
         put(sheet.cell(row=row, column=3), None, fill=ANSWER_FILL, border=BORDER, protection=UNLOCKED)
@@ -231,7 +237,17 @@ class QuestionnaireBuilder:
             alignment=WRAP)
         sheet.row_dimensions[row + 3].height = 40
         protect(sheet)
-        print_setup(sheet, None, self.stamp, landscape=False)
+        print_setup(sheet, None, self.stamp, landscape=False, header=self.lot_title)
+
+    def _lots_row(self) -> tuple[str, str]:
+        tender, lot = self.selection.tender, self.selection.lot
+        if lot is not None:
+            others = [str(other.number) for other in tender.lots if other.number != lot.number]
+            also = (f"au lot {others[0]} remet en outre le questionnaire de ce lot" if len(others) == 1 else
+                    f"aux lots {join_and(others)} remet en outre le questionnaire de chacun de ces lots")
+            return ("Lot", f"{self.lot_title}. Ce questionnaire ne vaut que pour ce lot : le candidat qui répond "
+                           f"aussi {also}.")
+        return ("Lots", "; ".join(f"Lot {lot.number} : {lot.title}" for lot in tender.lots) or "Lot unique")
 
     def _instruction_lines(self, lines: list[str]) -> list[str]:
         """The instructions, with {groups} and {sheets} naming the extra-rows sheets this questionnaire has;
@@ -291,7 +307,7 @@ class QuestionnaireBuilder:
         sheet.freeze_panes = f"A{FIRST_ROW}"
         sheet.auto_filter.ref = f"{first_shown}{HEADER_ROW}:{last_shown}{last}"
         protect(sheet)
-        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp, header=self.lot_title)
         sheet.print_area = f"{first_shown}1:{last_shown}{last}"
         self.part_ranges[part.part] = (sheet.title, FIRST_ROW, last)
 
@@ -374,7 +390,7 @@ class QuestionnaireBuilder:
                     protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
         sheet.freeze_panes = f"B{FIRST_ROW}"
         protect(sheet)
-        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp, header=self.lot_title)
         total_width = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(questions) + 2))
         sheet.page_setup.fitToWidth = max(1, round(total_width / PAGE_WIDTH))  # a wide table: several pages
         sheet.print_title_cols = "A:A"
@@ -410,7 +426,7 @@ class QuestionnaireBuilder:
             sheet.column_dimensions[columns.letter(column.key)].hidden = column.hidden
         sheet.freeze_panes = f"A{FIRST_ROW}"
         protect(sheet)
-        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
+        print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp, header=self.lot_title)
         sheet.print_area = f"{first_shown}1:{last_shown}{row - 1}"
         self.deliverables_range = (sheet.title, FIRST_ROW, row - 1)
 
@@ -455,13 +471,15 @@ class QuestionnaireBuilder:
         sheet.conditional_formatting.add(f"E{FIRST_ROW}:E{row}", FormulaRule(
             formula=[f"E{FIRST_ROW}>0"], font=Font(color="C00000", bold=True)))
         protect(sheet)
-        print_setup(sheet, None, self.stamp, landscape=False)
+        print_setup(sheet, None, self.stamp, landscape=False, header=self.lot_title)
 
     def _meta(self, sheet: Worksheet) -> None:
         tender, meta = self.selection.tender, self.library.meta
         values = [("reference", tender.reference), ("questionnaire", meta.id), ("version", meta.version),
                   ("generated", date.today().isoformat()), ("questions", len(self.selection.questions)),
                   ("tenderkit", __version__), ("vendor_cell", f"{layout.INSTRUCTIONS_SHEET}!{self.vendor_cell}")]
+        if self.selection.lot is not None:
+            values += [("lot", str(self.selection.lot.number)), ("lot_title", self.selection.lot.title)]
         for row, (key, value) in enumerate(values, start=1):
             put(sheet.cell(row=row, column=1), key)
             put(sheet.cell(row=row, column=2), value)

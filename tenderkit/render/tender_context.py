@@ -18,7 +18,8 @@ def tender_context(selection: Selection) -> dict[str, Any]:
                   "address": tender.buyer.address, "contact": tender.buyer.contact.model_dump(),
                   "signatory": tender.buyer.signatory.model_dump()},
         "tender": {"reference": tender.reference, "title": tender.title,
-                   "lots": [lot.model_dump() for lot in tender.lots],
+                   "lots": [{"number": lot.number, "title": lot.title} for lot in tender.lots],
+                   "divided": tender.divided,   # in lots, each with its own questionnaire
                    "procurement_type": types[tender.procurement_type],
                    "deadline": french_date(tender.deadline) if tender.deadline else ""},
         "date": french_date(tender.date or date.today()),

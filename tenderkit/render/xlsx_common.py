@@ -99,8 +99,10 @@ def widths(sheet: Worksheet, columns: dict[str, float]) -> None:
         sheet.column_dimensions[letter].width = width
 
 
-def print_setup(sheet: Worksheet, title_rows: str | None, footer: str, landscape: bool = True) -> None:
-    """Fit to page width, repeat header rows, page numbers: a vendor's PDF printout stays legible."""
+def print_setup(sheet: Worksheet, title_rows: str | None, footer: str, landscape: bool = True,
+                header: str = "") -> None:
+    """Fit to page width, repeat header rows, page numbers: a vendor's PDF printout stays legible; ``header``
+    is printed at the top of every page (a questionnaire's lot)."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -115,6 +117,9 @@ def print_setup(sheet: Worksheet, title_rows: str | None, footer: str, landscape
     sheet.oddFooter.left.size = 8
     sheet.oddFooter.right.text = "Page &P / &N"
     sheet.oddFooter.right.size = 8
+    if header:
+        sheet.oddHeader.center.text = xml_safe(header).replace("&", "&&")
+        sheet.oddHeader.center.size = 9
 
 
 def protect(sheet: Worksheet) -> None:

@@ -82,6 +82,8 @@ def create_workspace(folder: Path, values: dict[str, Any], library: Library, for
     text = tender_yaml(values, library, folder)  # must load back to a valid tender
     tender = parse_tender(yaml.safe_load(text), workspace.tender_file)
     check_against_library(tender, library, workspace.tender_file)
+    for lot in tender.lots:
+        check_against_library(tender.for_lot(lot), library, workspace.tender_file, lot)
     ensure_dir(folder)
     ensure_dir(workspace.returns)
     return write_text_atomic(workspace.tender_file, text)

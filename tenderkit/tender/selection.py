@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from tenderkit.library.models import Clause, Deliverable, GoodPractice, Library, Part, Question, Section
-from tenderkit.tender.workspace import Tender, profile_facts
+from tenderkit.tender.workspace import Lot, Tender, profile_facts
 from tenderkit.vocabulary import answer_label
 
 # What decided a selection: each front end words it (the CLI in English below, the web page in French).
@@ -71,6 +71,7 @@ class Selection:
     clause_decisions: list[tuple[Clause, Decision]] = field(default_factory=list)
     section_decisions: list[tuple[Part, Section, Decision]] = field(default_factory=list)
     item_decisions: list[tuple[Question, Decision]] = field(default_factory=list)  # items with their own applies_if
+    lot: Lot | None = None   # the lot this selection is for, in a tender divided into lots (``tender`` is its view)
 
     @cached_property
     def clauses(self) -> list[Clause]:
@@ -209,10 +210,11 @@ class Selection:
         return [bp for bp, decision in self.good_practice_decisions if decision.selected]
 
 
-def select(tender: Tender, library: Library) -> Selection:
-    """Apply the profile, then the buyer's include/exclude overrides (which win)."""
+def select(tender: Tender, library: Library, lot: Lot | None = None) -> Selection:
+    """Apply the profile, then the buyer's include/exclude overrides (which win); ``lot``: the lot whose view of
+    the tender ``tender`` is."""
     facts = profile_facts(tender, library)
-    selection = Selection(tender=tender, library=library, facts=facts)
+    selection = Selection(tender=tender, library=library, facts=facts, lot=lot)
     for clause in library.clauses:
         decision = _condition(clause.applies_if, facts)
         if clause.id in tender.clauses.exclude:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tenderkit.errors import TenderkitError
 from tenderkit.library.models import Library
@@ -73,11 +73,6 @@ class Buyer(Model):
     signatory: Signatory = Signatory()
 
 
-class Lot(Model):
-    number: int = Field(ge=1)
-    title: str = Field(min_length=1)
-
-
 class ClauseOverrides(Model):
     include: list[str] = []       # clause ids applied whatever the profile says
     exclude: list[str] = []       # clause ids never applied
@@ -111,6 +106,27 @@ class Letters(Model):
     reply_days: int = Field(default=10, ge=1, le=90)   # deadline given to the candidates, in days
 
 
+class Lot(Model):
+    """One lot of a tender divided into lots (allotissement, art. L. 2113-10 CCP). Each key it gives replaces the
+    tender's (a mapping key by key: ``profile: {servers: false}`` changes that fact only); the others are the
+    tender's (:meth:`Tender.for_lot`)."""
+
+    number: int = Field(ge=1, le=999)
+    title: str = Field(min_length=1)
+    profile: dict[str, bool] = {}
+    procurement_type: str | None = None
+    clauses: ClauseOverrides | None = None
+    weights: Weights | None = None
+
+
+class VendorFile(Model):
+    """What tender.yaml says of one return file (by stem): the vendor's name, and the lot it answers (for a
+    return that cannot say it itself, such as a manufacturer's MDS2 worksheet)."""
+
+    name: str = ""
+    lot: int | None = Field(default=None, ge=1, le=999)
+
+
 Procedure = Literal["appel_offres_ouvert", "appel_offres_restreint", "procedure_adaptee"]
 
 
@@ -127,7 +143,8 @@ class Tender(Model):
     clauses: ClauseOverrides = ClauseOverrides()
     weights: Weights = Weights()
     letters: Letters = Letters()
-    vendors: dict[str, str] = {}        # file stem → vendor name, when a return does not name itself
+    vendors: dict[str, str | VendorFile] = {}   # file stem → vendor name (or {name, lot}), when a return does
+                                                # not say it itself
 
     @field_validator("reference", mode="before")
     @classmethod
@@ -144,14 +161,75 @@ class Tender(Model):
             raise ReferenceProblem("length", f"must be at most {MAX_REFERENCE} characters (it is used in file names)")
         return value
 
+    @field_validator("lots")
+    @classmethod
+    def _distinct_lots(cls, lots: list[Lot]) -> list[Lot]:
+        numbers = [lot.number for lot in lots]
+        repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+        if repeated:
+            raise ValueError(f"lot {repeated[0]} is given twice (each lot has its own number)")
+        return sorted(lots, key=lambda lot: lot.number)
+
+    @model_validator(mode="after")
+    def _vendor_lots_exist(self) -> Tender:
+        numbers = {lot.number for lot in self.lots}
+        for stem, lot in self.vendor_lots.items():
+            if lot not in numbers:
+                raise ValueError(f"vendors.{stem}.lot: the tender has no lot {lot}"
+                                 + (f" (lots: {', '.join(map(str, sorted(numbers)))})" if numbers else ""))
+        return self
+
+    @property
+    def vendor_names(self) -> dict[str, str]:
+        """File stem → vendor name, from ``vendors:``."""
+        return {stem: entry if isinstance(entry, str) else entry.name for stem, entry in self.vendors.items()
+                if isinstance(entry, str) or entry.name}
+
+    @property
+    def vendor_lots(self) -> dict[str, int]:
+        """File stem → lot, from ``vendors:`` (``{name, lot}`` entries)."""
+        return {stem: entry.lot for stem, entry in self.vendors.items()
+                if not isinstance(entry, str) and entry.lot is not None}
+
+    @property
+    def divided(self) -> bool:
+        """Whether the tender is divided into lots, each with its own questionnaire and ranking (two lots or
+        more; a single lot is the tender itself, see :meth:`for_lot`)."""
+        return len(self.lots) > 1
+
+    def lot(self, number: int) -> Lot | None:
+        return next((lot for lot in self.lots if lot.number == number), None)
+
+    def for_lot(self, lot: Lot) -> Tender:
+        """The tender as ``lot`` sees it: the lot's keys replace the tender's, mappings key by key."""
+        override = lot.model_dump(exclude_unset=True, exclude={"number", "title"})
+        return Tender.model_validate(_merged(self.model_dump(), override))
+
+
+def _merged(base: Any, override: Any) -> Any:
+    """``override`` laid over ``base``: mappings merged key by key (recursively), anything else replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{key: _merged(base.get(key), value) for key, value in override.items()}}
+    return override
+
 
 def profile_facts(tender: Tender, library: Library) -> dict[str, bool]:
     """The tender's profile with the library's defaults for omitted facts."""
     return {fact.id: tender.profile.get(fact.id, fact.default) for fact in library.facts}
 
 
-def check_against_library(tender: Tender, library: Library, source: Path) -> None:
-    """Reject keys and values that only the library can judge (facts, procurement type, clause ids)."""
+def check_against_library(tender: Tender, library: Library, source: Path, lot: Lot | None = None) -> None:
+    """Reject keys and values that only the library can judge (facts, procurement type, clause ids); ``lot``:
+    ``tender`` is that lot's view (:meth:`Tender.for_lot`), named in the message."""
+    try:
+        _check_keys(tender, library, source)
+    except TenderkitError as error:
+        if lot is None:
+            raise
+        raise TenderkitError(str(error).replace(f"{source}: ", f"{source}: lot {lot.number}: ", 1)) from None
+
+
+def _check_keys(tender: Tender, library: Library, source: Path) -> None:
     facts = {f.id for f in library.facts}
     for key in tender.profile:
         if key not in facts:

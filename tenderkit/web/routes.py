@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 
 from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import fiche_path, write_response_fiche
-from tenderkit.generate import build_documents, finish_documents, output_names
+from tenderkit.generate import LOT_QUESTIONNAIRE, build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
 from tenderkit.tender.create import create_workspace
@@ -107,9 +107,13 @@ async def create_tender(request: Request):
 def _documents(loaded: LoadedTender) -> dict[str, Any]:
     """The DCE documents (with their PDF copies when built) and the other files of out/."""
     workspace = loaded.workspace
-    names = output_names(loaded.tender.reference)
+    lots = [view.lot.number for view in loaded.lots if view.lot]
+    names = output_names(loaded.tender.reference, lots)
     labels = {"cctp": "Annexe sécurité numérique du CCTP", "questionnaire": "Questionnaire de sécurité (candidats)",
               "checklist": "Aide-mémoire de l’acheteur (interne)"}
+    labels.update({LOT_QUESTIONNAIRE.format(lot=n): f"Questionnaire de sécurité du lot {n} (candidats)" for n in lots})
+    if lots:
+        del names["questionnaire"]   # the first lot's, listed as such
     dce, used = [], set()
     for kind, name in names.items():
         pdf = Path(name).with_suffix(".pdf").name

@@ -23,11 +23,12 @@ class TenderEntry:
     error: str | None = None  # tender.yaml could not be read: the CLI's sentence
 
 
-def tender_state(workspace: Workspace, reference: str) -> str:
-    """Draft, DCE built (the questionnaire is in out/), or returns reviewed (parsed responses are stored)."""
+def tender_state(workspace: Workspace, reference: str, lots: list[int] | None = None) -> str:
+    """Draft, DCE built (the questionnaire, the first lot's in a tender in lots, is in out/), or returns
+    reviewed (parsed responses are stored)."""
     if workspace.responses.is_dir() and any(workspace.responses.glob("*.json")):
         return REVIEWED
-    if (workspace.out / output_names(reference)["questionnaire"]).is_file():
+    if (workspace.out / output_names(reference, lots or [])["questionnaire"]).is_file():
         return BUILT
     return DRAFT
 
@@ -41,7 +42,8 @@ def describe(key: str, folder: Path, root: Path) -> TenderEntry:
         entry.error = shown(error, root)
         return entry
     entry.reference, entry.title = tender.reference, tender.title
-    entry.state = tender_state(workspace, tender.reference)
+    entry.state = tender_state(workspace, tender.reference,
+                               [lot.number for lot in tender.lots] if tender.divided else None)
     return entry
 
 

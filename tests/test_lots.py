@@ -1,0 +1,265 @@
+"""Tenders in lots (allotissement, L. 2113-10): each lot its profile, questionnaire and ranking."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pdfplumber
+import pytest
+import yaml
+from docx import Document
+from helpers import make_tender
+
+from tenderkit import layout
+from tenderkit.errors import TenderkitError
+from tenderkit.generate import LOT_QUESTIONNAIRE, build_documents, finish_documents
+from tenderkit.parse.parser import Expectation, parse_file
+from tenderkit.tender.loaded import load_tender
+from tenderkit.vendor_sim import fill_xlsx, make_plan
+
+LOTS = [{"number": 1, "title": "Échographes cardiaques connectés"},
+        {"number": 2, "title": "Échographes portables autonomes",
+         "profile": {"network_connected": False, "servers": False, "telemaintenance": False},
+         "weights": {"parts": {4: 3}}}]
+
+
+def two_lots(folder: Path, **changes) -> Path:
+    return make_tender(folder, lots=LOTS, **changes)
+
+
+def docx_text(path: Path) -> str:
+    document = Document(str(path))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    loaded = load_tender(two_lots(tmp_path_factory.mktemp("lots") / "tender"))
+    return loaded, build_documents(loaded)
+
+
+def test_a_lot_takes_the_tenders_values_unless_it_overrides_them(built):
+    loaded, _ = built
+    one, two = loaded.lots
+    assert one.tender.profile == loaded.tender.profile and one.tender.weights == loaded.tender.weights
+    assert two.tender.profile == {**loaded.tender.profile, "network_connected": False, "servers": False,
+                                  "telemaintenance": False}        # key by key: patient_data stays the tender's
+    assert two.tender.weights.parts == {1: 1, 2: 1, 3: 1, 4: 3}  # part 4 only
+    assert two.tender.weights.clauses == loaded.tender.weights.clauses
+    assert (one.selection.lot.number, two.selection.lot.number) == (1, 2)
+
+
+def test_bad_lots_are_named(tmp_path):
+    with pytest.raises(TenderkitError, match="lot 2 is given twice"):
+        load_tender(make_tender(tmp_path / "a", lots=[LOTS[0], {"number": 2, "title": "x"},
+                                                     {"number": 2, "title": "y"}]))
+    with pytest.raises(TenderkitError, match=r"tender.yaml: lot 2: profile.wifi is not a profile fact"):
+        load_tender(make_tender(tmp_path / "b", lots=[LOTS[0], {"number": 2, "title": "x", "profile": {"wifi": True}}]))
+    with pytest.raises(TenderkitError, match=r"lot 2: clauses.exclude names unknown clause 'nope'"):
+        load_tender(make_tender(tmp_path / "c", lots=[LOTS[0], {"number": 2, "title": "x",
+                                                               "clauses": {"exclude": ["nope"]}}]))
+    with pytest.raises(TenderkitError, match=r"vendors.acme.lot: the tender has no lot 3"):
+        load_tender(two_lots(tmp_path / "d", vendors={"acme": {"name": "Acme", "lot": 3}}))
+
+
+def test_one_lot_is_the_tender_itself(tmp_path):
+    """A single lot is not a division: documents as without lots, its keys apply to the tender."""
+    loaded = load_tender(make_tender(tmp_path / "t", lots=[{"number": 1, "title": "Échographes",
+                                                            "profile": {"servers": False}}]))
+    assert not loaded.lots and not loaded.tender.divided and loaded.tender.profile["servers"] is False
+    paths = build_documents(loaded)
+    assert paths["questionnaire"].name == "2026-BIO-017 - Questionnaire securite numerique.xlsx"
+
+
+def test_each_lot_has_its_questionnaire_with_its_own_questions(built):
+    loaded, paths = built
+    one, two = (openpyxl.load_workbook(paths[LOT_QUESTIONNAIRE.format(lot=n)]) for n in (1, 2))
+    assert paths["questionnaire"] == paths[LOT_QUESTIONNAIRE.format(lot=1)]
+
+    def ids(book):
+        return {row[0].value for sheet in book.worksheets if sheet.title[0].isdigit()
+                for row in sheet.iter_rows(min_row=6) if row[0].value}
+    assert "p3-sih-matrice-flux" in ids(one) and "p3-sih-matrice-flux" not in ids(two)  # no flow matrix
+    assert ids(two) == set(loaded.lots[1].selection.questions)
+    pieces = [row[2].value for row in two[layout.DELIVERABLES_SHEET].iter_rows(min_row=6)]
+    assert "Matrice des flux réseaux" not in pieces
+    for number, book in ((1, one), (2, two)):
+        title = LOTS[number - 1]["title"]
+        instructions = book[layout.INSTRUCTIONS_SHEET]
+        assert instructions["B3"].value == f"Lot {number} – {title}"          # visible on the first sheet
+        assert instructions["B2"].value.endswith(f"· lot {number}")           # the stamp
+        assert all(s["B2"].value == instructions["B2"].value for s in book.worksheets
+                   if s.sheet_state == "visible" and s.title != "Synthèse")
+        meta = {r[0].value: r[1].value for r in book[layout.META_SHEET].iter_rows()}
+        assert meta["lot"] == str(number) and meta["lot_title"] == title     # the hidden sheet
+        assert all(f"Lot {number} – {title}" in s.oddHeader.center.text for s in book.worksheets
+                   if s.sheet_state == "visible")                            # the print header
+
+
+def test_the_questionnaire_names_its_lot_in_print(built):
+    _, paths = built
+    pdfs = finish_documents(paths, pdf=True)
+    assert pdfs["questionnaire_pdf"] == pdfs[f"{LOT_QUESTIONNAIRE.format(lot=1)}_pdf"]
+    with pdfplumber.open(pdfs[f"{LOT_QUESTIONNAIRE.format(lot=2)}_pdf"]) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    assert all("Lot 2 – Échographes portables autonomes" in page for page in pages)   # every printed page
+    assert all("questionnaire afib-ids213 v2024.1 · lot 2" in page for page in pages)
+    assert "Ce questionnaire ne vaut que pour ce lot" in pages[0]
+    assert "aussi au lot 1 remet en outre le questionnaire de ce lot." in pages[0]
+    assert not any("Matrice des flux" in page for page in pages)
+    cctp = pdfplumber.open(pdfs["cctp_pdf"])
+    text = "\n".join(page.extract_text() or "" for page in cctp.pages)
+    cctp.close()
+    assert "La consultation est allotie" in " ".join(text.split())
+
+
+def test_one_annex_names_the_lots_of_its_articles(built):
+    loaded, paths = built
+    document = Document(str(paths["cctp"]))
+    paragraphs = [p.text for p in document.paragraphs]
+    flow = paragraphs.index("Matrice de flux réseaux")
+    assert paragraphs[flow + 1] == "Lot 1 uniquement"
+    audit = paragraphs.index("Droit d’audit")
+    assert "uniquement" not in paragraphs[audit + 1]                       # an article of every lot
+    text = docx_text(paths["cctp"])
+    assert "questionnaire du lot 1, question" in text and "questionnaires des lots 1 et 2, question" in text
+    trace = {row.cells[0].text: row.cells[3].text for row in document.tables[-3].rows[1:]}
+    one, two = (view.selection for view in loaded.lots)
+
+    def numbers(selection, clause_id):
+        clause = next(c for c in selection.clauses if c.id == clause_id)
+        return ", ".join(sorted((selection.numbers[q] for q in clause.questions if q in selection.numbers),
+                                key=lambda n: tuple(map(int, n.split(".")))))
+    audit = next(v for k, v in trace.items() if "Droit d’audit" in k)
+    assert audit == f"lot 1\u00a0: {numbers(one, 'droit-audit')}\nlot 2\u00a0: {numbers(two, 'droit-audit')}"
+    assert numbers(one, "droit-audit") != numbers(two, "droit-audit")   # each questionnaire numbers its own
+    flow = next(v for k, v in trace.items() if "Matrice de flux" in k)
+    assert flow == f"lot 1\u00a0: {numbers(one, 'flux-reseau')}"
+
+
+def test_build_json_lists_the_lots(tmp_path, run):
+    folder = two_lots(tmp_path / "t")
+    result = run("build", folder, "--json")
+    data = json.loads(result.output)
+    assert Path(data["questionnaire"]).name == "2026-BIO-017 - Lot 1 - Questionnaire securite numerique.xlsx"
+    assert [(lot["number"], lot["title"], Path(lot["questionnaire"]).name) for lot in data["lots"]] == [
+        (1, LOTS[0]["title"], "2026-BIO-017 - Lot 1 - Questionnaire securite numerique.xlsx"),
+        (2, LOTS[1]["title"], "2026-BIO-017 - Lot 2 - Questionnaire securite numerique.xlsx")]
+    assert not any(key.startswith("questionnaire lot") for key in data)
+    dry = run("build", folder, "--dry-run").output
+    assert "=== Lot 1 – Échographes cardiaques connectés ===" in dry and "=== Lot 2" in dry
+    lot2 = dry.split("=== Lot 2")[1]
+    assert "Its own profile, weights" in lot2 and "✗ flux-reseau" in lot2 and "network_connected=no" in lot2
+    assert "✓ flux-reseau" in dry.split("=== Lot 2")[0]
+    no_lots = json.loads(run("build", make_tender(tmp_path / "plain", lots=[]), "--json").output)
+    assert "lots" not in no_lots                                           # a tender without lots: as before
+
+
+# -- returns -----------------------------------------------------------------------------------------------
+
+def filled(built, lot: int, vendor: str, folder: Path, name: str | None = None) -> Path:
+    loaded, paths = built
+    view = loaded.for_lot(lot)
+    ids = [d.id for d, _ in view.selection.deliverables]
+    plan = make_plan(vendor, view.selection.questions, "favourable", seed=lot, plain=True, deliverables=ids)
+    return fill_xlsx(paths[LOT_QUESTIONNAIRE.format(lot=lot)], plan, folder / (name or f"{vendor} lot {lot}.xlsx"))
+
+
+def expectation(loaded, **changes) -> Expectation:
+    expect = Expectation.of(loaded)
+    return Expectation(**{**expect.__dict__, **changes})
+
+
+def test_one_offer_answers_two_lots_with_shared_attachments(built, tmp_path, run):
+    loaded, _ = built
+    files = {f"Lot {n}/Questionnaire lot {n}.xlsx": filled(built, n, "Echo Duo", tmp_path).read_bytes()
+             for n in (1, 2)}
+    declared = fill_plan_files(loaded)
+    for name in declared:
+        files[f"Pièces communes/{name}"] = b"%PDF-1.4 " + name.encode()
+    offer = tmp_path / "returns" / "Echo Duo.zip"
+    offer.parent.mkdir()
+    with zipfile.ZipFile(offer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    response = parse_file(offer, Expectation.of(loaded))
+    each = response.each_lot()
+    assert [(r.lot, r.vendor, r.offer["questionnaire"]) for r in each] == [
+        (1, "Echo Duo", "Lot 1/Questionnaire lot 1.xlsx"), (2, "Echo Duo", "Lot 2/Questionnaire lot 2.xlsx")]
+    assert all(not r.errors for r in each)
+    assert set(each[1].answers) == set(loaded.lots[1].selection.questions)  # read with lot 2's questions
+    for r in each:  # the documents attached once serve every lot that asks for them
+        assert "Lot 2/Questionnaire lot 2.xlsx" not in r.offer["attachments"]
+        asked = {d.id for d, _ in loaded.for_lot(r.lot).selection.deliverables}
+        assert {d for d, v in r.deliverables.items() if v.attachment} == asked
+    result = run("parse", offer, "--tender", loaded.workspace.root, "--json")
+    data = json.loads(result.output)
+    assert [(d["file"], d["lot"]) for d in data] == [(str(offer), 1), (str(offer), 2)]
+
+
+def fill_plan_files(loaded) -> list[str]:
+    """The file names the simulated vendor declares for every document asked in any lot."""
+    names = []
+    for view in loaded.lots:
+        ids = [d.id for d, _ in view.selection.deliverables]
+        plan = make_plan("Echo Duo", view.selection.questions, "favourable", seed=view.lot.number, plain=True,
+                         deliverables=ids)
+        names += [name for _, name in plan.deliverables.values() if name and name not in names]
+    return names
+
+
+def test_the_stamp_decides_the_lot(built, tmp_path):
+    loaded, _ = built
+    lot1 = filled(built, 1, "Sono Un", tmp_path, "sono.xlsx")
+    response = parse_file(lot1, expectation(loaded, vendor_lots={"sono": 2}))   # put where lot 2 is expected
+    assert response.lot == 1 and not response.errors
+    assert any("lot 1's (its stamp), although tender.yaml gives this file to lot 2" in w for w in response.warnings)
+    assert set(response.answers) == set(loaded.lots[0].selection.questions)
+
+
+def test_a_return_that_cannot_say_its_lot(built, tmp_path):
+    from mds2_fixture import write_mds2
+
+    loaded, _ = built
+    mds2 = write_mds2(tmp_path / "fabricant.xlsx", {"CONN-2": "Yes"})
+    response = parse_file(mds2, Expectation.of(loaded))
+    assert response.errors == ["fabricant.xlsx: the file does not say which lot it answers (no lot in its "
+                               "questionnaire stamp); give it its lot in tender.yaml (vendors: {fabricant: {lot: "
+                               "N}}, lots: 1, 2)."]
+    mapped = parse_file(mds2, expectation(loaded, vendor_lots={"fabricant": 2}))
+    assert mapped.lot == 2 and mapped.questionnaire["kind"] == "mds2" and not mapped.errors
+    assert set(mapped.answers) == set(loaded.lots[1].selection.questions)
+
+
+def test_hostile_lot_stamps(built, tmp_path):
+    loaded, _ = built
+    source = filled(built, 1, "Mixte", tmp_path, "mixte.xlsx")
+    book = openpyxl.load_workbook(source)
+    meta = book[layout.META_SHEET]
+    next(r for r in meta.iter_rows() if r[0].value == "lot")[1].value = "2"   # a lot 2 sheet pasted in
+    book.save(tmp_path / "mixed.xlsx")
+    response = parse_file(tmp_path / "mixed.xlsx", Expectation.of(loaded))
+    assert response.errors and "holds the questionnaires of several lots (lot 1, lot 2)" in response.errors[0]
+    for sheet in book.worksheets:
+        if sheet["B2"].value and "· lot 1" in str(sheet["B2"].value):
+            sheet["B2"].value = sheet["B2"].value.replace("· lot 1", "· lot 7")
+    next(r for r in meta.iter_rows() if r[0].value == "lot")[1].value = "7"
+    book.properties.subject = book.properties.keywords = book.properties.title = None
+    for sheet in book.worksheets:
+        sheet.oddFooter.left.text = None
+    book.save(tmp_path / "seven.xlsx")
+    response = parse_file(tmp_path / "seven.xlsx", Expectation.of(loaded))
+    assert response.errors == ["seven.xlsx: the questionnaire is stamped for lot 7, which this tender does not "
+                               "have (lots: 1, 2)."]
+
+
+def test_vendors_may_name_a_file_and_its_lot(tmp_path):
+    loaded = load_tender(two_lots(tmp_path / "t", vendors={"fab": {"name": "Fabricant SA", "lot": 2},
+                                                          "other": "Autre SAS"}))
+    assert loaded.tender.vendor_names == {"fab": "Fabricant SA", "other": "Autre SAS"}
+    assert loaded.tender.vendor_lots == {"fab": 2}
+    assert yaml.safe_load((loaded.workspace.tender_file).read_text())["vendors"]["fab"]["lot"] == 2
