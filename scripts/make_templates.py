@@ -498,7 +498,11 @@ def report() -> Document:
     para(doc, "Les pondérations et les points retenus dans le présent rapport sont ceux de la grille modifiée par le "
               "comité (fichier « {{ edited_grid }} »).", bold=True)
     tag(doc, "{%p endif %}")
-    para(doc, "3. Classement", style="Heading 1")
+    # one section per lot (render/report_sections.py): a tender without lots has one, with an empty suffix
+    tag(doc, "{%p for lot in lots %}")
+    tag(doc, "{%p with vendors=lot.vendors, ranking=lot.ranking, attention=lot.attention, "
+             "letters_note=lot.letters_note, failed=lot.failed, chart=lot.chart %}")
+    para(doc, "{{ lot.n.ranking }}. Classement{{ lot.suffix }}", style="Heading 1")
     loop_table(doc, ["Rang", "Candidat", "Note globale", "Conformité", "Complétude (%)", "Alertes", "Sans réponse",
                      "Pièces manquantes"],
                ["{{ v.rank }}", "{{ v.name }}", "{{ v.total }}", "{{ v.conformity }}", "{{ v.completeness }}",
@@ -510,9 +514,10 @@ def report() -> Document:
     para(doc, "Fichiers reçus non évalués :", bold=True)
     bullet_list(doc, "f in failed", "{{ f }}")
     tag(doc, "{%p endif %}")
-    para(doc, "4. Analyse par candidat", style="Heading 1")
+    para(doc, "{{ lot.n.analysis }}. Analyse par candidat{{ lot.suffix }}", style="Heading 1")
     tag(doc, "{%p for v in vendors %}")
-    para(doc, "4.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note globale {{ v.total }}/100", style="Heading 2")
+    para(doc, "{{ lot.n.analysis }}.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note globale {{ v.total }}/100",
+         style="Heading 2")
     para(doc, "Conformité {{ v.conformity }}/100 ({{ v.parts }}) ; complétude {{ v.completeness }} % (réponses "
               "obligatoires {{ v.answers }}, pièces {{ v.documents }}).")
     subheading(doc, "Clauses conformes")
@@ -551,7 +556,7 @@ def report() -> Document:
     para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    para(doc, "5. Conclusion", style="Heading 1")
+    para(doc, "{{ lot.n.conclusion }}. Conclusion{{ lot.suffix }}", style="Heading 1")
     para(doc, "Classement proposé", style="Heading 2")
     para(doc, "Au vu des réponses au questionnaire de sécurité numérique et des pièces fournies, le classement "
               "suivant est proposé au comité pour le volet sécurité numérique :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -570,11 +575,13 @@ def report() -> Document:
     tag(doc, "{%p for s in letters_note %}")
     para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endfor %}")
-    para(doc, "6. Avis du comité de sélection", style="Heading 1")
+    tag(doc, "{%p endwith %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ n.opinion }}. Avis du comité de sélection", style="Heading 1")
     opinion = para(doc, "Avis du comité sur le volet sécurité numérique des offres et sur le classement proposé :")
     opinion.paragraph_format.keep_with_next = True
     blank_table(doc, ["Avis du comité"], [16.6], rows=1, height=6.0)
-    para(doc, "7. Signatures", style="Heading 1")
+    para(doc, "{{ n.signatures }}. Signatures", style="Heading 1")
     para(doc, "Fait le ……………………, à ……………………").paragraph_format.keep_with_next = True
     blank_table(doc, ["Nom", "Qualité", "Signature"], [5.6, 6.0, 5.0], rows=4, height=1.6)
     para(doc, "Pour {{ buyer.designation }},", align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -599,6 +606,9 @@ def letter() -> Document:
     para(doc, "Madame, Monsieur,")
     para(doc, "Dans le cadre de l’analyse des offres remises pour la consultation citée en objet, nous avons examiné "
               "le questionnaire de sécurité numérique joint à votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if lots_note %}")
+    para(doc, "{{ lots_note }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if to_clarify %}")
     para(doc, "Certaines de vos réponses appellent des précisions : nous vous remercions de nous les apporter, "
               "par écrit, dans un délai de {{ deadline }} à compter de la réception du présent courrier. Ces "

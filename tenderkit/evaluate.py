@@ -46,6 +46,8 @@ class ReviewRun:
     digests: dict[str, str] = field(default_factory=dict)  # letter file name → digest of what it says
     letter_titles: dict[str, str] = field(default_factory=dict)  # vendor → « Demande de précisions »…
     grid_copy: Path | None = None    # the committee's edited grid, kept by reset_grid before starting again
+    lots: list = field(default_factory=list)   # evaluate_lots.LotReview of each lot, in a tender divided into lots
+    grid_copies: list[Path] = field(default_factory=list)   # every lot's grid_copy
 
     @property
     def outputs(self) -> list[Path]:
@@ -111,7 +113,10 @@ def keep_grid_copy(path: Path, reference: str, today: dt.date) -> Path:
 
 
 def grid_path(loaded: LoadedTender) -> Path:
-    """Where the committee grid of ``loaded`` is written (and its edits are found again)."""
+    """Where the committee grid of ``loaded`` is written (and its edits are found again): one per lot in a
+    tender divided into lots."""
+    if loaded.lot is not None and loaded.tender.divided:
+        return loaded.workspace.out / file_name("grid_lot", loaded.tender.reference, lot=str(loaded.lot.number))
     return loaded.workspace.out / file_name("grid", loaded.tender.reference)
 
 
@@ -140,13 +145,21 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    return _scored(loaded, responses, (edits, source, where), grid is not None), parsed
+
+
+def _scored(loaded: LoadedTender, responses: list[Response],
+            takeover: tuple[GridEdits | None, Path | None, str], explicit: bool) -> Review:
+    """The review of ``responses`` on ``loaded``'s selection, with the committee's edits taken over (always
+    when ``explicit``: --grid; else when the grid holds some)."""
+    edits, source, where = takeover
     today = dt.date.today()
     review = review_responses(loaded.selection, responses, today)
-    if edits is not None and (grid is not None or any(takeover_counts(edits, review))):
+    if edits is not None and (explicit or any(takeover_counts(edits, review))):
         computed, review = review, review_responses(loaded.selection, responses, today, edits=edits)
         review.taken_over = describe_takeover(edits, computed, where)
         review.edited_grid = str(source)
-    return review, parsed
+    return review
 
 
 def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path], dict[str, tuple[Path, str]]]:
@@ -175,7 +188,13 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     again from tender.yaml and the answers, after keeping that edited grid as a dated copy in out/.
 
     Only new or changed returns are parsed (responses/); a letter whose content is the same as the last
-    time is not rewritten. The grid and the report depend on every vendor: they are rewritten."""
+    time is not rewritten. The grid and the report depend on every vendor: they are rewritten.
+
+    A tender divided into lots is reviewed lot by lot (tenderkit/evaluate_lots.py)."""
+    if loaded.lots:
+        from tenderkit.evaluate_lots import run_lots_review
+
+        return run_lots_review(loaded, jobs, progress, grid, reset_grid)
     workspace = loaded.workspace
     out_grid = grid_path(loaded)
     extra = [loaded.library.root, *workspace.extra_clause_dirs(loaded.tender), templates_dir()]

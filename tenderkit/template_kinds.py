@@ -17,7 +17,7 @@ from tenderkit.render.checklist_docx import checklist_context
 from tenderkit.render.docx_template import clean_context
 from tenderkit.render.fiche_docx import fiche_context
 from tenderkit.render.letters_docx import letter_context
-from tenderkit.render.report_docx import report_context
+from tenderkit.render.report_sections import report_sections_context
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
 from tenderkit.tender.selection import Selection
@@ -50,7 +50,10 @@ def _sample_review(selection: Selection) -> Review:
 
 
 def _report(selection: Selection) -> dict[str, Any]:
-    return {**clean_context(report_context(_sample_review(selection))), "chart": ""}
+    context = report_sections_context([(None, _sample_review(selection))], [Path("chart.png")])
+    for lot in context["lots"]:
+        lot["chart"] = ""
+    return clean_context(context)
 
 
 KINDS: dict[str, Callable[[Selection], dict[str, Any]]] = {

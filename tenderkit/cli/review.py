@@ -12,14 +12,16 @@ from tenderkit.cli.parse import progress_bar
 from tenderkit.text import counted
 
 
-def vendor_record(vendor, library) -> dict:
+def vendor_record(vendor, library, lot: int | None = None) -> dict:
     """A vendor's review as `review --json` prints it (docs/contracts.md): scores rounded once, to the one decimal
-    every document shows (half up), so that the ranks follow from the totals given."""
+    every document shows (half up), so that the ranks follow from the totals given; ``lot``: the lot it is the
+    review of, in a tender divided into lots (ranks within the lot)."""
     from tenderkit.review.scoring import shown
     from tenderkit.vocabulary import Issue
 
     return {
         "vendor": vendor.vendor,
+        "lot": lot,
         "file": vendor.response.file,
         "total": shown(vendor.total),
         "rank": vendor.rank,
@@ -63,20 +65,27 @@ def _shown(run, library) -> dict[str, object]:
     """What `review` prints (console and --json) and its exit status, recorded for an identical re-run."""
     from tenderkit.text import french_number
 
-    review = run.review
-    taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
-    records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
-                         default=str)
-    ranking = ranking_lines(review)
-    ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
-                 None) for r in review.duplicates]
+    sections = [(lot.number, f"Lot {lot.number} – {lot.title}", lot.review) for lot in run.lots] \
+        or [(None, "", run.review)]
+    taken: list[Line] = [("out", review.taken_over, None) for _, _, review in sections if review.taken_over]
+    records = json.dumps([vendor_record(v, library, number) for number, _, review in sections for v in review.vendors],
+                         ensure_ascii=False, indent=2, default=str)
+    ranking: list[Line] = []
+    for _, title, review in sections:
+        ranking += [("out", f"{title}:", None)] if title else []
+        ranking += ranking_lines(review)
+        ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
+                     None) for r in review.duplicates]
+    failed = list({r.file: r for _, _, review in sections for r in review.failed}.values())  # once each
+    weights = {french_number(review.completeness_weight, 2) for _, _, review in sections}
     return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
-                    + [("err", "; ".join(r.errors), None) for r in review.failed],
-            "before": taken + [("out", f"✗ {error}", "red") for r in review.failed for error in r.errors],
-            "vendors": len(review.vendors), "weight": french_number(review.completeness_weight, 2),
+                    + [("err", "; ".join(r.errors), None) for r in failed],
+            "before": taken + [("out", f"✗ {error}", "red") for r in failed for error in r.errors],
+            "vendors": sum(len(review.vendors) for _, _, review in sections),
+            "weight": " / ".join(sorted(weights)),
             "ranking": ranking, "outputs": [str(p) for p in run.outputs],
             # the documents are written; the exit status tells scripts that some returns were unreadable
-            "code": 1 if review.failed else 0}
+            "code": 1 if failed else 0}
 
 
 def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,25 @@ from tenderkit.render.cross_refs import link_articles
 from tenderkit.text import french_typography, xml_safe
 
 TOC_MARKER = "[[SOMMAIRE]]"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG placed anywhere in a context (a lot's chart in a list of lots), shown ``width`` mm wide by
+    ``{{ key }}`` alone in a paragraph; :func:`render_docx` makes it an image of the document."""
+
+    path: Path
+    width: float
+
+
+def _pictures(value: Any, doc: DocxTemplate) -> Any:
+    if isinstance(value, Picture):
+        return InlineImage(doc, str(value.path), width=Mm(value.width))
+    if isinstance(value, dict):
+        return {k: _pictures(v, doc) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pictures(v, doc) for v in value]
+    return value
 
 
 def clean_context(value: Any, typography: bool = True) -> Any:
@@ -196,7 +216,7 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path,
     (subject) and the buyer (author) taken from the context.
     """
     doc = open_template(template)
-    data = copy.deepcopy(dict(context))
+    data = _pictures(copy.deepcopy(dict(context)), doc)
     for key, (path, width) in (images or {}).items():
         data[key] = InlineImage(doc, str(path), width=Mm(width))
     try:

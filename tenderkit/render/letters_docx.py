@@ -106,6 +106,7 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         "regularisation": tender.letters.regularisation and bool(unanswered or missing),
         "clauses": [{"title": c.title, "blocks": clause_blocks(c, designation)}
                     for c in selection.clauses if c.id in concerned],
+        "lots_note": "",   # a tender in lots: the lots the letter covers (render/letter_lots.py)
     })
     return context
 

@@ -8,13 +8,10 @@ unanswered questions and missing documents to supply only where the consultation
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from tenderkit.grammar import capitalize_first, de, join_and
-from tenderkit.render.chart_png import bar_chart
-from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.letters_docx import WHY, letter_kind
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
@@ -150,12 +147,7 @@ def report_context(review: Review) -> dict[str, Any]:
 
 
 def write_report(review: Review, template: Path, target: Path) -> Path:
-    selection = review.selection
-    with tempfile.TemporaryDirectory(prefix="tk-chart-") as scratch:
-        chart = bar_chart([phrase("report.chart_part", part=p.part) for p in selection.parts]
-                          + [phrase("report.chart_completeness")],
-                          {v.vendor: [v.parts[p.part] for p in selection.parts] + [v.completeness]
-                           for v in review.vendors},
-                          Path(scratch) / "chart.png")
-        return render_docx(template, clean_context(report_context(review)), target, images={"chart": (chart, 160)},
-                           title=phrase("titles.report"))
+    """The report of one review (a tender without lots): see render/report_sections.py."""
+    from tenderkit.render.report_sections import write_sections_report
+
+    return write_sections_report([(None, review)], template, target)

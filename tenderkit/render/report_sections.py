@@ -1,0 +1,86 @@
+"""The committee report as sections: one for a tender, one per lot for a tender divided into lots (each lot is
+evaluated and awarded on its own, art. L. 2113-10 CCP: its own ranking, analysis and conclusion), in one
+document whose context, method, committee opinion and signatures are shared.
+
+Each section is the :func:`report_context` of its lot's review; the template loops over ``lots`` and numbers
+its headings from ``lot.n`` (« 3. Classement — lot 1 : … », « 6. Classement — lot 2 : … »).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tenderkit.render.chart_png import bar_chart
+from tenderkit.render.docx_template import Picture, clean_context, render_docx
+from tenderkit.render.report_docx import report_context
+from tenderkit.review.model import Review
+from tenderkit.tender.workspace import Lot
+from tenderkit.wording import phrase
+
+SECTION_KEYS = ("vendors", "ranking", "attention", "letters_note", "failed", "offer_count")
+FIRST_SECTION = 3   # sections 1 and 2 (context, method) come before the lots' sections
+
+Section = tuple[Lot | None, Review]
+
+
+def _per_lot(values: list[tuple[Lot | None, str]]) -> str:
+    """One value, or « lot 1 : 1 ; lot 2 : 3 » when the lots differ."""
+    if len({v for _, v in values}) == 1:
+        return values[0][1]
+    return " ; ".join(f"lot {lot.number} : {value}" for lot, value in values if lot is not None)
+
+
+def _method(sections: Sequence[Section], contexts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The weights of the method, each lot's when they differ (a lot may have its own weights)."""
+    lots = [lot for lot, _ in sections]
+    labels = list(dict.fromkeys(p["label"] for c in contexts for p in c["part_weights"]))
+    parts = [{"label": label, "weight": _per_lot([(lot, w["weight"]) for lot, c in zip(lots, contexts, strict=True)
+                                                    for w in c["part_weights"] if w["label"] == label])}
+             for label in labels]
+    titles = list(dict.fromkeys(w["title"] for c in contexts for w in c["clause_weights"]))
+    clauses = [{"title": title, "factor": _per_lot([(lot, w["factor"]) for lot, c in zip(lots, contexts, strict=True)
+                                                     for w in c["clause_weights"] if w["title"] == title])}
+               for title in titles]
+    questions = [{**q, "number": f"lot {lot.number}, {q['number']}"} for lot, c in zip(lots, contexts, strict=True)
+                 for q in c["question_weights"] if lot is not None]
+    grids = [c["edited_grid"] for c in contexts if c["edited_grid"]]
+    return {"part_weights": parts, "clause_weights": clauses, "question_weights": questions,
+            "completeness_weight": _per_lot([(lot, c["completeness_weight"])
+                                             for lot, c in zip(lots, contexts, strict=True)]),
+            "edited_grid": "», « ".join(grids)}
+
+
+def report_sections_context(sections: Sequence[Section], charts: Sequence[Path]) -> dict[str, Any]:
+    """The report's context: the first section's for what is shared, and ``lots``: one entry per section."""
+    contexts = [report_context(review) for _, review in sections]
+    context = dict(contexts[0])
+    lots, number = [], FIRST_SECTION
+    for (lot, _), section, chart in zip(sections, contexts, charts, strict=True):
+        lots.append({**{key: section[key] for key in SECTION_KEYS}, "chart": Picture(chart, 160),
+                     "number": lot.number if lot else None, "title": lot.title if lot else "",
+                     "suffix": f" — lot {lot.number} : {lot.title}" if lot else "",
+                     "n": {"ranking": number, "analysis": number + 1, "conclusion": number + 2}})
+        number += 3
+    context["lots"] = lots
+    context["n"] = {"opinion": number, "signatures": number + 1}
+    if sections[0][0] is not None:
+        context.update(_method(sections, contexts))
+        context["offer_count"] = " ; ".join(f"lot {lot['number']} : {lot['offer_count']}" for lot in lots)
+    return context
+
+
+def _chart(review: Review, target: Path) -> Path:
+    parts = review.selection.parts
+    return bar_chart([phrase("report.chart_part", part=p.part) for p in parts] + [phrase("report.chart_completeness")],
+                     {v.vendor: [v.parts[p.part] for p in parts] + [v.completeness] for v in review.vendors}, target)
+
+
+def write_sections_report(sections: Sequence[Section], template: Path, target: Path) -> Path:
+    """The report of a tender (one section) or of the lots of a tender divided into lots."""
+    with tempfile.TemporaryDirectory(prefix="tk-chart-") as scratch:
+        charts = [_chart(review, Path(scratch) / f"chart-{index}.png") for index, (_, review) in enumerate(sections)]
+        context = report_sections_context(sections, charts)
+        return render_docx(template, clean_context(context), target, title=phrase("titles.report"))
