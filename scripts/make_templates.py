@@ -502,6 +502,9 @@ def report() -> Document:
     tag(doc, "{%p for lot in lots %}")
     tag(doc, "{%p with vendors=lot.vendors, ranking=lot.ranking, attention=lot.attention, "
              "letters_note=lot.letters_note, failed=lot.failed, chart=lot.chart %}")
+    tag(doc, "{%p if not loop.first %}")   # each lot's section starts a page: it is read (and signed) on its own
+    page_break(doc)
+    tag(doc, "{%p endif %}")
     para(doc, "{{ lot.n.ranking }}. Classement{{ lot.suffix }}", style="Heading 1")
     loop_table(doc, ["Rang", "Candidat", "Note globale", "Conformité", "Complétude (%)", "Alertes", "Sans réponse",
                      "Pièces manquantes"],
@@ -514,7 +517,7 @@ def report() -> Document:
     para(doc, "Fichiers reçus non évalués :", bold=True)
     bullet_list(doc, "f in failed", "{{ f }}")
     tag(doc, "{%p endif %}")
-    para(doc, "{{ lot.n.analysis }}. Analyse par candidat{{ lot.suffix }}", style="Heading 1")
+    para(doc, "{{ lot.n.analysis }}. Analyse par candidat{{ lot.short }}", style="Heading 1")
     tag(doc, "{%p for v in vendors %}")
     para(doc, "{{ lot.n.analysis }}.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note globale {{ v.total }}/100",
          style="Heading 2")
@@ -556,7 +559,7 @@ def report() -> Document:
     para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    para(doc, "{{ lot.n.conclusion }}. Conclusion{{ lot.suffix }}", style="Heading 1")
+    para(doc, "{{ lot.n.conclusion }}. Conclusion{{ lot.short }}", style="Heading 1")
     para(doc, "Classement proposé", style="Heading 2")
     para(doc, "Au vu des réponses au questionnaire de sécurité numérique et des pièces fournies, le classement "
               "suivant est proposé au comité pour le volet sécurité numérique :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)

@@ -230,21 +230,38 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     return run
 
 
-def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None) -> Path:
-    """The identification sheet of ``vendor_name`` (matched case-insensitively, or by file name)."""
+def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None,
+                       lot: int | None = None) -> Path:
+    """The identification sheet of ``vendor_name`` (matched case-insensitively, or by file name); in a tender
+    divided into lots, for its return to ``lot`` (which may be left out when the vendor answered one lot)."""
     responses, _ = parse_returns(loaded.workspace, expectation(loaded), jobs)
     wanted = vendor_name.casefold()
-    matches = [r for r in responses if not r.errors and (r.vendor.casefold() == wanted
-                                                         or Path(r.file).stem.casefold() == wanted)]
+    readable = [one for r in responses for one in r.each_lot() if not one.errors]
+    matches = [r for r in readable if r.vendor.casefold() == wanted or Path(r.file).stem.casefold() == wanted]
     if not matches:
-        known = ", ".join(sorted({r.vendor for r in responses if not r.errors})) or "none"
+        known = ", ".join(sorted({r.vendor for r in readable})) or "none"
         raise TenderkitError(f"no readable return from '{vendor_name}' in {loaded.workspace.returns} "
                              f"(vendors: {known}).")
+    if lot is not None and not loaded.lots:
+        raise TenderkitError(f"--lot {lot}: this tender is not divided into lots.")
+    if loaded.lots:
+        lots = sorted({r.lot for r in matches if r.lot is not None})
+        if lot is None and len(lots) > 1:
+            raise TenderkitError(f"{vendor_name} answered lots {', '.join(map(str, lots))}: say which with --lot N.")
+        lot = lot if lot is not None else lots[0]
+        if lot not in lots:
+            raise TenderkitError(f"{vendor_name} did not answer lot {lot} (its lots: {', '.join(map(str, lots))}).")
+        matches = [r for r in matches if r.lot == lot]
+        loaded = loaded.for_lot(lot) or loaded
     return write_response_fiche(loaded, max(matches, key=lambda r: r.counts()["answered"]))
 
 
 def fiche_path(loaded: LoadedTender, response: Response) -> Path:
-    """Where the identification sheet of the vendor of ``response`` is written."""
+    """Where the identification sheet of the vendor of ``response`` is written (one per lot it won, in a tender
+    divided into lots)."""
+    if loaded.lot is not None and loaded.tender.divided:
+        return loaded.workspace.out / file_name("fiche_lot", loaded.tender.reference, safe_name(response.vendor),
+                                                lot=str(loaded.lot.number))
     return loaded.workspace.out / file_name("fiche", loaded.tender.reference, safe_name(response.vendor))
 
 

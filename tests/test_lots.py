@@ -263,3 +263,132 @@ def test_vendors_may_name_a_file_and_its_lot(tmp_path):
     assert loaded.tender.vendor_names == {"fab": "Fabricant SA", "other": "Autre SAS"}
     assert loaded.tender.vendor_lots == {"fab": 2}
     assert yaml.safe_load((loaded.workspace.tender_file).read_text())["vendors"]["fab"]["lot"] == 2
+
+
+# -- review per lot --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    """Echo Duo answers both lots in one offer zip (lot 2 with reservations), Sono Un lot 1 alone (twice: a
+    conflict), Porta Deux lot 2 alone; reviewed through the CLI."""
+    from click.testing import CliRunner
+
+    from tenderkit.cli import main
+    from tenderkit.vendor_sim import attachments, make_offer
+
+    folder = two_lots(tmp_path_factory.mktemp("lots-review") / "tender")
+    loaded = load_tender(folder)
+    paths = build_documents(loaded)
+    scratch, returns = folder / "scratch", folder / "returns"
+    returns.mkdir()
+
+    def plan_for(lot, vendor, style):
+        view = loaded.for_lot(lot)
+        ids = [d.id for d, _ in view.selection.deliverables]
+        plan = make_plan(vendor, view.selection.questions, style, seed=lot, plain=True, deliverables=ids)
+        filled = fill_xlsx(paths[LOT_QUESTIONNAIRE.format(lot=lot)], plan,
+                           scratch / vendor / f"Questionnaire lot {lot}.xlsx")
+        return plan, filled
+
+    files = {}
+    for lot, style in ((1, "favourable"), (2, "risky")):
+        plan, filled = plan_for(lot, "Echo Duo", style)
+        files[f"Lot {lot}/{filled.name}"] = filled.read_bytes()
+        files.update({f"Pièces/{name}": data for name, data in attachments(plan).items()})
+    with zipfile.ZipFile(returns / "Echo Duo.zip", "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    plan, filled = plan_for(1, "Sono Un", "risky")
+    make_offer(filled, plan, returns / "Sono Un", zipped=True)
+    (returns / "Sono Un (copie).xlsx").write_bytes(filled.read_bytes())
+    plan, filled = plan_for(2, "Porta Deux", "favourable")
+    make_offer(filled, plan, returns / "Porta Deux", zipped=True)
+    result = CliRunner().invoke(main, ["review", str(folder), "--json", "--jobs", "2"], catch_exceptions=False)
+    return folder, json.loads(result.stdout)
+
+
+def test_review_json_ranks_within_each_lot(reviewed):
+    _, entries = reviewed
+    assert sorted((e["vendor"], e["lot"]) for e in entries) == [   # one entry per lot answered
+        ("Echo Duo", 1), ("Echo Duo", 2), ("Porta Deux", 2),
+        ("Sono Un (Sono Un (copie).xlsx)", 1), ("Sono Un (Sono Un.zip)", 1)]   # two returns for lot 1: a conflict
+    for lot in (1, 2):
+        ranked = [e for e in entries if e["lot"] == lot]
+        assert [e["lot"] for e in entries].index(lot) == entries.index(ranked[0])   # lot by lot
+        assert ranked[0]["rank"] == 1
+        ranks = [e["rank"] for e in ranked if e["rank"] is not None]
+        assert ranks == sorted(ranks) and ranks[0] == 1
+    by = {(e["vendor"], e["lot"]): e for e in entries}
+    assert by[("Echo Duo", 1)]["rank"] == 1 and by[("Porta Deux", 2)]["rank"] == 1
+    assert by[("Echo Duo", 2)]["total"] < by[("Porta Deux", 2)]["total"]
+    assert "p3-sih-matrice-flux" not in json.dumps(by[("Echo Duo", 2)])      # lot 2 asks no flow matrix
+
+
+def test_one_vendor_in_two_lots_is_no_conflict_but_two_returns_for_one_lot_are(reviewed):
+    folder, _ = reviewed
+    from tenderkit.evaluate_lots import review_lots
+
+    lots, _ = review_lots(load_tender(folder), jobs=1)
+    vendors = {(lot.number, v.vendor): v for lot in lots for v in lot.review.vendors}
+    assert not vendors[(1, "Echo Duo")].conflicts and not vendors[(2, "Echo Duo")].conflicts
+    assert vendors[(1, "Sono Un (Sono Un.zip)")].conflicts == ["Sono Un (copie).xlsx"]
+
+
+def test_a_grid_per_lot_with_its_own_vendors(reviewed):
+    folder, _ = reviewed
+    out = folder / "out"
+    for lot, present, absent in ((1, {"Echo Duo", "Sono Un (Sono Un.zip)"}, "Porta Deux"),
+                                 (2, {"Echo Duo", "Porta Deux"}, "Sono Un")):
+        book = openpyxl.load_workbook(out / f"2026-BIO-017 - Lot {lot} - Grille d'evaluation.xlsx")
+        text = " ".join(str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value)
+        assert all(name in text for name in present) and absent not in text
+        assert {name[:31] for name in present} <= set(book.sheetnames)
+    assert not (out / "2026-BIO-017 - Grille d'evaluation.xlsx").exists()
+
+
+def test_the_report_has_a_section_per_lot_with_its_ranking(reviewed, tmp_path):
+    from tenderkit.office import convert
+
+    folder, _ = reviewed
+    pdf = convert(folder / "out" / "2026-BIO-017 - Rapport comite securite.docx", "pdf", tmp_path)
+    with pdfplumber.open(pdf) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    one = text.index("3. Classement — lot 1 : Échographes cardiaques connectés")
+    two = text.index("6. Classement — lot 2 : Échographes portables autonomes")
+    assert one < text.index("4. Analyse par candidat — lot 1") < text.index("5. Conclusion — lot 1") < two
+    assert two < text.index("7. Analyse par candidat — lot 2") < text.index("8. Conclusion — lot 2") \
+        < text.index("9. Avis du comité de sélection") < text.index("10. Signatures")
+    lot1, lot2 = text[one:two], text[two:]
+    assert "Porta Deux" not in lot1 and "Sono Un" not in lot2.split("9. Avis")[0]
+    conclusion2 = lot2[lot2.index("8. Conclusion"):]
+    assert "1. Porta Deux — note globale" in conclusion2                     # lot 2's own ranking
+    assert "1. Echo Duo — note globale" in lot1[lot1.index("5. Conclusion"):]
+    assert "lot 1 : 2 ; lot 2 : 3" in text.replace("\u00a0", " ")           # each lot's weight of part 4
+
+
+def test_a_vendors_letter_covers_its_lots(reviewed):
+    folder, _ = reviewed
+    letters = sorted(p.name for p in (folder / "out").glob("*Echo Duo*.docx"))
+    assert len(letters) == 1                                                # one letter, not one per lot
+    text = docx_text(folder / "out" / letters[0])
+    assert "Vos offres portent sur les lots 1 et 2 ; chaque élément ci-dessous indique le lot qu’il concerne." \
+        in text.replace("\u00a0", " ").replace("\u202f", " ")
+    numbers = [c for c in text.split("\n") if c.startswith("Lot ")]
+    assert numbers and all(n.startswith("Lot 2 – ") for n in numbers)      # only lot 2 has something to clarify
+
+
+def test_the_fiche_takes_the_lot(reviewed, run):
+    folder, _ = reviewed
+    result = run("fiche", folder, "Echo Duo", "--lot", "2")
+    assert result.output.strip().endswith("2026-BIO-017 - Lot 2 - Fiche identification - Echo Duo.docx")
+    result = run("fiche", folder, "Echo Duo")
+    assert result.exit_code == 1 and "Echo Duo answered lots 1, 2: say which with --lot N." in result.stderr
+    result = run("fiche", folder, "Porta Deux", "--lot", "1")
+    assert result.exit_code == 1 and "Porta Deux did not answer lot 1 (its lots: 2)." in result.stderr
+    assert run("fiche", folder, "Porta Deux").output.strip().endswith("Lot 2 - Fiche identification - Porta Deux.docx")
+
+
+def test_a_second_review_changes_nothing(reviewed, run):
+    folder, entries = reviewed
+    result = run("review", folder, "--json")
+    assert json.loads(result.stdout) == entries

@@ -158,12 +158,14 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
 @click.command("fiche")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("vendor")
-def fiche_command(folder: Path, vendor: str) -> None:
+@click.option("--lot", type=click.IntRange(min=1), default=None,
+              help="In a tender divided into lots, the lot VENDOR won (needed when it answered several).")
+def fiche_command(folder: Path, vendor: str, lot: int | None) -> None:
     """Write the AFIB application identification sheet of VENDOR (the retained vendor), pre-filled from its answers."""
     from tenderkit.evaluate import write_vendor_fiche
     from tenderkit.tender.loaded import load_tender
 
-    click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor)}")
+    click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor, lot=lot)}")
 
 
 COMMANDS = [review_command, fiche_command]

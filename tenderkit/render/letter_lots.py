@@ -58,7 +58,7 @@ def lots_letter_context(sections: Sequence[LotVendor]) -> dict[str, Any]:
     numbers = [lot.number for lot, _ in contexts]
     context["lots_note"] = (f"Votre offre porte sur le {_lots(numbers)} ; chaque élément ci-dessous indique le lot "
                             "qu’il concerne." if len(numbers) == 1 else
-                            f"Vos offres portent sur les {_lots(numbers)[5:]} ; chaque élément ci-dessous indique "
+                            f"Vos offres portent sur les {_lots(numbers)} ; chaque élément ci-dessous indique "
                             "le lot qu’il concerne.")
     return context
 

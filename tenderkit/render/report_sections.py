@@ -62,6 +62,7 @@ def report_sections_context(sections: Sequence[Section], charts: Sequence[Path])
         lots.append({**{key: section[key] for key in SECTION_KEYS}, "chart": Picture(chart, 160),
                      "number": lot.number if lot else None, "title": lot.title if lot else "",
                      "suffix": f" — lot {lot.number} : {lot.title}" if lot else "",
+                     "short": f" — lot {lot.number}" if lot else "",
                      "n": {"ranking": number, "analysis": number + 1, "conclusion": number + 2}})
         number += 3
     context["lots"] = lots
