@@ -121,6 +121,11 @@ STAMP_PATTERN = re.compile(r"Réf\.\s{0,3}(?P<reference>[^\s·]{1,80})\s{0,3}·\
                            r"(?:\s{0,3}·\s{0,3}lot\s{1,3}(?P<lot>\d{1,3})(?!\d))?")
 
 
+# The lot of a stamp as OCR reads a scanned printout: the middle dot comes back as « : », « - », « • » or « . ».
+OCR_LOT_PATTERN = re.compile(r"questionnaire\s{1,3}[^\s·]{1,80}\s{1,3}v[^\s·&]{1,40}\s{0,3}[·:•.\-]\s{0,3}"
+                             r"lot\s{1,3}(?P<lot>\d{1,3})(?!\d)")
+
+
 def stamp(reference: str, questionnaire: str, version: str, lot: int | None = None) -> str:
     text = STAMP_FORMAT.format(reference=reference, questionnaire=questionnaire, version=version)
     return text + (LOT_FORMAT.format(lot=lot) if lot is not None else "")

@@ -392,3 +392,18 @@ def test_a_second_review_changes_nothing(reviewed, run):
     folder, entries = reviewed
     result = run("review", folder, "--json")
     assert json.loads(result.stdout) == entries
+
+
+def test_a_scanned_lot_questionnaire_is_read_as_its_lot(built, tmp_path):
+    """OCR reads the stamp's middle dot as « : » or « - »: the lot is still found, to be checked by hand."""
+    from scans import scan
+
+    from tenderkit.vendor_sim import print_to_pdf
+
+    loaded, _ = built
+    source = filled(built, 2, "Scan Médical", tmp_path)
+    printed = print_to_pdf(source, tmp_path / "printed.pdf")
+    response = parse_file(scan(printed, tmp_path / "scan.pdf", 200, [1, 3]), Expectation.of(loaded))
+    assert response.ocr and not response.errors and response.lot == 2
+    assert "lot 2 read by OCR from the printed stamp: check it on the scan" in response.warnings
+    assert response.counts()["answered"] >= 5     # the scanned pages: the vendor's name, part 1

@@ -179,6 +179,7 @@ class Stamps:
     references: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
     lots: list[int] = field(default_factory=list)
+    lots_by_ocr: bool = False   # the lots were read, OCR-tolerantly, from a scan's printed stamps
 
 
 def find_stamps(extracted: Extracted) -> Stamps:
@@ -205,6 +206,10 @@ def find_stamps(extracted: Extracted) -> Stamps:
                 lot = re.fullmatch(r"(\d{1,3})(?:\.0)?", row[1].text) if row[0].text == "lot" else None
                 if lot and int(lot[1]) not in found.lots:
                     found.lots.append(int(lot[1]))
+    if extracted.ocr and not found.lots:
+        found.lots = sorted({int(m["lot"]) for text in candidates
+                             for m in layout.OCR_LOT_PATTERN.finditer((text or "")[:STAMP_SEARCH_CHARS])})
+        found.lots_by_ocr = bool(found.lots)
     return found
 
 

@@ -82,6 +82,8 @@ def _lot_of(path: Path, stamps: Stamps, expect: Expectation, response: Response)
             response.errors.append(f"{name}: the questionnaire is stamped for lot {lot}, which this tender does "
                                    f"not have (lots: {known}).")
             return None
+        if stamps.lots_by_ocr:
+            response.warnings.append(f"lot {lot} read by OCR from the printed stamp: check it on the scan")
         if mapped is not None and mapped != lot:
             response.warnings.append(f"the questionnaire is lot {lot}'s (its stamp), although tender.yaml gives "
                                      f"this file to lot {mapped}: read as lot {lot}")
