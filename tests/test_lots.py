@@ -407,3 +407,35 @@ def test_a_scanned_lot_questionnaire_is_read_as_its_lot(built, tmp_path):
     assert response.ocr and not response.errors and response.lot == 2
     assert "lot 2 read by OCR from the printed stamp: check it on the scan" in response.warnings
     assert response.counts()["answered"] >= 5     # the scanned pages: the vendor's name, part 1
+
+
+def test_the_committee_edits_one_lots_grid(reviewed, tmp_path, run):
+    """An edit in lot 2's grid is taken over for lot 2 only; --grid names its lot by the file's name."""
+    import shutil
+
+    from tenderkit.grid_layout import SUMMARY_WEIGHT_COLUMN, part_key
+
+    source, entries = reviewed
+    folder = shutil.copytree(source, tmp_path / "tender")
+    grid = folder / "out" / "2026-BIO-017 - Lot 2 - Grille d'evaluation.xlsx"
+    book = openpyxl.load_workbook(grid)
+    summary = book["Synthèse"]
+    row = next(r for r in range(6, summary.max_row + 1) if summary.cell(row=r, column=1).value == part_key(4))
+    summary.cell(row=row, column=SUMMARY_WEIGHT_COLUMN).value = 0      # part 4 no longer counts in lot 2
+    book.save(grid)
+    result = run("review", folder, "--json")
+    assert "Grid 2026-BIO-017 - Lot 2 - Grille d'evaluation.xlsx in out/: took over 1 part weight" in result.stderr
+    again = {(e["vendor"], e["lot"]): e for e in json.loads(result.stdout)}
+    before = {(e["vendor"], e["lot"]): e for e in entries}
+    assert all(again[k]["total"] == before[k]["total"] for k in before if k[1] == 1)     # lot 1 untouched
+    assert again[("Echo Duo", 2)]["total"] != before[("Echo Duo", 2)]["total"]
+    copy = tmp_path / "grille lot 2 du comité.xlsx"
+    shutil.copy(grid, copy)
+    assert "took over 1 part weight" in run("review", folder, "--grid", copy, "--json").stderr
+    unnamed = tmp_path / "grille.xlsx"
+    shutil.copy(grid, unnamed)
+    result = run("review", folder, "--grid", unnamed)
+    assert result.exit_code == 1 and "grille.xlsx: cannot tell which lot this grid is for" in result.stderr
+    result = run("review", folder, "--reset-grid")
+    kept = [p.name for p in (folder / "out").glob("*modifiee par le comite*")]
+    assert kept and all(name.startswith("2026-BIO-017 - Lot 2 - Grille") for name in kept)
