@@ -26,10 +26,12 @@ from tenderkit.incremental import code_state, forget, inputs_of
 from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, unique_names
 from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
+from tenderkit.publication import check_unchanged
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letter_lots import LotVendor, combined_kind, lots_letter_context, write_lots_letter
 from tenderkit.render.letters_docx import letter_file_name, letter_title
 from tenderkit.render.report_sections import write_sections_report
+from tenderkit.review.grid_edits import refuse_weight_edits
 from tenderkit.review.model import Review
 from tenderkit.tender.loaded import LoadedTender, template_path
 from tenderkit.wording import file_name
@@ -70,9 +72,13 @@ def review_lots(loaded: LoadedTender, jobs: int | None = None, progress: Callabl
     several lots gives one response per lot), then each lot is reviewed on its own, with the committee's edits
     of its own grid. A return whose lot cannot be told is listed as unread in every lot."""
     workspace = loaded.workspace
+    publication = check_unchanged(loaded)   # the weights, method and selection of every lot, as published
     edited = grid_lot(grid, loaded) if grid is not None else None
     takeovers = {view.lot.number: _edits_to_take_over(view, grid if view.lot.number == edited else None, reset_grid)
                  for view in loaded.lots if view.lot}
+    for edits, _, _ in takeovers.values():
+        if publication is not None and edits is not None:
+            refuse_weight_edits(edits, publication.date)
     if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
@@ -80,7 +86,7 @@ def review_lots(loaded: LoadedTender, jobs: int | None = None, progress: Callabl
     each = [one for response in responses for one in response.each_lot()]
     unassigned = [r for r in each if r.lot is None]
     lots = [LotReview(view, _scored(view, [r for r in each if r.lot == number] + unassigned, takeovers[number],
-                                    number == edited))
+                                    number == edited, publication))
             for view, number in ((view, view.lot.number) for view in loaded.lots if view.lot)]
     return lots, parsed
 

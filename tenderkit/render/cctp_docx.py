@@ -16,6 +16,7 @@ from tenderkit.library.models import Clause, Deliverable
 from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
+from tenderkit.review.regularity import minimum_clauses
 from tenderkit.tender.selection import Selection
 from tenderkit.wording import entry, phrase
 
@@ -63,6 +64,7 @@ def cctp_context(selections: Selection | Sequence[Selection]) -> dict[str, Any]:
     clauses: list[Clause] = sorted({c.id: c for s in selections for c in s.clauses}.values(),
                                    key=lambda c: (order[c.theme], position[c.id]))
     themes, trace, numbers = [], [], {}
+    minimum = {c.id for s in selections for c in minimum_clauses(s)}   # of any lot
     for theme in library.themes:
         in_theme = [c for c in clauses if c.theme == theme.id]
         if not in_theme:
@@ -77,6 +79,7 @@ def cctp_context(selections: Selection | Sequence[Selection]) -> dict[str, Any]:
             entries.append({
                 "id": clause.id, "number": number, "title": clause.title, "anchor": f"[[ANCRE:{clause.id}]]",
                 "lots": lots_label([s.lot.number for s in chosen if s.lot], lots),
+                "minimum": phrase("minimum.cctp") if clause.id in minimum else "",
                 "blocks": clause_blocks(clause, designation),
                 "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
                                           if d in applicable),

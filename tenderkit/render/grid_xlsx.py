@@ -86,6 +86,10 @@ READER_REMARKS = "Remarques du lecteur de fichiers (en anglais)"
 VENDOR_SIZES = {"flag": 9.9, "clauses": 9, "refs": 9, "location": 9}   # bold 9 pt is about as wide as 9.9 pt
 
 
+FROZEN_NOTE = ("Pondérations publiées dans le règlement de la consultation : elles sont figées et ne peuvent être "
+               "modifiées après la remise des offres.")
+
+
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name for a vendor (≤ 31 characters, no []:*?/\\)."""
     base = re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:28] or "Candidat"
@@ -127,6 +131,9 @@ class GridBuilder:
         self.taken = {"synthèse", "graphique", "pondérations", "tenderkit-calcul"}
         self.weight_rows: dict[str, int] = {}
         self.vendor_sheets: dict[str, tuple[str, int]] = {}  # vendor → (sheet title, last row)
+        self.frozen = bool(review.published)   # published weights: shown, never editable (R. 2152-11)
+        self.reasons = {(c["vendor"], c["id"]): c["reason"] for c in review.corrections}
+        self.editable = {} if self.frozen else {"fill": ANSWER_FILL, "protection": UNLOCKED}
 
     def build(self) -> Workbook:
         summary = self.book.active
@@ -156,8 +163,8 @@ class GridBuilder:
 
     def _weights(self, sheet: Worksheet) -> None:
         self._title(sheet, WEIGHTS, "Pondération des questions évaluées",
-                    "Modifiez les pondérations (cellules jaunes, nombres positifs ou nuls) : notes et rangs se "
-                    "recalculent.")
+                    FROZEN_NOTE if self.frozen else "Modifiez les pondérations (cellules jaunes, nombres positifs ou "
+                                                    "nuls) : notes et rangs se recalculent.")
         widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(WEIGHT_COLUMNS, start=1)})
         sheet.column_dimensions["A"].hidden = True
         header_row(sheet, FIRST - 1, [h for h, _, _ in WEIGHT_COLUMNS])
@@ -173,7 +180,8 @@ class GridBuilder:
                       "question": question.text, "clauses": clauses}
             for key, value in values.items():
                 put(sheet.cell(row=row, column=WEIGHT_COLUMN[key]), value, "tk text")
-            weight = put(sheet.cell(row=row, column=WEIGHT_COLUMN["weight"]), weights[qid], "tk answer")
+            weight = put(sheet.cell(row=row, column=WEIGHT_COLUMN["weight"]), weights[qid],
+                         "tk number" if self.frozen else "tk answer")
             weight_cells.append(weight.coordinate)
             sheet.row_dimensions[row].height = row_height((question.section, 24, 10), (question.text, 60, 10),
                                                           (clauses, 34, 10))
@@ -193,8 +201,8 @@ class GridBuilder:
                                                if key not in HIDDEN_VENDOR_COLUMNS))
         self._title(sheet, VENDOR, f"{vendor.vendor} – réponses et points",
                     f"Fichier : {Path(response.file).name} ({response.format}). Les points sont modifiables "
-                    "(cellules jaunes, de 0 au maximum de la question) ; pondérations dans la feuille "
-                    "« Pondérations ».", column=first_visible)
+                    "(cellules jaunes, de 0 au maximum de la question), chaque correction motivée dans la colonne "
+                    "« Motif de correction » ; pondérations dans la feuille « Pondérations ».", column=first_visible)
         put(sheet[VENDOR_CELL], vendor.vendor)
         widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(VENDOR_COLUMNS, start=1)})
         for key in HIDDEN_VENDOR_COLUMNS:
@@ -230,6 +238,8 @@ class GridBuilder:
             cell = sheet.cell(row=row, column=VENDOR_COLUMN["points"])
             if item.scored:
                 put(cell, item.points, "tk answer")
+                put(sheet.cell(row=row, column=VENDOR_COLUMN["reason"]), self.reasons.get((vendor.vendor, qid)),
+                    "tk answer")
                 points_cells.setdefault(item.max_points, []).append(cell.coordinate)
                 put(sheet.cell(row=row, column=VENDOR_COLUMN["max"]), item.max_points, "tk number", alignment=TOP)
                 formula(sheet.cell(row=row, column=VENDOR_COLUMN["weight"]),
@@ -291,8 +301,12 @@ class GridBuilder:
         review, selection = self.review, self.selection
         put(sheet[VENDOR_CELL], selection.tender.reference)
         self._title(sheet, SUMMARY, "Grille d’évaluation – sécurité numérique",
-                    f"Établie le {french_date(review.date)}. Pondérations modifiables (cellules jaunes) : notes "
-                    "et rangs se recalculent. Les alertes informent le comité ; elles n’éliminent pas.")
+                    f"Établie le {french_date(review.date)}. "
+                    + (f"{review.published} Points corrigeables dans les feuilles des candidats, chaque correction "
+                       "motivée." if self.frozen else "Pondérations modifiables (cellules jaunes) : notes et rangs "
+                                                      "se recalculent.")
+                    + " Les offres irrégulières ne sont pas classées. Les alertes informent le comité ; elles "
+                      "n’éliminent pas.")
         vendors = review.vendors
         widths(sheet, {"A": 12, "B": 48, "C": 13, **{get_column_letter(4 + i): 20 for i in range(len(vendors))}})
         sheet.column_dimensions["A"].hidden = True
@@ -311,7 +325,7 @@ class GridBuilder:
             put(sheet.cell(row=row, column=2), f"Partie {part.part} – {part.sheet}", font=BODY_FONT, alignment=WRAP,
                 border=BORDER)
             weight_cells.append(put(sheet.cell(row=row, column=SUMMARY_WEIGHT_COLUMN), review.part_weights[part.part],
-                                    fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER, font=BOLD).coordinate)
+                                    **self.editable, border=BORDER, font=BOLD).coordinate)
             for index, vendor in enumerate(vendors):
                 title, last = self.vendor_sheets[vendor.vendor]
                 ref = quote_sheetname(title)
@@ -326,7 +340,7 @@ class GridBuilder:
             alignment=WRAP,
             border=BORDER)
         weight_cells.append(put(sheet.cell(row=completeness_row, column=SUMMARY_WEIGHT_COLUMN),
-                                review.completeness_weight, fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER,
+                                review.completeness_weight, **self.editable, border=BORDER,
                                 font=BOLD).coordinate)
         for index, vendor in enumerate(vendors):
             put(sheet.cell(row=completeness_row, column=4 + index), vendor.completeness, number_format="0.0",

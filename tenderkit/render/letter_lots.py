@@ -31,27 +31,25 @@ def combined_kind(sections: Sequence[LotVendor]) -> str | None:
 
 
 def lots_letter_context(sections: Sequence[LotVendor]) -> dict[str, Any]:
-    """The letter to a vendor of its lots' reviews: each question « Lot N – 1.4.1 », each document with its
-    lots, the clauses of every lot once."""
+    """The letter to a vendor of its lots' reviews: each question « Lot N – 1.4.1 », each document once with
+    its lots; it clarifies or invites to regularise when any of its lots' letters would."""
     contexts = [(lot, letter_context(review, vendor)) for lot, review, vendor in sections]
     context = dict(contexts[0][1])
-    for key in ("to_clarify", "unanswered"):
+    for key in ("to_clarify", "descriptive"):
         context[key] = [{**row, "number": f"Lot {lot.number} – {row['number']}"}
                         for lot, c in contexts for row in c[key]]
-    missing: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    missing: dict[str, list[tuple[int, dict[str, Any]]]] = {}   # a document asked by several lots: once
     for lot, c in contexts:
         for row in c["missing"]:
-            missing.setdefault(row["title"], (row, []))[1].append(lot.number)
-    context["missing"] = [{**row, "title": f"{row['title']} ({_lots(numbers)})"} for row, numbers in missing.values()]
-    titles = {}
-    for _, c in contexts:
-        titles.update({clause["title"]: clause for clause in c["clauses"]})
-    context["clauses"] = list(titles.values())
-    unanswered, absent = context["unanswered"], context["missing"]
+            missing.setdefault(row["title"], []).append((lot.number, row))
+    context["missing"] = [{**rows[0][1], "title": f"{title} ({_lots([n for n, _ in rows])})",
+                           "number": "\n".join(f"Lot {n} – {row['number']}" for n, row in rows if row["number"])}
+                          for title, rows in missing.items()]
+    absent, descriptive = context["missing"], context["descriptive"]
     context["missing_summary"] = ", ".join(x for x in (
-        counted(len(unanswered), "letters.unanswered") if unanswered else "",
-        counted(len(absent), "letters.missing") if absent else "") if x)
-    context["regularisation"] = any(c["regularisation"] for _, c in contexts)
+        counted(len(absent), "letters.missing") if absent else "",
+        counted(len(descriptive), "letters.descriptive") if descriptive else "") if x)
+    context["regularise"] = any(c["regularise"] for _, c in contexts)
     kind = combined_kind(sections) or CLARIFICATION
     context["letter_title"] = phrase(f"letters.kinds.{kind}.title")
     context["letter_subject"] = phrase(f"letters.kinds.{kind}.subject")

@@ -20,7 +20,8 @@ from tenderkit.review.model import Review
 from tenderkit.tender.workspace import Lot
 from tenderkit.wording import phrase
 
-SECTION_KEYS = ("vendors", "ranking", "attention", "letters_note", "failed", "offer_count")
+SECTION_KEYS = ("vendors", "ranking", "attention", "letters_note", "failed", "offer_count", "irregular", "provisional",
+                "corrections")
 FIRST_SECTION = 3   # sections 1 and 2 (context, method) come before the lots' sections
 
 Section = tuple[Lot | None, Review]
@@ -47,7 +48,13 @@ def _method(sections: Sequence[Section], contexts: list[dict[str, Any]]) -> dict
     questions = [{**q, "number": f"lot {lot.number}, {q['number']}"} for lot, c in zip(lots, contexts, strict=True)
                  for q in c["question_weights"] if lot is not None]
     grids = [c["edited_grid"] for c in contexts if c["edited_grid"]]
+    points = [{**w, "part": f"Lot {lot.number} – {w['part']}"} for lot, c in zip(lots, contexts, strict=True)
+              for w in c["point_values"] if lot is not None]
+    shares = {key: _per_lot([(lot, c["shares"][key]) for lot, c in zip(lots, contexts, strict=True)])
+              for key in ("conformity", "completeness")}
     return {"part_weights": parts, "clause_weights": clauses, "question_weights": questions,
+            "point_values": points, "shares": shares,
+            "minimum": list(dict.fromkeys(m for c in contexts for m in c["minimum"])),
             "completeness_weight": _per_lot([(lot, c["completeness_weight"])
                                              for lot, c in zip(lots, contexts, strict=True)]),
             "edited_grid": "», « ".join(grids)}
