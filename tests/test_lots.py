@@ -18,7 +18,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.generate import LOT_QUESTIONNAIRE, build_documents, finish_documents
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.tender.loaded import load_tender
-from tenderkit.vendor_sim import fill_xlsx, make_plan
+from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
 
 LOTS = [{"number": 1, "title": "Échographes cardiaques connectés"},
         {"number": 2, "title": "Échographes portables autonomes",
@@ -269,7 +269,7 @@ def test_vendors_may_name_a_file_and_its_lot(tmp_path):
 
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory):
-    """Echo Duo answers both lots in one offer zip (lot 2 with reservations), Sono Un lot 1 alone (twice: a
+    """Echo Duo answers both lots in one offer zip (a reservation in each), Sono Un lot 1 alone (twice: a
     conflict), Porta Deux lot 2 alone; reviewed through the CLI."""
     from click.testing import CliRunner
 
@@ -282,17 +282,22 @@ def reviewed(tmp_path_factory):
     scratch, returns = folder / "scratch", folder / "returns"
     returns.mkdir()
 
-    def plan_for(lot, vendor, style):
+    def plan_for(lot, vendor, style, reserved_part=None):
         view = loaded.for_lot(lot)
         ids = [d.id for d, _ in view.selection.deliverables]
         plan = make_plan(vendor, view.selection.questions, style, seed=lot, plain=True, deliverables=ids)
+        if reserved_part:  # one reservation to clarify (« oui, sous réserve »): a regular offer with a letter
+            parents = {q.show_if.question for q in view.selection.questions.values() if q.show_if}
+            reserved = next(q for q in view.selection.questions.values() if q.part == reserved_part
+                            and q.expected == "oui" and q.id not in parents and q.id in plan.answers)
+            plan.answers[reserved.id] = Typed("Oui sous réserve de validation par le fabricant", "partiel")
         filled = fill_xlsx(paths[LOT_QUESTIONNAIRE.format(lot=lot)], plan,
                            scratch / vendor / f"Questionnaire lot {lot}.xlsx")
         return plan, filled
 
     files = {}
-    for lot, style in ((1, "favourable"), (2, "risky")):
-        plan, filled = plan_for(lot, "Echo Duo", style)
+    for lot, part in ((1, 1), (2, 4)):
+        plan, filled = plan_for(lot, "Echo Duo", "favourable", part)
         files[f"Lot {lot}/{filled.name}"] = filled.read_bytes()
         files.update({f"Pièces/{name}": data for name, data in attachments(plan).items()})
     with zipfile.ZipFile(returns / "Echo Duo.zip", "w") as archive:
@@ -352,9 +357,9 @@ def test_the_report_has_a_section_per_lot_with_its_ranking(reviewed, tmp_path):
     folder, _ = reviewed
     pdf = convert(folder / "out" / "2026-BIO-017 - Rapport comite securite.docx", "pdf", tmp_path)
     with pdfplumber.open(pdf) as document:
-        text = "\n".join(page.extract_text() or "" for page in document.pages)
-    one = text.index("3. Classement — lot 1 : Échographes cardiaques connectés")
-    two = text.index("6. Classement — lot 2 : Échographes portables autonomes")
+        text = " ".join(" ".join(page.extract_text() or "" for page in document.pages).replace("\u00a0", " ").split())
+    one = text.index("3. Régularité des offres et classement — lot 1 : Échographes cardiaques connectés")
+    two = text.index("6. Régularité des offres et classement — lot 2 : Échographes portables autonomes")
     assert one < text.index("4. Analyse par candidat — lot 1") < text.index("5. Conclusion — lot 1") < two
     assert two < text.index("7. Analyse par candidat — lot 2") < text.index("8. Conclusion — lot 2") \
         < text.index("9. Avis du comité de sélection") < text.index("10. Signatures")
@@ -363,7 +368,7 @@ def test_the_report_has_a_section_per_lot_with_its_ranking(reviewed, tmp_path):
     conclusion2 = lot2[lot2.index("8. Conclusion"):]
     assert "1. Porta Deux — note globale" in conclusion2                     # lot 2's own ranking
     assert "1. Echo Duo — note globale" in lot1[lot1.index("5. Conclusion"):]
-    assert "lot 1 : 2 ; lot 2 : 3" in text.replace("\u00a0", " ")           # each lot's weight of part 4
+    assert "lot 1 : 2 ; lot 2 : 3" in text                                 # each lot's weight of part 4
 
 
 def test_a_vendors_letter_covers_its_lots(reviewed):
@@ -374,7 +379,7 @@ def test_a_vendors_letter_covers_its_lots(reviewed):
     assert "Vos offres portent sur les lots 1 et 2 ; chaque élément ci-dessous indique le lot qu’il concerne." \
         in text.replace("\u00a0", " ").replace("\u202f", " ")
     numbers = [c for c in text.split("\n") if c.startswith("Lot ")]
-    assert numbers and all(n.startswith("Lot 2 – ") for n in numbers)      # only lot 2 has something to clarify
+    assert {n.split(" – ")[0] for n in numbers} == {"Lot 1", "Lot 2"}       # each reservation names its lot
 
 
 def test_the_fiche_takes_the_lot(reviewed, run):
