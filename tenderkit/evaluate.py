@@ -289,9 +289,17 @@ def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None 
     return write_response_fiche(loaded, max(matches, key=lambda r: r.counts()["answered"]))
 
 
+def lot_view(loaded: LoadedTender, response: Response) -> LoadedTender:
+    """The lot of ``loaded`` that ``response`` answers, in a tender divided into lots (else ``loaded``)."""
+    if response.lot is not None and loaded.lots:
+        return loaded.for_lot(response.lot) or loaded
+    return loaded
+
+
 def fiche_path(loaded: LoadedTender, response: Response) -> Path:
     """Where the identification sheet of the vendor of ``response`` is written (one per lot it won, in a tender
     divided into lots)."""
+    loaded = lot_view(loaded, response)
     if loaded.lot is not None and loaded.tender.divided:
         return loaded.workspace.out / file_name("fiche_lot", loaded.tender.reference, safe_name(response.vendor),
                                                 lot=str(loaded.lot.number))
@@ -299,7 +307,9 @@ def fiche_path(loaded: LoadedTender, response: Response) -> Path:
 
 
 def write_response_fiche(loaded: LoadedTender, response: Response) -> Path:
-    """The identification sheet pre-filled from one readable return (a review's vendor knows its own)."""
+    """The identification sheet pre-filled from one readable return (a review's vendor knows its own), on the
+    selection of the lot it answers."""
+    loaded = lot_view(loaded, response)
     ensure_dir(loaded.workspace.out)
     return write_fiche(loaded.selection, response, dt.date.today(), template_path(loaded.workspace, "fiche.docx"),
                        fiche_path(loaded, response))

@@ -126,18 +126,11 @@ def run_lots_review(loaded: LoadedTender, jobs: int | None = None, progress: Cal
         elif target.is_file():   # no vendor to grade in this lot: the committee's grid stays as it is
             kept_grids.append(target)
     if any(lot.review.vendors for lot in lots):
-        reference = loaded.tender.reference
+        report, letters = lots_document_paths(loaded, lots)
         run.paths["report"] = write_sections_report([(lot.loaded.lot, lot.review) for lot in lots],
-                                                    template_path(workspace, "report.docx"),
-                                                    workspace.out / file_name("report", reference))
+                                                    template_path(workspace, "report.docx"), report)
         template, code = template_path(workspace, "letter.docx"), code_state()
-        by_vendor = vendor_lots(lots)
-        names = unique_names(by_vendor)
-        for vendor, sections in by_vendor.items():
-            kind = combined_kind(sections)
-            if kind is None:
-                continue
-            target = workspace.out / letter_file_name(kind, reference, names[vendor])
+        for vendor, (target, kind, sections) in letters.items():
             digest = _digest(lots_letter_context(sections), template, code)
             if previous.get(target.name) == digest and target.is_file():
                 run.kept.append(target)
@@ -150,5 +143,29 @@ def run_lots_review(loaded: LoadedTender, jobs: int | None = None, progress: Cal
     return run
 
 
-def lot_review(run: ReviewRun, number: int) -> Review | None:
-    return next((lot.review for lot in run.lots if lot.number == number), None)
+def lots_document_paths(loaded: LoadedTender, lots: list[LotReview]
+                        ) -> tuple[Path, dict[str, tuple[Path, str, list[LotVendor]]]]:
+    """Where the report and the letters of a review in lots are written: the report, and the letter of each
+    vendor with something to ask in any of its lots (vendor → (path, kind, its lots))."""
+    reference = loaded.tender.reference
+    by_vendor = vendor_lots(lots)
+    names = unique_names(by_vendor)
+    letters = {}
+    for vendor, sections in by_vendor.items():
+        kind = combined_kind(sections)
+        if kind is not None:
+            letters[vendor] = (loaded.workspace.out / letter_file_name(kind, reference, names[vendor]), kind, sections)
+    return loaded.workspace.out / file_name("report", reference), letters
+
+
+def restore_lots_run(loaded: LoadedTender, progress: Callable[[Path], None] | None = None) -> ReviewRun:
+    """The ranking of the last review of a tender in lots, recomputed from the returns already read, with the
+    committee documents already in out/ (nothing written): for the web page after a restart."""
+    lots, parsed = review_lots(loaded, None, progress)
+    paths = {f"grid lot {lot.number}": grid_path(lot.loaded) for lot in lots}
+    report, letters = lots_document_paths(loaded, lots)
+    paths["report"] = report
+    return ReviewRun(lots[0].review, parsed, paths={k: p for k, p in paths.items() if p.is_file()},
+                     letters={v: p for v, (p, _, _) in letters.items() if p.is_file()},
+                     letter_titles={v: letter_title(kind) for v, (_, kind, _) in letters.items()},
+                     root=loaded.workspace.root, lots=lots)

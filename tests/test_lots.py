@@ -444,3 +444,47 @@ def test_the_committee_edits_one_lots_grid(reviewed, tmp_path, run):
     result = run("review", folder, "--reset-grid")
     kept = [p.name for p in (folder / "out").glob("*modifiee par le comite*")]
     assert kept and all(name.startswith("2026-BIO-017 - Lot 2 - Grille") for name in kept)
+
+
+def test_the_web_page_shows_the_ranking_lot_by_lot(reviewed, tmp_path):
+    import html
+    import re
+    import shutil
+    import time
+
+    from starlette.testclient import TestClient
+
+    from tenderkit.web.app import create_app
+    from tenderkit.web.security import csrf_token
+
+    source, _ = reviewed
+    root = tmp_path / "served"
+    shutil.copytree(source, root / "lots", ignore=shutil.ignore_patterns("out", "responses"))
+    base, token = "http://127.0.0.1:8767", "lots-token"
+    client = TestClient(create_app(root, token), base_url=base)
+    client.cookies.set("tenderkit", token)
+
+    def post(path):
+        return client.post(path, data={"csrf": csrf_token(token)}, headers={"origin": base}, follow_redirects=False)
+    assert post("/t/lots/returns").status_code == 303
+    deadline = time.monotonic() + 120
+    while client.get("/t/lots/review.json").json()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    page = html.unescape(client.get("/t/lots").text).replace("\u00a0", " ")
+    one, two = page.index("Lot 1 – Échographes cardiaques connectés</h3>"), page.index("Lot 2 – Échographes portables")
+    links = re.findall(r'<a href="(/t/lots/vendor/[^"]+)">([^<]+)</a>', page)
+    lot1 = [(href, name) for href, name in links if one < page.index(href) < two]
+    lot2 = [(href, name) for href, name in links if page.index(href) > two]
+    assert {name for _, name in lot1} == {"Echo Duo", "Sono Un (Sono Un.zip)", "Sono Un (Sono Un (copie).xlsx)"}
+    assert {name for _, name in lot2} == {"Echo Duo", "Porta Deux"}
+    duo1, duo2 = (next(href for href, name in lot if name == "Echo Duo") for lot in (lot1, lot2))
+    assert duo1 != duo2                                   # one offer, two lots: two pages
+    assert "Grille d’évaluation du lot 2" in page and "Lot 2 - Grille d'evaluation.xlsx" in page
+    assert client.get(duo2).status_code == 200
+    assert post(duo2 + "/fiche").status_code == 303
+    assert (root / "lots" / "out" / "2026-BIO-017 - Lot 2 - Fiche identification - Echo Duo.docx").is_file()
+    restarted = TestClient(create_app(root, token), base_url=base)       # after a restart: restored lot by lot
+    restarted.cookies.set("tenderkit", token)
+    page = html.unescape(restarted.get("/t/lots").text).replace("\u00a0", " ")
+    assert "classement de la dernière analyse" in page and "Lot 2 – Échographes portables autonomes</h3>" in page
+    assert restarted.get(duo2).status_code == 200

@@ -62,6 +62,10 @@ class ReviewJob:
 
     def _restore(self) -> ReviewRun:
         loaded = load_tender(self.folder)
+        if loaded.lots:   # a tender divided into lots: its ranking lot by lot
+            from tenderkit.evaluate_lots import restore_lots_run
+
+            return restore_lots_run(loaded, self._advance)
         review, parsed = review_returns(loaded, None, self._advance, recorded_grid(self.folder))
         paths, letters = document_paths(loaded, review) if review.vendors else ({}, {})
         return ReviewRun(review, parsed, paths={k: p for k, p in paths.items() if p.is_file()},

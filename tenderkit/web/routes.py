@@ -129,13 +129,16 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     job = request.app.state.jobs.get(key)
     run = job.run if job and job.state == DONE else None
     documents = _documents(loaded)
-    if run is not None and run.review.vendors:   # the committee documents are listed with the ranking
+    if run is not None and any(r.vendors for r in reviews(run)):   # the committee documents: with the ranking
         shown_above = {p.name for p in run.outputs}
         documents["others"] = [name for name in documents["others"] if name not in shown_above]
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
-            "run": run, "tender_url": tender_url, "vendor_key": vendor_key, "max_files": MAX_FILES,
+            "run": run, "tender_url": tender_url,
+            # the returns that could not be read, once each (in a tender in lots, every lot lists them)
+            "failed": list({r.file: r for review in reviews(run) for r in review.failed}.values()) if run else [],
+            "vendor_key": vendor_key, "max_files": MAX_FILES,
             **documents}
 
 
@@ -254,9 +257,17 @@ VENDOR_GONE = ("Ce candidat ne figure plus dans le dernier classement de cette c
 
 
 def vendor_key(vendor) -> str:
-    """A vendor's stable address: a short hash of its return's file name (a rank changes with each review)."""
+    """A vendor's stable address: a short hash of its return's file name (a rank changes with each review), and
+    of its lot in a tender divided into lots (one offer may answer several)."""
     name = Path(vendor.response.file).name
+    if vendor.response.lot is not None:
+        name += f"\0lot {vendor.response.lot}"
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def reviews(run) -> list:
+    """The reviews of a run: one per lot in a tender divided into lots, else its review."""
+    return [lot.review for lot in run.lots] or [run.review]
 
 
 class VendorGone(Exception):
@@ -281,9 +292,10 @@ async def _vendor(request: Request):
     if job is None or job.state != DONE or job.run is None:
         raise VendorGone(key)
     wanted = request.path_params["vendor"]
-    for vendor in job.run.review.vendors:
-        if vendor_key(vendor) == wanted:
-            return key, folder, job.run.review, vendor
+    for review in reviews(job.run):
+        for vendor in review.vendors:
+            if vendor_key(vendor) == wanted:
+                return key, folder, review, vendor
     raise VendorGone(key)
 
 
