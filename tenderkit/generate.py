@@ -114,7 +114,8 @@ def publish_documents(loaded: LoadedTender, pdf: bool = False, amend: bool = Fal
     if amend:
         amendments.append(today)
     target = loaded.workspace.out / file_name("rc_extract", loaded.tender.reference)
-    paths["rc_extract"] = write_rc_extract(loaded.selection, template_path(loaded.workspace, "rc_extract.docx"),
+    selections = [view.selection for view in loaded.lots] or loaded.selection
+    paths["rc_extract"] = write_rc_extract(selections, template_path(loaded.workspace, "rc_extract.docx"),
                                            target, published, amendments)
     problem = None
     try:

@@ -488,3 +488,17 @@ def test_the_web_page_shows_the_ranking_lot_by_lot(reviewed, tmp_path):
     page = html.unescape(restarted.get("/t/lots").text).replace("\u00a0", " ")
     assert "classement de la dernière analyse" in page and "Lot 2 – Échographes portables autonomes</h3>" in page
     assert restarted.get(duo2).status_code == 200
+
+
+def test_publishing_a_tender_in_lots_freezes_each_lot(tmp_path, run):
+    folder = two_lots(tmp_path / "t", deadline="2099-01-01")
+    data = json.loads(run("publish", folder, "--json").output)
+    assert [lot["number"] for lot in data["lots"]] == [1, 2] and "rc_extract" in data
+    text = docx_text(Path(data["rc_extract"])).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Lot 2 – Partie 4" in text and "lot 1 : 2 ; lot 2 : 3" in text     # each lot's weights, published
+    tender = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
+    tender["lots"][1]["weights"] = {"parts": {4: 5}}
+    (folder / "tender.yaml").write_text(yaml.safe_dump(tender, allow_unicode=True), encoding="utf-8")
+    (folder / "returns").mkdir()
+    result = run("review", folder)
+    assert result.exit_code == 1 and "lot 2: weights.parts 4 (3.0 published, 5.0 now)" in result.stderr

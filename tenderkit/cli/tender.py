@@ -82,15 +82,9 @@ def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None
     if dry_run:
         _print_selection(loaded)
         return
-    from tenderkit.generate import LOT_QUESTIONNAIRE, lot_documents
-
     paths, pdf_failed = _build(loaded, pdf)
     if as_json:
-        lot_keys = {LOT_QUESTIONNAIRE.format(lot=lot.number) for lot in loaded.tender.lots}
-        data: dict[str, object] = {k: str(v) for k, v in paths.items() if k.removesuffix("_pdf") not in lot_keys}
-        if loaded.lots:
-            data["lots"] = lot_documents(loaded, paths)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_paths_json(loaded, paths), ensure_ascii=False, indent=2))
     else:
         for view in loaded.lots or [loaded]:
             selection = view.selection
@@ -121,15 +115,27 @@ def publish_command(folder: Path, as_json: bool, pdf: bool, amend: bool) -> None
     if problem:
         click.echo(problem, err=True)
     if as_json:
-        click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_paths_json(loaded, paths), ensure_ascii=False, indent=2))
     else:
         click.echo(f"{'Amendment recorded' if amend else 'Published'}: weights, method, selection and minimum "
                    f"requirements are frozen for the review ({paths['publication'].name}).")
         for kind, path in paths.items():
-            if kind != "publication":
+            if kind != "publication" and (kind == "questionnaire" or path != paths.get("questionnaire")):
                 click.echo(f"  wrote {path}")
     if problem and pdf:
         sys.exit(1)
+
+
+def _paths_json(loaded, paths: dict[str, Path]) -> dict[str, object]:
+    """The written paths as `build --json` and `publish --json` print them: by kind, with ``lots`` (each lot's
+    questionnaire) for a tender divided into lots."""
+    from tenderkit.generate import LOT_QUESTIONNAIRE, lot_documents
+
+    lot_keys = {LOT_QUESTIONNAIRE.format(lot=lot.number) for lot in loaded.tender.lots}
+    data: dict[str, object] = {k: str(v) for k, v in paths.items() if k.removesuffix("_pdf") not in lot_keys}
+    if loaded.lots:
+        data["lots"] = lot_documents(loaded, paths)
+    return data
 
 
 def _build(loaded, pdf: bool) -> tuple[dict[str, Path], bool]:

@@ -7,11 +7,13 @@ The method it states is the one review/scoring.py applies, from the same functio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from tenderkit.render.cctp_docx import cctp_context
 from tenderkit.render.docx_template import clean_context, render_docx
+from tenderkit.render.lots_method import merge_method
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.regularity import minimum_clauses
 from tenderkit.review.scoring import item_weights, part_weights, point_values, shares
@@ -42,25 +44,34 @@ def method_context(selection: Selection) -> dict[str, Any]:
     }
 
 
-def rc_extract_context(selection: Selection, published: dt.date, amendments: list[dt.date]) -> dict[str, Any]:
-    cctp = cctp_context(selection)
-    context = tender_context(selection)
-    context.update(method_context(selection))
+def _minimum(selection: Selection) -> list[dict[str, str]]:
+    return [{"title": c.title, "questions": ", ".join(selection.numbers[q] for q in c.questions
+                                                      if q in selection.numbers and selection.questions[q].expected)
+             or "—"} for c in minimum_clauses(selection)]
+
+
+def rc_extract_context(selections: Selection | Sequence[Selection], published: dt.date,
+                       amendments: list[dt.date]) -> dict[str, Any]:
+    """Of one selection, or of each lot's of a tender divided into lots (the method lot by lot where it
+    differs, render/lots_method.py)."""
+    selections = [selections] if isinstance(selections, Selection) else list(selections)
+    first = selections[0]
+    cctp = cctp_context(selections)
+    context = tender_context(first)
+    methods = [{**method_context(s), "minimum": _minimum(s)} for s in selections]
+    lots = [s.lot.number for s in selections if s.lot]
+    context.update(merge_method(lots, methods) if len(lots) > 1 else methods[0])
     context.update({
         "published_on": french_date(published),
         "amended": (", modifié le " + ", ".join(french_date(d) for d in amendments)) if amendments else "",
         "deliverables": [{"number": d["number"], "title": d["title"], "required_by": d["required_by"]}
                          for d in cctp["deliverables"]],
-        "minimum": [{"title": c.title, "questions": ", ".join(selection.numbers[q] for q in c.questions
-                                                             if q in selection.numbers
-                                                             and selection.questions[q].expected) or "—"}
-                    for c in minimum_clauses(selection)],
-        "clarification": phrase(f"rc.clarification.{selection.tender.procedure}"),
+        "clarification": phrase(f"rc.clarification.{first.tender.procedure}"),
     })
     return context
 
 
-def write_rc_extract(selection: Selection, template: Path, target: Path, published: dt.date,
+def write_rc_extract(selections: Selection | Sequence[Selection], template: Path, target: Path, published: dt.date,
                      amendments: list[dt.date]) -> Path:
-    return render_docx(template, clean_context(rc_extract_context(selection, published, amendments)), target,
+    return render_docx(template, clean_context(rc_extract_context(selections, published, amendments)), target,
                        title=phrase("titles.rc_extract"))

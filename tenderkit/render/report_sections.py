@@ -15,6 +15,7 @@ from typing import Any
 
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import Picture, clean_context, render_docx
+from tenderkit.render.lots_method import merge_method
 from tenderkit.render.report_docx import report_context
 from tenderkit.review.model import Review
 from tenderkit.tender.workspace import Lot
@@ -25,39 +26,6 @@ SECTION_KEYS = ("vendors", "ranking", "attention", "letters_note", "failed", "of
 FIRST_SECTION = 3   # sections 1 and 2 (context, method) come before the lots' sections
 
 Section = tuple[Lot | None, Review]
-
-
-def _per_lot(values: list[tuple[Lot | None, str]]) -> str:
-    """One value, or « lot 1 : 1 ; lot 2 : 3 » when the lots differ."""
-    if len({v for _, v in values}) == 1:
-        return values[0][1]
-    return " ; ".join(f"lot {lot.number} : {value}" for lot, value in values if lot is not None)
-
-
-def _method(sections: Sequence[Section], contexts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The weights of the method, each lot's when they differ (a lot may have its own weights)."""
-    lots = [lot for lot, _ in sections]
-    labels = list(dict.fromkeys(p["label"] for c in contexts for p in c["part_weights"]))
-    parts = [{"label": label, "weight": _per_lot([(lot, w["weight"]) for lot, c in zip(lots, contexts, strict=True)
-                                                    for w in c["part_weights"] if w["label"] == label])}
-             for label in labels]
-    titles = list(dict.fromkeys(w["title"] for c in contexts for w in c["clause_weights"]))
-    clauses = [{"title": title, "factor": _per_lot([(lot, w["factor"]) for lot, c in zip(lots, contexts, strict=True)
-                                                     for w in c["clause_weights"] if w["title"] == title])}
-               for title in titles]
-    questions = [{**q, "number": f"lot {lot.number}, {q['number']}"} for lot, c in zip(lots, contexts, strict=True)
-                 for q in c["question_weights"] if lot is not None]
-    grids = [c["edited_grid"] for c in contexts if c["edited_grid"]]
-    points = [{**w, "part": f"Lot {lot.number} – {w['part']}"} for lot, c in zip(lots, contexts, strict=True)
-              for w in c["point_values"] if lot is not None]
-    shares = {key: _per_lot([(lot, c["shares"][key]) for lot, c in zip(lots, contexts, strict=True)])
-              for key in ("conformity", "completeness")}
-    return {"part_weights": parts, "clause_weights": clauses, "question_weights": questions,
-            "point_values": points, "shares": shares,
-            "minimum": list(dict.fromkeys(m for c in contexts for m in c["minimum"])),
-            "completeness_weight": _per_lot([(lot, c["completeness_weight"])
-                                             for lot, c in zip(lots, contexts, strict=True)]),
-            "edited_grid": "», « ".join(grids)}
 
 
 def report_sections_context(sections: Sequence[Section], charts: Sequence[Path]) -> dict[str, Any]:
@@ -75,7 +43,9 @@ def report_sections_context(sections: Sequence[Section], charts: Sequence[Path])
     context["lots"] = lots
     context["n"] = {"opinion": number, "signatures": number + 1}
     if sections[0][0] is not None:
-        context.update(_method(sections, contexts))
+        context.update(merge_method([lot.number for lot, _ in sections if lot], contexts))
+        grids = [c["edited_grid"] for c in contexts if c["edited_grid"]]
+        context["edited_grid"] = "», « ".join(grids)
         context["offer_count"] = " ; ".join(f"lot {lot['number']} : {lot['offer_count']}" for lot in lots)
     return context
 
