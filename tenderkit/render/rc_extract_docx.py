@@ -64,7 +64,8 @@ def rc_extract_context(selections: Selection | Sequence[Selection], published: d
     context.update({
         "published_on": french_date(published),
         "amended": (", modifié le " + ", ".join(french_date(d) for d in amendments)) if amendments else "",
-        "deliverables": [{"number": d["number"], "title": d["title"], "required_by": d["required_by"]}
+        "deliverables": [{"number": d["number"], "title": d["title"],
+                          "required_by": d["required_by"].replace("art. ", "annexe au CCTP, art. ")}
                          for d in cctp["deliverables"]],
         "clarification": phrase(f"rc.clarification.{first.tender.procedure}"),
     })
