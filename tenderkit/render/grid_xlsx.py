@@ -69,6 +69,7 @@ from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIE
 from tenderkit.review.scoring import item_weights, part_weights
 from tenderkit.text import french_date, french_typography
 from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label, shown_value
+from tenderkit.wording import phrase
 from tenderkit.xlsx_rows import row_height
 
 TITLE: Style = {"font_name": FONT, "bold": True, "font_size": 14, "font_color": NAVY}
@@ -85,6 +86,8 @@ CHART_VENDORS = 30         # the grid's chart shows at most the first vendors of
 CHART_LABELLED = 6         # beyond, the bars are too narrow for their values (the summary gives the figures)
 NUMBER_TOP, MUTED_TOP = NUMBER | TOP, MUTED | TOP
 SUMMARY_VENDORS_PER_PAGE = 6   # the summary prints so many vendor columns per page width, criteria repeated
+FROZEN_NOTE = ("Pondérations publiées dans le règlement de la consultation : elles sont figées et ne peuvent être "
+               "modifiées après la remise des offres.")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -114,6 +117,9 @@ class GridBuilder:
         self.weight_rows: dict[str, int] = {}
         self.vendor_sheets: dict[str, tuple[str, int]] = {}  # vendor → (sheet title, last row)
         self.summary_rows: dict[str, int] = {}
+        self.frozen = bool(review.published)   # published weights: shown, never editable (R. 2152-11)
+        self.reasons = {(c["vendor"], c["id"]): c["reason"] for c in review.corrections}
+        self.editable: Style = {} if self.frozen else ANSWER_FILL | UNLOCKED
 
     def build(self) -> Book:
         summary = self.book.sheet("Synthèse")
@@ -142,8 +148,8 @@ class GridBuilder:
 
     def _weights(self, sheet: Sheet) -> None:
         self._title(sheet, WEIGHTS, "Pondération des questions évaluées",
-                    "Modifiez les pondérations (cellules jaunes, nombres positifs ou nuls) : notes et rangs se "
-                    "recalculent.")
+                    FROZEN_NOTE if self.frozen else "Modifiez les pondérations (cellules jaunes, nombres positifs ou "
+                                                    "nuls) : notes et rangs se recalculent.")
         sheet.widths((w for _, w, _ in WEIGHT_COLUMNS), hidden=[1])
         sheet.header_row(FIRST - 1, [h for h, _, _ in WEIGHT_COLUMNS])
         row = FIRST
@@ -158,7 +164,7 @@ class GridBuilder:
                       "question": question.text, "clauses": clauses}
             for key, value in values.items():
                 sheet.put(row, WEIGHT_COLUMN[key], value, TEXT)
-            sheet.put(row, WEIGHT_COLUMN["weight"], weights[qid], ANSWER)
+            sheet.put(row, WEIGHT_COLUMN["weight"], weights[qid], NUMBER if self.frozen else ANSWER)
             weight_cells.append(reference(row, WEIGHT_COLUMN["weight"]))
             sheet.height(row, row_height((question.section, 24, 10), (question.text, 60, 10), (clauses, 34, 10)))
             self.weight_rows[qid] = row
@@ -196,6 +202,7 @@ class GridBuilder:
                 "expected": answer_label(question.expected, "grid") if question.expected else ""}.items()}
             if item.scored:
                 cells["points"] = (item.points, ANSWER, False)
+                cells["reason"] = (self.reasons.get((vendor.vendor, qid)), ANSWER, False)
                 cells["max"] = (item.max_points, NUMBER_TOP, False)
                 cells["weight"] = (f"={weights_sheet}!${weight_letter}${self.weight_rows[qid]}", NUMBER_TOP, True)
             else:
@@ -223,8 +230,8 @@ class GridBuilder:
         first_visible = next(index for index in range(1, len(VENDOR_COLUMNS) + 1) if index not in hidden)
         self._title(sheet, VENDOR, f"{vendor.vendor} – réponses et points",
                     f"Fichier : {Path(response.file).name} ({response.format}). Les points sont modifiables "
-                    "(cellules jaunes, de 0 au maximum de la question) ; pondérations dans la feuille "
-                    "« Pondérations ».", column=first_visible)
+                    "(cellules jaunes, de 0 au maximum de la question), chaque correction motivée dans la colonne "
+                    "« Motif de correction » ; pondérations dans la feuille « Pondérations ».", column=first_visible)
         sheet.put_at(VENDOR_CELL, vendor.vendor)
         sheet.widths((w for _, w, _ in VENDOR_COLUMNS), hidden=hidden)
         sheet.header_row(FIRST - 1, [h for h, _, _ in VENDOR_COLUMNS])
@@ -242,7 +249,7 @@ class GridBuilder:
             sheet.height(row, row_height(*(
                 (None if content is None else str(content), width, VENDOR_SIZES.get(key, 10))
                 for _, width, key in VENDOR_COLUMNS if key not in HIDDEN_VENDOR_COLUMNS
-                for content, _, is_formula in [cells[key]] if not is_formula)))
+                for content, _, is_formula in [cells.get(key, (None, None, False))] if not is_formula)))
             row += 1
         last = row - 1
         for maximum, cells_of in points_cells.items():
@@ -279,8 +286,12 @@ class GridBuilder:
         review, selection = self.review, self.selection
         sheet.put_at(VENDOR_CELL, selection.tender.reference)
         self._title(sheet, SUMMARY, "Grille d’évaluation – sécurité numérique",
-                    f"Établie le {french_date(review.date)}. Pondérations modifiables (cellules jaunes) : notes "
-                    "et rangs se recalculent. Les alertes informent le comité ; elles n’éliminent pas.")
+                    f"Établie le {french_date(review.date)}. "
+                    + (f"{review.published} Points corrigeables dans les feuilles des candidats, chaque correction "
+                       "motivée." if self.frozen else "Pondérations modifiables (cellules jaunes) : notes et rangs "
+                                                      "se recalculent.")
+                    + " Les offres irrégulières ne sont pas classées. Les alertes informent le comité ; elles "
+                      "n’éliminent pas.")
         vendors = review.vendors
         column_widths = [12, 48, 13, *[20] * len(vendors)]
         sheet.widths(column_widths, hidden=[1])
@@ -293,7 +304,7 @@ class GridBuilder:
         weight_cells = []
         pts_l, max_l = _letter("weighted"), _letter("weighted_max")
         part_l = _letter("part")
-        weight_style = ANSWER_FILL | UNLOCKED | BORDER | BOLD
+        weight_style = self.editable | BORDER | BOLD
         for offset, part in enumerate(parts):
             row = first + offset
             sheet.put(row, 1, part_key(part.part))
@@ -316,28 +327,42 @@ class GridBuilder:
         for index, vendor in enumerate(vendors):
             sheet.put(completeness_row, 4 + index, vendor.completeness, {"num_format": "0.0"} | BORDER | BODY)
         sheet.validation("Pondération", weight_cells)
-        conformity_row, total_row, rank_row = completeness_row + 1, completeness_row + 2, completeness_row + 3
-        sheet.put(conformity_row, 2, "Note de conformité (parties pondérées, sur 100)", BODY | BORDER)
+        conformity_row, total_row = completeness_row + 1, completeness_row + 2
+        regularity_row, rank_row = completeness_row + 3, completeness_row + 4
+        sheet.put(conformity_row, 2, "Note de conformité (questions pondérées, sur 100)", BODY | BORDER)
         sheet.put(total_row, 2, "Note globale (sur 100)", BOLD | BORDER | SECTION_FILL)
         sheet.formula(total_row, 3, f"=SUM(C{first}:C{completeness_row})", BORDER | SECTION_FILL)
-        sheet.put(rank_row, 2, "Rang", BOLD | BORDER)
+        sheet.put(regularity_row, 2, "Régularité de l’offre", BOLD | BORDER)
+        sheet.put(rank_row, 2, "Rang (offres régulières)", BOLD | BORDER)
         last_vendor = get_column_letter(3 + max(len(vendors), 1))
-        for index in range(len(vendors)):
+        part_weights = f"$C${first}:$C${last_part}"
+        totals = f"$D${total_row}:${last_vendor}${total_row}"
+        statuses = f"$D${regularity_row}:${last_vendor}${regularity_row}"
+        irregular = phrase("regularity.status.irregular")
+        for index, vendor in enumerate(vendors):
             letter = get_column_letter(4 + index)
-            # weighted means over the parts that have a score (ISNUMBER), as scoring.total_score
-            sheet.formula(conformity_row, 4 + index,
-                          f"=IFERROR(SUMPRODUCT($C${first}:$C${last_part},{letter}{first}:{letter}{last_part})"
-                          f"/SUMPRODUCT($C${first}:$C${last_part},--ISNUMBER({letter}{first}:{letter}{last_part})),0)",
+            title, last = self.vendor_sheets[vendor.vendor]
+            ref = quote_sheetname(title)
+            parts_range = f"{ref}!${part_l}${FIRST}:${part_l}${last}"
+
+            def weighted(column: str, ref: str = ref, last: int = last, parts_range: str = parts_range) -> str:
+                return "+".join(f"$C${first + offset}*SUMIFS({ref}!${column}${FIRST}:${column}${last},{parts_range},"
+                                f"{part.part})" for offset, part in enumerate(parts)) or "0"
+            # every scored item weighs its weight × its part's weight, as scoring.conformity_score
+            sheet.formula(conformity_row, 4 + index, f"=IFERROR(({weighted(pts_l)})/({weighted(max_l)})*100,0)",
                           {"num_format": "0.0"} | BODY | BORDER)
+            # conformity weighs the sum of the parts' weights beside completeness, as scoring.total_score
             sheet.formula(total_row, 4 + index,
-                          f"=IFERROR(SUMPRODUCT($C${first}:$C${completeness_row},"
-                          f"{letter}{first}:{letter}{completeness_row})/SUMPRODUCT($C${first}:$C${completeness_row},"
-                          f"--ISNUMBER({letter}{first}:{letter}{completeness_row})),0)",
+                          f"=IFERROR(({letter}{conformity_row}*SUM({part_weights})+{letter}{completeness_row}"
+                          f"*$C${completeness_row})/(SUM({part_weights})+$C${completeness_row}),0)",
                           {"num_format": "0.0"} | BOLD | BORDER | SECTION_FILL)
-            # ranked on the total as shown (one decimal, half up as ROUND does), as scoring.rank
-            totals = f"$D${total_row}:${last_vendor}${total_row}"
+            sheet.put(regularity_row, 4 + index, phrase(f"regularity.status.{vendor.regularity}"),
+                      BOLD | BORDER | {"align": "center"})
+            # ranked among the regular offers (and those invited to regularise) on the total as shown (one
+            # decimal, half up as ROUND does), as scoring.rank; an irregular offer has no rank
             sheet.formula(rank_row, 4 + index,
-                          f"=1+SUMPRODUCT(--(ROUND({totals},1)>ROUND({letter}{total_row},1)))",
+                          f"=IF({letter}{regularity_row}=\"{irregular}\",\"—\",1+SUMPRODUCT(--(ROUND({totals},1)>"
+                          f"ROUND({letter}{total_row},1)),--({statuses}<>\"{irregular}\")))",
                           BOLD | BORDER | {"align": "center"})
 
         def clauses(status: str) -> list[int]:
@@ -390,6 +415,16 @@ class GridBuilder:
                               {"type": "cell", "criteria": "!=", "value": '"—"', "format": FLAG_FILL})
             sheet.put(row + 1, 2, french_typography("Graphique des notes par partie : feuille « Graphique »."), NOTE)
             row += 2
+        irregular_offers = [v for v in vendors if v.irregularities]
+        if irregular_offers:
+            row += 1
+            sheet.put(row, 2, "Offres irrégulières ou à régulariser (non classées si irrégulières)", BOLD)
+            for vendor in irregular_offers:
+                for found in vendor.irregularities:
+                    row += 1
+                    status = phrase(f"regularity.status.{vendor.regularity}")
+                    sheet.put(row, 2, f"{vendor.vendor} ({status}) : {found.text}", BODY)
+            row += 1
         if review.failed or review.duplicates:
             row += 1
             sheet.put(row, 2, "Fichiers non évalués", BOLD)
