@@ -54,9 +54,12 @@ class ReviewRun:
     def remember(self, grid: Path | None, result: dict[str, Any]) -> None:
         """Record this review (and ``result``, what the caller showed) so that an identical re-run answers at
         once; see tenderkit.incremental."""
-        if self.root is not None:
-            record(self.root, self.extra, grid, self.outputs, {**result, "digests": self.digests},
-                   self.review.date, self.inputs)
+        if self.root is None:
+            return
+        # a return stopped by the time or memory budget is read again next time: this result is not kept
+        retry = any(response.retry for response in self.review.failed)
+        record(self.root, self.extra, grid, self.outputs, {**result, "digests": self.digests},
+               self.review.date, None if retry else self.inputs)
 
 
 def _previous_digests(root: Path) -> dict[str, str]:
@@ -131,15 +134,16 @@ def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: boo
 
 
 def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
-                   grid: Path | None = None, reset_grid: bool = False) -> tuple[Review, int]:
-    """Parse what is new in ``returns/`` (the others come from responses/) and score, taking over the
-    committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is written to out/."""
+                   grid: Path | None = None, reset_grid: bool = False, force: bool = False) -> tuple[Review, int]:
+    """Parse what is new in ``returns/`` (the others come from responses/; every return when ``force``) and
+    score, taking over the committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is
+    written to out/."""
     workspace = loaded.workspace
     edits, source, where = _edits_to_take_over(loaded, grid, reset_grid)
     if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
     today = dt.date.today()
     review = review_responses(loaded.selection, responses, today)
     if edits is not None and (grid is not None or any(takeover_counts(edits, review))):
@@ -166,7 +170,7 @@ def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path
 
 def run_review(loaded: LoadedTender, jobs: int | None = None,
                progress: Callable[[Path], None] | None = None, grid: Path | None = None,
-               reset_grid: bool = False) -> ReviewRun:
+               reset_grid: bool = False, force: bool = False) -> ReviewRun:
     """Parse, score and write the committee documents.
 
     The committee's edits are never lost: ``grid`` is a grid whose weights and points the committee edited,
@@ -182,7 +186,7 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     inputs = inputs_of(workspace.root, extra, grid)   # before anything is read: a later change is seen next time
     previous = _previous_digests(workspace.root)
     forget(workspace.root)
-    review, parsed = review_returns(loaded, jobs, progress, grid, reset_grid)
+    review, parsed = review_returns(loaded, jobs, progress, grid, reset_grid, force)
     out = ensure_dir(workspace.out)
     remove_stale_temps(out)
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)

@@ -246,6 +246,41 @@ def bad_entries(returns: Path, outside: Path) -> dict[str, Path]:
     return entries
 
 
+# Issue 19 ----------------------------------------------------------------------------------------------------
+
+def sparse_return(target: Path, size: int, head: bytes = b"") -> Path:
+    """A file of ``size`` bytes that costs no disk (sparse: ``head``, then nothing), as `truncate -s` makes."""
+    with target.open("wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+    return target
+
+
+def quoted_cell_bomb(source: Path, target: Path) -> Path:
+    """An honest return whose first sheet also holds a cell at XFD1048576, written with single quotes
+    (r='XFD1048576'): a guard reading only r="…" let calamine allocate 17 billion cells."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        sheets = sorted(n for n in zin.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == sheets[0]:
+                data = data.replace(b"</sheetData>", b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x"
+                                                     b"</t></is></c></row></sheetData>")
+            zout.writestr(item, data)
+    return target
+
+
+def crashing_reader(parse_file: Callable, name: str) -> Callable:
+    """``parse_file`` that, for the file ``name``, dies as a crashing native reader does: hundreds of lines of
+    backtrace written on its standard error (file descriptor 2, as Rust writes it), then an abort."""
+    def parse(path, expect):
+        if Path(path).name == name:
+            os.write(2, b"thread '<unnamed>' panicked at calamine\nstack backtrace:\n" + b"  at frame\n" * 290)
+            os.abort()
+        return parse_file(path, expect)
+    return parse
+
+
 def main(out: Path) -> None:
     """Write the corpus in ``out`` from the demo tender's questionnaire."""
     sys.path.insert(0, str(Path(__file__).parent))

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -25,12 +26,11 @@ from rapidfuzz import fuzz
 from tenderkit.library.models import Library
 from tenderkit.parse.entries import entry_problem
 from tenderkit.parse.response import Response, display_name
-from tenderkit.parse.safety import MAX_FILE_BYTES, MAX_MEMBER_RATIO, ZIP_MAGIC
+from tenderkit.parse.safety import MAX_FILE_BYTES, MAX_MEMBER_RATIO, MAX_OFFER_BYTES, ZIP_MAGIC
 from tenderkit.text import counted, fold
 
 MAX_OFFER_FILES = 2000                     # files listed in one offer (a real one holds a few dozen)
 MAX_OFFER_DEPTH = 8                        # nested folders
-MAX_OFFER_BYTES = 2 * 1024 * 1024 * 1024   # an offer zip (attachments are listed, never decompressed)
 MAX_CANDIDATES = 6                         # files tried as the questionnaire
 QUESTIONNAIRE_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".docx", ".pdf")
 TITLE_CUTOFF = 80       # rapidfuzz token_set_ratio of a file's name to a document's title (a renamed file keeps
@@ -150,14 +150,26 @@ def list_offer(path: Path) -> Listing:
     return _list_folder(path) if path.is_dir() else _list_zip(path)
 
 
-def offer_hash(path: Path) -> str:
+class TooSlow(Exception):
+    """Hashing a return did not end within its time budget."""
+
+
+def hash_file(path: Path, digest, deadline: float | None = None):
+    """``digest`` updated with the bytes of ``path``, read by blocks; TooSlow past ``deadline`` (monotonic)."""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            if deadline is not None and time.monotonic() > deadline:
+                raise TooSlow(path)
+    return digest
+
+
+def offer_hash(path: Path, deadline: float | None = None) -> str:
     """A fingerprint of a folder offer: its files' paths and contents (a zip is hashed as a file)."""
     digest = hashlib.sha256()
     for member in list_offer(path).members:
-        digest.update(member.path.encode() + b"\0")
-        with (path / member.path).open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
+        digest.update(os.fsencode(member.path) + b"\0")
+        hash_file(path / member.path, digest, deadline)
     return digest.hexdigest()
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILE_BYTES = 50 * 1024 * 1024          # a questionnaire return is a few hundred KB
+MAX_OFFER_BYTES = 2 * 1024 * 1024 * 1024   # an offer zip (attachments are listed, never decompressed)
 MAX_ZIP_MEMBERS = 5000
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # all members together
 MAX_MEMBER_RATIO = 200                     # uncompressed / compressed, for members above 1 MB
@@ -78,6 +79,33 @@ def _check_zip(path: Path) -> str:
     raise ReturnError("the file is a zip archive, not an Excel, Word or PDF document")
 
 
+def _too_large(size: int) -> str:
+    return (f"the file is {size // (1024 * 1024)} MB, larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB accepted "
+            "for a questionnaire return")
+
+
+def first_look(path: Path) -> str | None:
+    """Why the regular file ``path`` cannot be a return, from its size and first bytes only (before anything
+    reads or hashes it): empty, or larger than any reader accepts (a zip may be an offer, up to
+    MAX_OFFER_BYTES). None when it may be read, and for what is not a regular file (its reader says why)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size == 0:
+            return "the file is empty"
+        if info.st_size <= MAX_FILE_BYTES:
+            return None
+        is_zip = _read(path, len(ZIP_MAGIC)) == ZIP_MAGIC
+    except OSError:
+        return None   # the worker says why it cannot be read
+    if not is_zip:
+        return _too_large(info.st_size)
+    if info.st_size > MAX_OFFER_BYTES:
+        return f"the offer zip is larger than {MAX_OFFER_BYTES // 1024 ** 3} GB"
+    return None
+
+
 def sniff(path: Path) -> Sniffed:
     """The real format of ``path`` from its content (not its extension), after the safety checks."""
     try:
@@ -104,8 +132,7 @@ def sniff(path: Path) -> Sniffed:
     if size == 0:
         raise ReturnError("the file is empty")
     if size > MAX_FILE_BYTES:
-        raise ReturnError(f"the file is {size // (1024 * 1024)} MB, larger than the {MAX_FILE_BYTES // (1024 * 1024)} "
-                          "MB accepted for a questionnaire return")
+        raise ReturnError(_too_large(size))
     if head.startswith(ZIP_MAGIC):
         return Sniffed(_check_zip(path), size)
     if head.lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in head[:1024]:

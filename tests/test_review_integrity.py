@@ -1,0 +1,163 @@
+"""Issue 19 (review side): nothing stale, empty, ambiguous or tampered changes a ranking; a review's budget
+holds before any hashing; out/ is always one set. Each test drives the CLI (`tenderkit review`), as a buyer
+does, on files built by tests/hostile_corpus.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from helpers import OUTSIDE, make_tender, python_code
+from hostile_corpus import crashing_reader, quoted_cell_bomb, sparse_return, within
+
+from tenderkit.cli import main
+from tenderkit.generate import build_documents
+from tenderkit.parse import batch
+from tenderkit.tender.loaded import load_tender
+from tenderkit.vendor_sim import fill_xlsx, make_plan
+
+UP_TO_DATE = "Nothing changed since the last review"
+# two profiles selecting as many questions, but not the same ones (the stale-parse attack of finding 1)
+PROFILE_A = {"network_connected": True, "servers": True, "telemaintenance": False, "patient_data": False,
+             "external_hosting": False}
+PROFILE_B = {"network_connected": True, "servers": False, "telemaintenance": True, "patient_data": False,
+             "external_hosting": True}
+
+
+def review(folder: Path, *options: str):
+    return CliRunner().invoke(main, ["review", str(folder), *options], catch_exceptions=False)
+
+
+def records(result) -> dict[str, dict]:
+    return {v["vendor"]: v for v in json.loads(result.stdout)}
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory) -> dict[str, Path]:
+    """Two honest returns of the demo tender's questionnaire (every question): one favourable, one risky."""
+    folder = tmp_path_factory.mktemp("integrity")
+    loaded = load_tender(make_tender(folder / "tender"))
+    questionnaire = build_documents(loaded)["questionnaire"]
+    questions = loaded.selection.questions
+    return {"Alpha.xlsx": fill_xlsx(questionnaire, make_plan("Alpha Santé", questions, "favourable", plain=True),
+                                    folder / "Alpha.xlsx"),
+            "Beta.xlsx": fill_xlsx(questionnaire, make_plan("Bêta Médical", questions, "risky", seed=3),
+                                   folder / "Beta.xlsx")}
+
+
+def workspace(folder: Path, files: dict[str, Path], **changes) -> Path:
+    root = make_tender(folder, **{"profile": PROFILE_A, **changes})
+    (root / "returns").mkdir(exist_ok=True)
+    for name, source in files.items():
+        shutil.copyfile(source, root / "returns" / name)
+    return root
+
+
+def set_tender(root: Path, **changes) -> None:
+    data = yaml.safe_load((root / "tender.yaml").read_text(encoding="utf-8"))
+    data.update(changes)
+    (root / "tender.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+# Finding 1: stale parses --------------------------------------------------------------------------------------
+
+def test_a_stored_parse_is_reused_only_for_the_exact_selection_it_was_made_for(returns, tmp_path):
+    a = load_tender(make_tender(tmp_path / "a", profile=PROFILE_A)).selection.questions
+    b = load_tender(make_tender(tmp_path / "b", profile=PROFILE_B)).selection.questions
+    assert len(a) == len(b) and set(a) != set(b)       # the attack: same number of questions, other ones
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root, "--json").exit_code == 0
+    set_tender(root, profile=PROFILE_B)
+    changed = review(root, "--json")
+    fresh = review(workspace(tmp_path / "fresh", returns, profile=PROFILE_B), "--json")
+    assert records(changed) == {v: {**r, "file": r["file"].replace("/fresh/", "/ws/")}
+                                for v, r in records(fresh).items()}
+
+
+def test_force_parses_every_return_again(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert "2 returns parsed" in review(root).stdout
+    assert "0 returns parsed" in review(root, "--reset-grid").stdout   # a review reuses what it may
+    assert "2 returns parsed" in review(root, "--force").stdout
+
+
+# Finding 9: a failure of the budget is not frozen -------------------------------------------------------------
+
+def test_a_return_stopped_by_its_time_budget_is_read_again_next_review(returns, tmp_path, monkeypatch):
+    root = workspace(tmp_path / "ws", returns)
+    busy = tmp_path / "machine-busy"
+    busy.touch()
+    real = batch.parse_file
+
+    def slow_when_busy(path, expect):
+        if busy.exists() and path.name == "Beta.xlsx":
+            time.sleep(30)
+        return real(path, expect)
+    monkeypatch.setattr(batch, "parse_file", slow_when_busy)
+    monkeypatch.setenv(batch.TIMEOUT_ENV, "3")
+    first = review(root)
+    assert "Beta.xlsx: reading it took longer than the 3 seconds allowed for one return." in first.stdout
+    busy.unlink()                                     # the machine is quiet again; nothing else changed
+    second = review(root)
+    assert UP_TO_DATE not in second.stderr and "1 return parsed" in second.stdout
+    assert "Bêta Médical" in second.stdout and "took longer" not in second.stdout
+    assert UP_TO_DATE in review(root).stderr          # a review that completed is recorded as before
+
+
+# Finding 10: size and type before any hashing -----------------------------------------------------------------
+
+def test_a_huge_sparse_return_is_refused_before_it_is_hashed(returns, tmp_path, monkeypatch):
+    root = workspace(tmp_path / "ws", returns)
+    sparse_return(root / "returns" / "Énorme.xlsx", 200 * 1024 ** 3)             # 200 GB of nothing
+    sparse_return(root / "returns" / "Offre.zip", 1900 * 1024 ** 2, b"PK\x03\x04")  # an « offer zip » of 1.9 GB
+    monkeypatch.setenv(batch.TIMEOUT_ENV, "2")
+    started = time.monotonic()   # not within(): its TimeoutError is an OSError, which the old hashing swallowed
+    result = review(root)
+    assert time.monotonic() - started < 45   # hashing 20 GB alone took 52–61 s on a busy machine; 200 GB, minutes
+    assert "Énorme.xlsx: the file is 204800 MB, larger than the 50 MB accepted for a questionnaire return." \
+        in result.stdout
+    assert "Offre.zip: the file is 1900 MB, larger than the 50 MB accepted" in result.stdout
+    assert "2 vendors reviewed" in result.stdout
+
+
+# Finding 14: the calamine guard and crashing readers ----------------------------------------------------------
+
+def test_a_cell_reference_in_single_quotes_does_not_reach_calamine(returns, tmp_path):
+    root = workspace(tmp_path / "ws", {"Alpha.xlsx": returns["Alpha.xlsx"]})
+    quoted_cell_bomb(returns["Beta.xlsx"], root / "returns" / "Beta.xlsx")
+    with within(120):
+        result = subprocess.run(python_code("from tenderkit.cli import main; main()", "review", str(root)),
+                                capture_output=True, text=True, cwd=OUTSIDE,
+                                env={**os.environ, batch.MEMORY_ENV: "1024"})
+    assert "2 vendors reviewed" in result.stdout, result.stdout + result.stderr
+    assert "Bêta Médical" in result.stdout and "panicked" not in result.stderr
+    assert len(result.stderr.splitlines()) <= 2, result.stderr
+
+
+def test_a_crashing_reader_is_one_sentence_without_its_backtrace(returns, tmp_path, monkeypatch, capfd):
+    root = workspace(tmp_path / "ws", returns)
+    monkeypatch.setattr(batch, "parse_file", crashing_reader(batch.parse_file, "Beta.xlsx"))
+    result = review(root)
+    err = capfd.readouterr().err
+    assert "panicked" not in err and "backtrace" not in err and "Traceback" not in err
+    assert "✗ Beta.xlsx: its reading was stopped" in result.stdout
+    assert "1 vendor reviewed" in result.stdout
+
+
+# Latin-1 file names --------------------------------------------------------------------------------------------
+
+def test_a_return_named_in_latin1_bytes_is_reviewed_and_recorded(returns, tmp_path):
+    root = workspace(tmp_path / "ws", {"Alpha.xlsx": returns["Alpha.xlsx"]})
+    shutil.copyfile(returns["Beta.xlsx"], os.fsdecode(os.fsencode(root / "returns") + b"/\xc9cho B\xeata.xlsx"))
+    first = review(root)
+    assert first.exit_code == 0 and "2 vendors reviewed" in first.stdout, first.output
+    again = review(root, "--json")
+    assert UP_TO_DATE in again.stderr
+    assert {v["vendor"] for v in json.loads(again.stdout)} == {"Alpha Santé", "Bêta Médical"}
