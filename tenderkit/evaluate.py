@@ -13,7 +13,7 @@ from typing import Any
 
 from tenderkit.errors import TenderkitError
 from tenderkit.incremental import CACHE, code_state, forget, inputs_of, record
-from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, safe_name, unique_names
+from tenderkit.output import StagedSet, ensure_dir, safe_name, settle, unique_names
 from tenderkit.parse.parser import Expectation
 from tenderkit.parse.response import Response
 from tenderkit.parse.store import parse_returns, return_entries
@@ -139,6 +139,7 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
     score, taking over the committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is
     written to out/."""
     workspace = loaded.workspace
+    settle(workspace.out)   # a review killed while swapping its set in: finish it before reading the grid
     edits, source, where = _edits_to_take_over(loaded, grid, reset_grid)
     if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
@@ -178,8 +179,10 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     grid the last review wrote into out/ are taken over the same way (a line says so). ``reset_grid`` starts
     again from tender.yaml and the answers, after keeping that edited grid as a dated copy in out/.
 
-    Only new or changed returns are parsed (responses/); a letter whose content is the same as the last
-    time is not rewritten. The grid and the report depend on every vendor: they are rewritten."""
+    Only new or changed returns are parsed (responses/; every return with ``force``); a letter whose content
+    is the same as the last time is not rewritten. The grid and the report depend on every vendor: they are
+    rewritten. Everything is written into a staging folder and swapped into out/ as the last step
+    (output.StagedSet): a run that fails or is killed leaves the previous set as it was."""
     workspace = loaded.workspace
     out_grid = grid_path(loaded)
     extra = [loaded.library.root, *workspace.extra_clause_dirs(loaded.tender), templates_dir()]
@@ -188,31 +191,43 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     forget(workspace.root)
     review, parsed = review_returns(loaded, jobs, progress, grid, reset_grid, force)
     out = ensure_dir(workspace.out)
-    remove_stale_temps(out)
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
     if reset_grid and out_grid.is_file() and _has_edits(out_grid, loaded):
         run.grid_copy = keep_grid_copy(out_grid, loaded.tender.reference, review.date)
-    if review.vendors:
-        paths, letters = document_paths(loaded, review)
-        run.paths["grid"] = write_grid(review, paths["grid"])
-        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"), paths["report"])
-        template, code = template_path(workspace, "letter.docx"), code_state()
-        for vendor in review.vendors:
-            if vendor.vendor not in letters:
-                continue
-            target, kind = letters[vendor.vendor]
-            digest = _digest(letter_context(review, vendor), template, code)
-            if previous.get(target.name) == digest and target.is_file():
-                run.kept.append(target)
-            else:
-                write_letter(review, vendor, template, target)
-            run.letters[vendor.vendor] = target
-            run.letter_titles[vendor.vendor] = letter_title(kind)
-            run.digests[target.name] = digest
-    # no vendor to grade this time (every return unreadable): the committee's grid stays as it is
-    kept_grid = [out_grid] if not review.vendors and out_grid.is_file() else []
-    replace_set(out, [*run.outputs, *kept_grid])
+    staged = StagedSet(out)   # everything is written aside, then swapped in at once: out/ is always one set
+    try:
+        _write_documents(loaded, run, staged, previous)
+        # no vendor to grade this time (every return unreadable): the committee's grid stays as it is
+        kept_grid = [out_grid] if not review.vendors and out_grid.is_file() else []
+        staged.commit([*run.outputs, *kept_grid])
+    finally:
+        staged.discard()
     return run
+
+
+def _write_documents(loaded: LoadedTender, run: ReviewRun, staged: StagedSet, previous: dict[str, str]) -> None:
+    """Write the grid, the report and the letters whose content changed into ``staged``; ``run`` gets their
+    final paths (in out/, once the set is swapped in)."""
+    review, workspace = run.review, loaded.workspace
+    if not review.vendors:
+        return
+    paths, letters = document_paths(loaded, review)
+    write_grid(review, staged.path(paths["grid"]))
+    write_report(review, template_path(workspace, "report.docx"), staged.path(paths["report"]))
+    run.paths.update(grid=paths["grid"], report=paths["report"])
+    template, code = template_path(workspace, "letter.docx"), code_state()
+    for vendor in review.vendors:
+        if vendor.vendor not in letters:
+            continue
+        target, kind = letters[vendor.vendor]
+        digest = _digest(letter_context(review, vendor), template, code)
+        if previous.get(target.name) == digest and target.is_file():
+            run.kept.append(target)
+        else:
+            write_letter(review, vendor, template, staged.path(target))
+        run.letters[vendor.vendor] = target
+        run.letter_titles[vendor.vendor] = letter_title(kind)
+        run.digests[target.name] = digest
 
 
 def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None) -> Path:

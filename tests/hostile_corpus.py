@@ -281,6 +281,19 @@ def crashing_reader(parse_file: Callable, name: str) -> Callable:
     return parse
 
 
+def set_grid_cell(grid: Path, kind: str, key: str, column: int, value) -> str:
+    """Set, in the committee grid ``grid``, the cell of the row keyed ``key`` of the sheet of kind ``kind``
+    (as a committee member does in Excel); returns the cell as « Sheet!C7 »."""
+    from tenderkit.grid_layout import FIRST, KIND_CELL
+    book = openpyxl.load_workbook(grid)
+    sheet = next(s for s in book.worksheets if s[KIND_CELL].value == kind)
+    row = next(r for r in range(FIRST, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == key)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    book.save(grid)
+    return f"{sheet.title}!{cell.coordinate}"
+
+
 def main(out: Path) -> None:
     """Write the corpus in ``out`` from the demo tender's questionnaire."""
     sys.path.insert(0, str(Path(__file__).parent))

@@ -4,9 +4,11 @@ does, on files built by tests/hostile_corpus.py."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -15,13 +17,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import OUTSIDE, make_tender, python_code
-from hostile_corpus import crashing_reader, quoted_cell_bomb, sparse_return, within
+from hostile_corpus import crashing_reader, quoted_cell_bomb, set_grid_cell, sparse_return, within
 
 from tenderkit.cli import main
+from tenderkit.evaluate import grid_path
 from tenderkit.generate import build_documents
+from tenderkit.grid_layout import SUMMARY_WEIGHT_COLUMN, part_key
 from tenderkit.parse import batch
 from tenderkit.tender.loaded import load_tender
+from tenderkit.tender.workspace import Workspace
 from tenderkit.vendor_sim import fill_xlsx, make_plan
+from tenderkit.web.tenders import out_files
 
 UP_TO_DATE = "Nothing changed since the last review"
 # two profiles selecting as many questions, but not the same ones (the stale-parse attack of finding 1)
@@ -161,3 +167,103 @@ def test_a_return_named_in_latin1_bytes_is_reviewed_and_recorded(returns, tmp_pa
     again = review(root, "--json")
     assert UP_TO_DATE in again.stderr
     assert {v["vendor"] for v in json.loads(again.stdout)} == {"Alpha Santé", "Bêta Médical"}
+
+
+# Finding 7: absurd weights ------------------------------------------------------------------------------------
+
+def out_state(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / "out").iterdir() if not p.name.startswith(".")}
+
+
+def grid_of(root: Path) -> Path:
+    return grid_path(load_tender(root))
+
+
+def test_an_absurd_weight_in_tender_yaml_is_one_sentence_and_out_stays_as_it_was(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    before = out_state(root)
+    set_tender(root, weights={"parts": {1: 1, 2: 1e27, 3: 1, 4: 2}})
+    result = review(root)
+    assert result.exit_code != 0
+    assert result.output.strip() == (f"Error: {root / 'tender.yaml'}: weights.parts: Value error, weight of 2 must "
+                                     "be between 0 and 100 (not 1e+27).")
+    assert out_state(root) == before
+
+
+def test_an_absurd_weight_in_the_grid_is_one_sentence_and_out_stays_as_it_was(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    cell = set_grid_cell(grid_of(root), "tenderkit-summary", part_key(2), SUMMARY_WEIGHT_COLUMN, 1e27)
+    before = out_state(root)
+    result = review(root)
+    assert result.exit_code != 0 and "internal error" not in result.output
+    assert f"{grid_of(root)}: {cell} is 1e+27; it must be between 0 and 100." in result.output
+    assert out_state(root) == before                 # the new grid is not written beside the old report
+    assert review(root, "--reset-grid").exit_code == 0   # the way out the sentence gives
+
+
+# Finding 8: kill -9 mid-review --------------------------------------------------------------------------------
+
+KILLED_WHILE = """
+import hashlib, json, os, signal, sys
+from pathlib import Path
+import tenderkit.evaluate as evaluate, tenderkit.output as output
+folder, when, seen = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if when == "writing":                  # the grid is written, the report is being written
+    evaluate.write_report = lambda *args: die()
+else:                                  # the set is committed; one file is moved into out/, the others not yet
+    move = output._move
+    def move_then_die(source, target):
+        staging = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in source.parent.iterdir()
+                   if not p.name.startswith(".")}
+        seen.write_text(json.dumps(staging))
+        move(source, target)
+        die()
+    output._move = move_then_die
+from tenderkit.cli import main
+from tenderkit.evaluate import grid_path
+sys.argv = ["tenderkit", "review", folder]
+main()
+"""
+
+
+def killed_review(root: Path, when: str, seen: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(python_code(KILLED_WHILE, str(root), when, str(seen)), capture_output=True, text=True,
+                          cwd=OUTSIDE, timeout=300)
+
+
+def digests(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+
+
+def test_a_review_killed_while_writing_leaves_the_previous_set(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    before = out_state(root)
+    set_tender(root, weights={"parts": {1: 1, 2: 3, 3: 1, 4: 2}})   # the next review changes grid and report
+    killed = killed_review(root, "writing", tmp_path / "seen.json")
+    assert killed.returncode == -signal.SIGKILL
+    assert out_state(root) == before                 # not the new grid beside the old report
+    assert [p.name for p in out_files(Workspace(root))] == sorted(before)
+    again = review(root)
+    assert again.exit_code == 0 and out_state(root) != before
+    assert not [p for p in (root / "out").iterdir() if p.name.startswith(".tk-")]
+
+
+def test_a_review_killed_while_swapping_its_set_in_is_finished_before_anyone_reads_out(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    before = digests(out_state(root))
+    set_tender(root, weights={"parts": {1: 1, 2: 3, 3: 1, 4: 2}})
+    killed = killed_review(root, "swapping", tmp_path / "seen.json")
+    assert killed.returncode == -signal.SIGKILL
+    staged = json.loads((tmp_path / "seen.json").read_text())
+    assert len(staged) >= 2 and digests(out_state(root)) != {**before, **staged}   # out/ is mixed on disk…
+    listed = out_files(Workspace(root))                                          # …until the web lists it
+    assert digests({p.name: p.read_bytes() for p in listed}) == {**before, **staged}
+    assert not [p for p in (root / "out").iterdir() if p.name.startswith(".tk-")]

@@ -36,6 +36,7 @@ from tenderkit.grid_layout import (
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.review.model import GridEdits, Review
 from tenderkit.tender.selection import Selection
+from tenderkit.tender.workspace import MAX_WEIGHT
 
 MAX_ROWS = 20_000   # a grid has one row per questionnaire item; far more is not one of ours
 
@@ -84,7 +85,7 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
     if reference is not None and str(reference) != selection.tender.reference:
         raise TenderkitError(f"{path}: this is the grid of tender {reference}, not of {selection.tender.reference}.")
     for row, key in _keyed_rows(summary):
-        value = _number(summary, row, SUMMARY_WEIGHT_COLUMN, path)
+        value = _number(summary, row, SUMMARY_WEIGHT_COLUMN, path, MAX_WEIGHT)
         if value is None:
             continue
         if key == COMPLETENESS_KEY:
@@ -93,7 +94,7 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
             edits.part_weights[int(key[5:])] = value
     weights = kinds[WEIGHTS]
     for row, key in _keyed_rows(weights):
-        value = _number(weights, row, WEIGHT_COLUMN["weight"], path)
+        value = _number(weights, row, WEIGHT_COLUMN["weight"], path, MAX_WEIGHT)
         if value is not None and key in selection_questions:
             edits.item_weights[key] = value
     if BASELINE in kinds:
