@@ -294,6 +294,22 @@ def set_grid_cell(grid: Path, kind: str, key: str, column: int, value) -> str:
     return f"{sheet.title}!{cell.coordinate}"
 
 
+def empty_documents(names) -> dict[str, bytes]:
+    """Zero-byte files under the names the questionnaire declares for its documents (each counted as supplied
+    before issue 19)."""
+    return {name: b"" for name in names}
+
+
+def duplicate_members(target: Path, name: str, contents: list[bytes]) -> Path:
+    """A zip holding several different members under one name (an unzip keeps one, silently)."""
+    import warnings
+    with warnings.catch_warnings(), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")   # zipfile warns of the duplicate name: that is the point
+        for data in contents:
+            archive.writestr(name, data)
+    return target
+
+
 def main(out: Path) -> None:
     """Write the corpus in ``out`` from the demo tender's questionnaire."""
     sys.path.insert(0, str(Path(__file__).parent))

@@ -17,7 +17,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import OUTSIDE, make_tender, python_code
-from hostile_corpus import crashing_reader, quoted_cell_bomb, set_grid_cell, sparse_return, within
+from hostile_corpus import (
+    crashing_reader,
+    duplicate_members,
+    empty_documents,
+    quoted_cell_bomb,
+    set_grid_cell,
+    sparse_return,
+    within,
+)
 
 from tenderkit.cli import main
 from tenderkit.evaluate import grid_path
@@ -26,7 +34,7 @@ from tenderkit.grid_layout import SUMMARY_WEIGHT_COLUMN, part_key
 from tenderkit.parse import batch
 from tenderkit.tender.loaded import load_tender
 from tenderkit.tender.workspace import Workspace
-from tenderkit.vendor_sim import fill_xlsx, make_plan
+from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
 from tenderkit.web.tenders import out_files
 
 UP_TO_DATE = "Nothing changed since the last review"
@@ -267,3 +275,94 @@ def test_a_review_killed_while_swapping_its_set_in_is_finished_before_anyone_rea
     listed = out_files(Workspace(root))                                          # …until the web lists it
     assert digests({p.name: p.read_bytes() for p in listed}) == {**before, **staged}
     assert not [p for p in (root / "out").iterdir() if p.name.startswith(".tk-")]
+
+
+# Findings 2 and 3: documents are files with content; ambiguous offers -----------------------------------------
+
+@pytest.fixture(scope="module")
+def offer_parts(tmp_path_factory):
+    """The demo tender's questionnaire filled by « Imagerie Sud » declaring every document « Oui » with its file
+    name, and a second filling of the same questionnaire whose yes/no answers are all reversed."""
+    folder = tmp_path_factory.mktemp("offer")
+    loaded = load_tender(make_tender(folder / "tender"))
+    questionnaire = build_documents(loaded)["questionnaire"]
+    questions = loaded.selection.questions
+    ids = [d.id for d, _ in loaded.selection.deliverables]
+    plan = make_plan("Imagerie Sud", questions, "favourable", seed=2, plain=True, deliverables=ids)
+    filled = fill_xlsx(questionnaire, plan, folder / "Questionnaire.xlsx")
+    for qid, typed in plan.answers.items():
+        if questions[qid].answer_type == "yes_no" and typed.expected in ("oui", "non"):
+            plan.answers[qid] = Typed("Non", "non") if typed.expected == "oui" else Typed("Oui", "oui")
+    other = fill_xlsx(questionnaire, plan, folder / "Questionnaire v2.xlsx")
+    declared = {d: name for d, (_, name) in plan.deliverables.items()}
+    return filled, other, declared
+
+
+CE_TITLE = "Certificat de conformité CE précisant la classe du dispositif"
+
+
+def offer_tender(root: Path, files: dict[str, bytes]) -> Path:
+    """The demo tender with one offer folder « Imagerie Sud » holding ``files``."""
+    make_tender(root)
+    for name, data in files.items():
+        target = root / "returns" / "Imagerie Sud" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return root
+
+
+def parsed_offer(root: Path) -> dict:
+    result = CliRunner().invoke(main, ["parse", str(root / "returns" / "Imagerie Sud"), "--tender", str(root),
+                                       "--json"], catch_exceptions=False)
+    return json.loads(result.stdout)[0]
+
+
+def test_empty_files_under_the_declared_names_are_not_documents(offer_parts, tmp_path):
+    filled, _, declared = offer_parts
+    files = {"Questionnaire.xlsx": filled.read_bytes(), **empty_documents(declared.values())}
+    root = offer_tender(tmp_path / "ws", files)
+    assert ", documents 0/" in review(root).stdout                          # none counts as supplied
+    parsed = parsed_offer(root)
+    attached = {d for d, v in parsed["deliverables"].items() if v["file"] in files}
+    assert len(attached) > 20 and all(v["attachment"] is None for v in parsed["deliverables"].values())
+    warning = next(w for w in parsed["warnings"] if "not readable as a document" in w)
+    assert warning.startswith(f"{len(attached)} attached files under a requested document's name but not readable")
+    assert f"{CE_TITLE} (« {declared['certificat-ce']} », empty)" in warning
+
+
+def test_a_junk_file_whose_name_is_one_word_of_the_declared_name_is_not_that_document(offer_parts, tmp_path):
+    filled, _, declared = offer_parts
+    files = {"Questionnaire.xlsx": filled.read_bytes(), **{name: b"%PDF-1.4 " + name.encode() for d, name in
+                                                           declared.items() if d != "certificat-ce"}}
+    files["f/745.txt"] = b"zzz"
+    root = offer_tender(tmp_path / "ws", files)
+    (vendor,) = json.loads(review(root, "--json").stdout)
+    assert [d["id"] for d in vendor["missing_deliverables"]] == ["certificat-ce"]
+    offer = parsed_offer(root)["offer"]
+    assert offer["undeclared"] == ["f/745.txt"] and offer["declared_absent"] == [CE_TITLE]
+
+
+def test_two_filled_questionnaires_in_one_offer_are_named_and_neither_is_scored(offer_parts, tmp_path):
+    filled, other, _ = offer_parts
+    root = offer_tender(tmp_path / "ws", {"Questionnaire.xlsx": filled.read_bytes(),
+                                          "Réponses/Questionnaire v2.xlsx": other.read_bytes()})
+    result = review(root)
+    assert result.exit_code == 1 and "0 vendors reviewed" in result.stdout
+    assert ("✗ Imagerie Sud: the offer holds two filled questionnaires whose answers differ, « Questionnaire.xlsx »"
+            " and « Réponses/Questionnaire v2.xlsx »; neither is scored until the buyer removes one of them from "
+            "the offer.") in result.stdout
+    (root / "returns" / "Imagerie Sud" / "Réponses" / "Questionnaire v2.xlsx").unlink()
+    assert "1 vendor reviewed" in review(root).stdout
+
+
+def test_two_zip_members_under_one_name_are_named_and_neither_is_scored(offer_parts, tmp_path):
+    filled, other, _ = offer_parts
+    root = make_tender(tmp_path / "ws")
+    (root / "returns").mkdir()
+    duplicate_members(root / "returns" / "Imagerie Sud.zip", "Questionnaire.xlsx",
+                      [filled.read_bytes(), other.read_bytes()])
+    result = review(root)
+    assert result.exit_code == 1 and "0 vendors reviewed" in result.stdout
+    assert ("✗ Imagerie Sud.zip: the offer zip holds two different files under one name, « Questionnaire.xlsx » and "
+            "« Questionnaire.xlsx »; neither is read until the buyer removes one of them from the zip."
+            ) in result.stdout

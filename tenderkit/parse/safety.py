@@ -28,6 +28,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 XLS_STREAMS = ("Workbook", "Book")         # the OLE stream of an Excel 97–2003 (BIFF8) or Excel 5 workbook
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+DOCUMENT_HEAD_BYTES = 4096                 # what is read of an attached document to tell that it is one
+# The first bytes of the documents an offer may attach: PDF, Office 97 (OLE), Office, OpenDocument and zip
+# archives, RTF, PNG, JPEG, GIF, TIFF, BMP, 7-Zip, RAR, gzip (WebP and text are recognised apart).
+_DOCUMENT_MAGIC = (PDF_MAGIC, OLE_MAGIC, ZIP_MAGIC, b"{\\rtf", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a",
+                   b"GIF89a", b"II*\x00", b"MM\x00*", b"BM", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x1f\x8b")
 
 
 class ReturnError(Exception):
@@ -217,6 +222,36 @@ def _mimetype(path: Path) -> str:
 def _read(path: Path, limit: int = 1024 * 1024) -> bytes:
     with path.open("rb") as handle:
         return handle.read(limit)
+
+
+def document_problem(head: bytes) -> str | None:
+    """Why a file whose first bytes (up to DOCUMENT_HEAD_BYTES) are ``head`` is not a document the committee can
+    read, in a few words (« empty »…); None for a PDF, an Office or OpenDocument file, an image, a text or an
+    archive, recognised by their first bytes."""
+    if not head:
+        return "empty"
+    if head.startswith(_DOCUMENT_MAGIC) or PDF_MAGIC in head[:1024] or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return None
+    text = _text(head)
+    if text is None:
+        return "not a document (neither PDF, Office, OpenDocument, image, text nor archive)"
+    return None if any(character.isalnum() for character in text) else "blank (no letter or digit)"
+
+
+def _text(head: bytes) -> str | None:
+    """``head`` as text (UTF-16 with its mark, UTF-8 possibly cut mid-character, else Windows-1252), or None
+    when it holds bytes no text has."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    for cut in range(4):
+        try:
+            text = head[:len(head) - cut].decode("utf-8")
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = head.decode("cp1252", "replace")
+    return None if any(ord(c) < 9 or 13 < ord(c) < 32 for c in text) else text
 
 
 def _looks_like_text(head: bytes) -> bool:
