@@ -22,7 +22,14 @@ from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import letter_context, letter_file_name, letter_kind, letter_title, write_letter
 from tenderkit.render.report_docx import write_report
-from tenderkit.review.grid_edits import committee_edits, describe_takeover, read_grid_edits, takeover_counts
+from tenderkit.review.grid_edits import (
+    check_baseline,
+    committee_edits,
+    describe_takeover,
+    read_grid_edits,
+    remember_baseline,
+    takeover_counts,
+)
 from tenderkit.review.model import GridEdits, Review
 from tenderkit.review.scoring import review_responses
 from tenderkit.tender.loaded import LoadedTender, template_path
@@ -84,11 +91,18 @@ def _grid_in_out(path: Path, loaded: LoadedTender) -> GridEdits | None:
     if not path.is_file():
         return None
     try:
-        return committee_edits(read_grid_edits(path, loaded.selection))
+        return _checked_edits(path, loaded)
     except TenderkitError as error:
         raise TenderkitError(f"{error} This is the committee's grid of the last review: correct it, or run "
                              "`tenderkit review DIR --reset-grid` to start again from tender.yaml (the grid is kept "
                              "as a dated copy).") from None
+
+
+def _checked_edits(path: Path, loaded: LoadedTender) -> GridEdits:
+    """The committee's edits in the grid at ``path``, once its baseline is known to be one a review wrote."""
+    edits = read_grid_edits(path, loaded.selection)
+    check_baseline(edits, loaded.workspace.out)
+    return committee_edits(edits)
 
 
 def _has_edits(path: Path, loaded: LoadedTender) -> bool:
@@ -126,7 +140,7 @@ def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: boo
         raise TenderkitError("--grid and --reset-grid exclude each other: --grid takes over a grid's edits, "
                              "--reset-grid starts again from tender.yaml.")
     if grid is not None:
-        return committee_edits(read_grid_edits(grid, loaded.selection)), grid, ""
+        return _checked_edits(grid, loaded), grid, ""
     if reset_grid:
         return None, None, ""
     out_grid = grid_path(loaded)
@@ -213,6 +227,7 @@ def _write_documents(loaded: LoadedTender, run: ReviewRun, staged: StagedSet, pr
         return
     paths, letters = document_paths(loaded, review)
     write_grid(review, staged.path(paths["grid"]))
+    remember_baseline(staged.path(paths["grid"]), workspace.out)
     write_report(review, template_path(workspace, "report.docx"), staged.path(paths["report"]))
     run.paths.update(grid=paths["grid"], report=paths["report"])
     template, code = template_path(workspace, "letter.docx"), code_state()

@@ -310,6 +310,41 @@ def duplicate_members(target: Path, name: str, contents: list[bytes]) -> Path:
     return target
 
 
+def tamper_grid(grid: Path, how: str) -> str:
+    """Tamper with the committee grid ``grid`` as issue 19 did; returns the start of the sentence expected.
+
+    « hidden copy »: a hidden copy of the first vendor sheet with every point at its maximum (it overrode the
+    visible sheet); « extra sheet »: a sheet tenderkit did not write; « emptied reference »: the summary's
+    hidden tender reference emptied (the other-tender check was skipped); « edited baseline »: a computed point
+    of the very hidden baseline sheet changed (the computed value then passed for a committee edit)."""
+    from tenderkit.grid_layout import BASELINE_FIRST, FIRST, KIND_CELL, SUMMARY, VENDOR, VENDOR_CELL, VENDOR_COLUMN
+    book = openpyxl.load_workbook(grid)
+    if how == "hidden copy":
+        vendor = next(s for s in book.worksheets if s[KIND_CELL].value == VENDOR)
+        copy = book.copy_worksheet(vendor)
+        for row in range(FIRST, copy.max_row + 1):
+            maximum = copy.cell(row=row, column=VENDOR_COLUMN["max"]).value
+            if isinstance(maximum, int | float) and maximum:
+                copy.cell(row=row, column=VENDOR_COLUMN["points"]).value = maximum
+        copy.sheet_state = "hidden"
+        expected = f"sheet « {copy.title} » is hidden"
+    elif how == "extra sheet":
+        book.create_sheet("Notes").append(["Nos remarques"])
+        expected = "sheet « Notes » was not written by tenderkit"
+    elif how == "emptied reference":
+        summary = next(s for s in book.worksheets if s[KIND_CELL].value == SUMMARY)
+        summary[VENDOR_CELL].value = None
+        expected = "the tender reference of sheet « Synthèse » (its hidden cell A2) is empty"
+    else:
+        baseline = book["tenderkit-calcul"]
+        row = next(r for r in range(BASELINE_FIRST, baseline.max_row + 1) if baseline.cell(row=r, column=1).value
+                   == "points" and baseline.cell(row=r, column=4).value)
+        baseline.cell(row=row, column=4).value = 0
+        expected = "its hidden sheet « tenderkit-calcul » is not as tenderkit wrote it"
+    book.save(grid)
+    return expected
+
+
 def main(out: Path) -> None:
     """Write the corpus in ``out`` from the demo tender's questionnaire."""
     sys.path.insert(0, str(Path(__file__).parent))

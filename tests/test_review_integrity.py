@@ -24,6 +24,7 @@ from hostile_corpus import (
     quoted_cell_bomb,
     set_grid_cell,
     sparse_return,
+    tamper_grid,
     within,
 )
 
@@ -31,6 +32,7 @@ from tenderkit.cli import main
 from tenderkit.evaluate import grid_path
 from tenderkit.generate import build_documents
 from tenderkit.grid_layout import SUMMARY_WEIGHT_COLUMN, part_key
+from tenderkit.office import convert
 from tenderkit.parse import batch
 from tenderkit.tender.loaded import load_tender
 from tenderkit.tender.workspace import Workspace
@@ -366,3 +368,39 @@ def test_two_zip_members_under_one_name_are_named_and_neither_is_scored(offer_pa
     assert ("✗ Imagerie Sud.zip: the offer zip holds two different files under one name, « Questionnaire.xlsx » and "
             "« Questionnaire.xlsx »; neither is read until the buyer removes one of them from the zip."
             ) in result.stdout
+
+
+# Finding 13: grid tampering -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tamper", ["hidden copy", "extra sheet", "emptied reference", "edited baseline"])
+def test_a_tampered_grid_is_refused_in_one_sentence_and_never_read_as_committee_edits(returns, tmp_path, tamper):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    grid = grid_of(root)
+    expected = tamper_grid(grid, tamper)
+    before = out_state(root)
+    result = review(root)
+    assert result.exit_code != 0 and "took over" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {grid}: {expected}"), result.output
+    assert out_state(root) == before
+    assert review(root, "--reset-grid").exit_code == 0
+
+
+def test_an_untouched_grid_and_real_committee_edits_are_still_taken_over(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    set_grid_cell(grid_of(root), "tenderkit-summary", part_key(2), SUMMARY_WEIGHT_COLUMN, 3)
+    result = review(root)
+    assert result.exit_code == 0 and "took over 1 part weight, 0 item weights, 0 points" in result.output
+
+
+def test_a_grid_saved_again_by_libreoffice_is_not_taken_for_a_tampered_one(returns, tmp_path):
+    root = workspace(tmp_path / "ws", returns)
+    assert review(root).exit_code == 0
+    grid = grid_of(root)
+    set_grid_cell(grid, "tenderkit-summary", part_key(2), SUMMARY_WEIGHT_COLUMN, 3)
+    shutil.copyfile(convert(grid, "xlsx", tmp_path / "lo"), grid)   # the committee saves it in LibreOffice Calc
+    result = review(root)
+    assert result.exit_code == 0, result.output
+    assert "took over 1 part weight, 0 item weights, 0 points" in result.output
