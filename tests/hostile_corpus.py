@@ -374,7 +374,26 @@ def main(out: Path) -> None:
     many_pages_pdf(out / "many-pages.pdf")
     macro_docx(paste_into_word(good, out / "good.docx"), out / "macro.docx")
     awkward_names(good, out)
+    # issue 19
+    sparse_return(out / "sparse-20GB.xlsx", 20 * 1024 ** 3)          # no disk used
+    quoted_cell_bomb(good, out / "quoted-cell-bomb.xlsx")
+    declared = {d.id: f"{d.id}.pdf" for d, _ in loaded.selection.deliverables}
+    declared["certificat-ce"] = "Certificat_CE_MDR_2017-745.pdf"    # a junk « 745.txt » is not that document
+    plan = make_plan("Vendeur", questions, "favourable", plain=True, deliverables=list(declared))
+    plan.deliverables = {d: ("Oui", name) for d, name in declared.items()}
+    offer = fill_xlsx(questionnaire, plan, out / "offer-questionnaire.xlsx").read_bytes()
+    other = fill_xlsx(questionnaire, make_plan("Vendeur", questions, "risky", seed=5), out / "other.xlsx").read_bytes()
+    _write_files(out / "empty-documents", {"Questionnaire.xlsx": offer, **empty_documents(declared.values())})
+    _write_files(out / "junk-745", {"Questionnaire.xlsx": offer, "f/745.txt": b"zzz"})
+    _write_files(out / "two-questionnaires", {"Questionnaire.xlsx": offer, "Questionnaire v2.xlsx": other})
+    duplicate_members(out / "duplicate-members.zip", "Questionnaire.xlsx", [offer, other])
     print(f"hostile corpus written to {out}")
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
 
 
 if __name__ == "__main__":
