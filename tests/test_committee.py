@@ -297,7 +297,7 @@ def test_bad_grid_is_one_sentence(committee, tmp_path, run):
         run_review(load_tender(folder), jobs=1, grid=bad)
     cell.value = -1
     book.save(bad)
-    with pytest.raises(TenderkitError, match="must be 0 or more"):
+    with pytest.raises(TenderkitError, match="must be between 0 and 100"):
         run_review(load_tender(folder), jobs=1, grid=bad)
     (tmp_path / "notes.xlsx").write_text("pas un classeur", encoding="utf-8")
     result = run("review", folder, "--grid", tmp_path / "notes.xlsx")
