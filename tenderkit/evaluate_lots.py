@@ -23,7 +23,7 @@ from tenderkit.evaluate import (
     keep_grid_copy,
 )
 from tenderkit.incremental import code_state, forget, inputs_of
-from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, unique_names
+from tenderkit.output import StagedSet, ensure_dir, settle, unique_names
 from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.publication import check_unchanged
@@ -31,7 +31,7 @@ from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letter_lots import LotVendor, combined_kind, lots_letter_context, write_lots_letter
 from tenderkit.render.letters_docx import letter_file_name, letter_title
 from tenderkit.render.report_sections import write_sections_report
-from tenderkit.review.grid_edits import refuse_weight_edits
+from tenderkit.review.grid_edits import refuse_weight_edits, remember_baseline
 from tenderkit.review.model import Review
 from tenderkit.tender.loaded import LoadedTender, template_path
 from tenderkit.wording import file_name
@@ -67,11 +67,13 @@ def grid_lot(grid: Path, loaded: LoadedTender) -> int:
 
 
 def review_lots(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
-                grid: Path | None = None, reset_grid: bool = False) -> tuple[list[LotReview], int]:
+                grid: Path | None = None, reset_grid: bool = False, force: bool = False
+                ) -> tuple[list[LotReview], int]:
     """:func:`review_returns` of a tender divided into lots: the returns are parsed once (an offer answering
     several lots gives one response per lot), then each lot is reviewed on its own, with the committee's edits
     of its own grid. A return whose lot cannot be told is listed as unread in every lot."""
     workspace = loaded.workspace
+    settle(workspace.out)   # a review killed while swapping its set in: finish it before reading the grids
     publication = check_unchanged(loaded)   # the weights, method and selection of every lot, as published
     edited = grid_lot(grid, loaded) if grid is not None else None
     takeovers = {view.lot.number: _edits_to_take_over(view, grid if view.lot.number == edited else None, reset_grid)
@@ -82,7 +84,7 @@ def review_lots(loaded: LoadedTender, jobs: int | None = None, progress: Callabl
     if not return_entries(workspace):
         raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
                              "in this folder).")
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
     each = [one for response in responses for one in response.each_lot()]
     unassigned = [r for r in each if r.lot is None]
     lots = [LotReview(view, _scored(view, [r for r in each if r.lot == number] + unassigned, takeovers[number],
@@ -102,45 +104,63 @@ def vendor_lots(lots: list[LotReview]) -> dict[str, list[LotVendor]]:
 
 
 def run_lots_review(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
-                    grid: Path | None = None, reset_grid: bool = False) -> ReviewRun:
-    """:func:`tenderkit.evaluate.run_review` of a tender divided into lots."""
+                    grid: Path | None = None, reset_grid: bool = False, force: bool = False) -> ReviewRun:
+    """:func:`tenderkit.evaluate.run_review` of a tender divided into lots: the same staged set of documents,
+    a grid per lot, one report, one letter per vendor."""
     workspace = loaded.workspace
     extra = [loaded.library.root, *{d for view in loaded.lots for d in workspace.extra_clause_dirs(view.tender)},
              templates_dir()]
     inputs = inputs_of(workspace.root, extra, grid)
     previous = _previous_digests(workspace.root)
     forget(workspace.root)
-    lots, parsed = review_lots(loaded, jobs, progress, grid, reset_grid)
+    lots, parsed = review_lots(loaded, jobs, progress, grid, reset_grid, force)
     out = ensure_dir(workspace.out)
-    remove_stale_temps(out)
     run = ReviewRun(lots[0].review, parsed, root=workspace.root, inputs=inputs, extra=extra, lots=lots)
-    kept_grids = []
     for lot in lots:
         target = grid_path(lot.loaded)
         if reset_grid and target.is_file() and _has_edits(target, lot.loaded):
             copy = keep_grid_copy(target, f"{loaded.tender.reference} - Lot {lot.number}", lot.review.date)
             run.grid_copies.append(copy)
             run.grid_copy = run.grid_copy or copy
-        if lot.review.vendors:
-            run.paths[f"grid lot {lot.number}"] = write_grid(lot.review, target)
-        elif target.is_file():   # no vendor to grade in this lot: the committee's grid stays as it is
-            kept_grids.append(target)
-    if any(lot.review.vendors for lot in lots):
-        report, letters = lots_document_paths(loaded, lots)
-        run.paths["report"] = write_sections_report([(lot.loaded.lot, lot.review) for lot in lots],
-                                                    template_path(workspace, "report.docx"), report)
-        template, code = template_path(workspace, "letter.docx"), code_state()
-        for vendor, (target, kind, sections) in letters.items():
-            digest = _digest(lots_letter_context(sections), template, code)
-            if previous.get(target.name) == digest and target.is_file():
-                run.kept.append(target)
-            else:
-                write_lots_letter(sections, template, target)
-            run.letters[vendor] = target
-            run.letter_titles[vendor] = letter_title(kind)
-            run.digests[target.name] = digest
-    replace_set(out, [*run.outputs, *kept_grids])
+    staged = StagedSet(out)   # everything is written aside, then swapped in at once: out/ is always one set
+    try:
+        kept = _write_lots_documents(loaded, run, staged, previous)
+        staged.commit([*run.outputs, *kept])
+    finally:
+        staged.discard()
     return run
+
+
+def _write_lots_documents(loaded: LoadedTender, run: ReviewRun, staged: StagedSet, previous: dict[str, str]
+                          ) -> list[Path]:
+    """Write each lot's grid, the report and the letters whose content changed into ``staged``; returns the
+    grids kept as they are (a lot with no vendor to grade this time)."""
+    workspace, kept = loaded.workspace, []
+    for lot in run.lots:
+        target = grid_path(lot.loaded)
+        if lot.review.vendors:
+            write_grid(lot.review, staged.path(target))
+            remember_baseline(staged.path(target), workspace.out)
+            run.paths[f"grid lot {lot.number}"] = target
+        elif target.is_file():   # no vendor to grade in this lot: the committee's grid stays as it is
+            kept.append(target)
+    if not any(lot.review.vendors for lot in run.lots):
+        return kept
+    report, letters = lots_document_paths(loaded, run.lots)
+    write_sections_report([(lot.loaded.lot, lot.review) for lot in run.lots], template_path(workspace, "report.docx"),
+                          staged.path(report))
+    run.paths["report"] = report
+    template, code = template_path(workspace, "letter.docx"), code_state()
+    for vendor, (target, kind, sections) in letters.items():
+        digest = _digest(lots_letter_context(sections), template, code)
+        if previous.get(target.name) == digest and target.is_file():
+            run.kept.append(target)
+        else:
+            write_lots_letter(sections, template, staged.path(target))
+        run.letters[vendor] = target
+        run.letter_titles[vendor] = letter_title(kind)
+        run.digests[target.name] = digest
+    return kept
 
 
 def lots_document_paths(loaded: LoadedTender, lots: list[LotReview]

@@ -46,6 +46,8 @@ class Response(BaseModel):
     lot: int | None = None          # the lot it answers, in a tender divided into lots (else None)
     # an offer holding the questionnaires of several lots: the responses of the lots after this one's
     more_lots: list[Response] = Field(default_factory=list)
+    # refused by the time or memory budget (a busy machine may be the cause): read again at the next review
+    retry: bool = False
 
     @property
     def ok(self) -> bool:
@@ -80,6 +82,7 @@ class Response(BaseModel):
         keys = ("value", "raw", "status", "location", "comment", "how", "altered")  # altered: an extension
         data["answers"] = {qid: {k: a[k] for k in keys} for qid, a in data["answers"].items()}
         data["counts"] = self.counts()
+        del data["retry"]   # internal: whether the next review reads the file again
         return data
 
 
