@@ -348,6 +348,8 @@ def test_a_grid_per_lot_with_its_own_vendors(reviewed):
         text = " ".join(str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value)
         assert all(name in text for name in present) and absent not in text
         assert {name[:31] for name in present} <= set(book.sheetnames)
+        title = LOTS[lot - 1]["title"]
+        assert f"Lot {lot}\u00a0: {title}" in book["Synthèse"]["B2"].value           # the grid names its lot
     assert not (out / "2026-BIO-017 - Grille d'evaluation.xlsx").exists()
 
 

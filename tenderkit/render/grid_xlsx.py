@@ -151,7 +151,9 @@ class GridBuilder:
         tender = self.selection.tender
         sheet.put_at(KIND_CELL, kind)
         sheet.put(1, column, french_typography(title), TITLE)
-        sheet.put(2, column, f"{tender.reference} – {tender.title} – {tender.buyer.name}", TENDER_LINE)
+        lot = self.selection.lot   # a tender divided into lots has a grid per lot, which names it
+        lot_part = french_typography(f" – Lot {lot.number} : {lot.title}") if lot is not None and tender.divided else ""
+        sheet.put(2, column, f"{tender.reference}{lot_part} – {tender.title} – {tender.buyer.name}", TENDER_LINE)
         sheet.put(3, column, french_typography(note), NOTE)
 
     def _weights(self, sheet: Sheet) -> None:
