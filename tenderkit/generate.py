@@ -46,7 +46,7 @@ def build_documents(loaded: LoadedTender) -> dict[str, Path]:
         key = LOT_QUESTIONNAIRE.format(lot=number)
         paths[key] = write_questionnaire(view.selection, out / names[key])
         paths.setdefault("questionnaire", paths[key])
-    paths["checklist"] = write_checklist(selection, template_path(workspace, "checklist.docx"),
+    paths["checklist"] = write_checklist(selections, template_path(workspace, "checklist.docx"),
                                          out / names["checklist"])
     return paths
 

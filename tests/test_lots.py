@@ -504,3 +504,9 @@ def test_publishing_a_tender_in_lots_freezes_each_lot(tmp_path, run):
     (folder / "returns").mkdir()
     result = run("review", folder)
     assert result.exit_code == 1 and "lot 2: weights.parts 4 (3.0 published, 5.0 now)" in result.stderr
+
+
+def test_one_buyers_checklist_for_every_lot(built):
+    _, paths = built
+    text = docx_text(paths["checklist"])
+    assert "Lot 1 – Partie 1, section" in text and "Lot 2 – Partie 1, section" in text   # each lot's numbers

@@ -161,6 +161,8 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
             return response
         response.lot = lot
         expect = replace(expect, questions=expect.lots[lot])
+    elif len(stamps.lots) == 1:   # read without its tender (or by a tender without lots): the lot it says
+        response.lot = stamps.lots[0]
     matched = match_answers(extracted, expect.questions, library.deliverables, stamps)
     if matched.vendor and path.stem not in names:
         response.vendor = " ".join(matched.vendor.split())[:80]
