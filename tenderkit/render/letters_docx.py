@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.grammar import de
-from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
-from tenderkit.render.tender_context import tender_context
+from tenderkit.render.tender_context import tender_blocks, tender_context
 from tenderkit.review.model import Review, VendorReview
 from tenderkit.text import french_date
 from tenderkit.vocabulary import Issue
@@ -61,7 +60,6 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     selection = review.selection
     library = selection.library
     tender = selection.tender
-    designation = tender.buyer.designation
     numbers = selection.numbers
     concerned: dict[str, Any] = {}
 
@@ -104,7 +102,7 @@ def letter_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
         "missing_summary": ", ".join(x for x in (counted(len(unanswered), "letters.unanswered") if unanswered else "",
                                                  counted(len(missing), "letters.missing") if missing else "") if x),
         "regularisation": tender.letters.regularisation and bool(unanswered or missing),
-        "clauses": [{"title": c.title, "blocks": clause_blocks(c, designation)}
+        "clauses": [{"title": c.title, "blocks": tender_blocks(selection, c)}
                     for c in selection.clauses if c.id in concerned],
     })
     return context
