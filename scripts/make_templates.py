@@ -335,7 +335,7 @@ def cctp() -> Document:
               "médicaux intégrant du logiciel, sur les lignes directrices de l’ENISA pour la passation de marchés "
               "des hôpitaux et sur le questionnaire standardisé de l’AFIB.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "Dans la présente annexe, « le titulaire » désigne le titulaire du marché et « l’établissement » "
-              "désigne {{ buyer.designation }}. Le titulaire remet avec son offre le questionnaire de sécurité "
+              "désigne {{ buyer.designation }}. Le candidat remet avec son offre le questionnaire de sécurité "
               "numérique dûment complété ainsi que les pièces énumérées à l’article « Pièces à joindre à "
               "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres. "
               "Les questions y sont désignées par leur numéro (par exemple « question 4.2.1 »).",

@@ -28,7 +28,8 @@ def test_export_contract(run, library):
         if question["show_if"] is not None:
             assert set(question["show_if"]) == {"question", "equals"}
             assert question["show_if"]["question"] in ids
-    assert len(data["clauses"]) == 21  # 20 from the CCTP seed + the HDS hosting clause
+    assert len(data["clauses"]) == 25  # 20 from the CCTP seed, the HDS hosting clause, 4 for hosted services
+    assert sum(c["own_wording"] for c in data["clauses"]) == 4
     for clause in data["clauses"]:
         assert {"id", "theme", "title", "text", "deliverables", "references", "questions"} <= set(clause)
         assert isinstance(clause["text"], str) and clause["text"]

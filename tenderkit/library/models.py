@@ -124,7 +124,7 @@ class Clause(Entry):
 
     def corrections(self) -> list[Text]:
         """The blocks and items that correct a seed passage (``seed_text``) or have no seed (``own_wording``)."""
-        return [line for block in self.text for line in [block, *block_lines(block)]
+        return [line for block in self.text for line in block_lines(block)
                 if isinstance(line, Text) and (line.seed_text is not None or line.reason is not None
                                                or line.own_wording)]
 
