@@ -62,4 +62,4 @@ def test_installed_command_runs_from_any_directory(tmp_path: Path):
     assert command, "the tenderkit console script is not installed next to this Python"
     result = subprocess.run([command, "library", "validate"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    assert "Library valid: 21 clauses" in result.stdout
+    assert "Library valid: 25 clauses" in result.stdout
