@@ -70,6 +70,7 @@ from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIE
 from tenderkit.review.scoring import item_weights, part_weights
 from tenderkit.text import french_date, french_number, french_typography
 from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label, shown_value
+from tenderkit.wording import phrase
 from tenderkit.xlsx_rows import row_height
 
 TITLE = Font(name=FONT, bold=True, size=14, color=NAVY)
@@ -331,30 +332,45 @@ class GridBuilder:
             put(sheet.cell(row=completeness_row, column=4 + index), vendor.completeness, number_format="0.0",
                 border=BORDER, font=BODY_FONT)
         _validation(sheet, "Pondération", weight_cells)
-        conformity_row, total_row, rank_row = completeness_row + 1, completeness_row + 2, completeness_row + 3
-        put(sheet.cell(row=conformity_row, column=2), "Note de conformité (parties pondérées, sur 100)",
+        conformity_row, total_row = completeness_row + 1, completeness_row + 2
+        regularity_row, rank_row = completeness_row + 3, completeness_row + 4
+        put(sheet.cell(row=conformity_row, column=2), "Note de conformité (questions pondérées, sur 100)",
             font=BODY_FONT, border=BORDER)
         put(sheet.cell(row=total_row, column=2), "Note globale (sur 100)", font=BOLD, border=BORDER, fill=SECTION_FILL)
         formula(sheet.cell(row=total_row, column=3), f"=SUM(C{first}:C{completeness_row})", border=BORDER,
                 fill=SECTION_FILL)
-        put(sheet.cell(row=rank_row, column=2), "Rang", font=BOLD, border=BORDER)
+        put(sheet.cell(row=regularity_row, column=2), "Régularité de l’offre", font=BOLD, border=BORDER)
+        put(sheet.cell(row=rank_row, column=2), "Rang (offres régulières)", font=BOLD, border=BORDER)
         last_vendor = get_column_letter(3 + max(len(vendors), 1))
-        for index in range(len(vendors)):
+        part_weights = f"$C${first}:$C${last_part}"
+        for index, vendor in enumerate(vendors):
             letter = get_column_letter(4 + index)
-            # weighted means over the parts that have a score (ISNUMBER), as scoring.total_score
+            title, last = self.vendor_sheets[vendor.vendor]
+            ref = quote_sheetname(title)
+            parts_range = f"{ref}!${part_l}${FIRST}:${part_l}${last}"
+
+            def weighted(column: str, ref: str = ref, last: int = last, parts_range: str = parts_range) -> str:
+                return "+".join(f"$C${first + offset}*SUMIFS({ref}!${column}${FIRST}:${column}${last},{parts_range},"
+                                f"{part.part})" for offset, part in enumerate(parts)) or "0"
+            # every scored item weighs its weight × its part's weight, as scoring.conformity_score
             formula(sheet.cell(row=conformity_row, column=4 + index),
-                    f"=IFERROR(SUMPRODUCT($C${first}:$C${last_part},{letter}{first}:{letter}{last_part})"
-                    f"/SUMPRODUCT($C${first}:$C${last_part},--ISNUMBER({letter}{first}:{letter}{last_part})),0)",
+                    f"=IFERROR(({weighted(pts_l)})/({weighted(max_l)})*100,0)",
                     number_format="0.0", font=BODY_FONT, border=BORDER)
+            # conformity weighs the sum of the parts' weights beside completeness, as scoring.total_score
             formula(sheet.cell(row=total_row, column=4 + index),
-                    f"=IFERROR(SUMPRODUCT($C${first}:$C${completeness_row},{letter}{first}:{letter}{completeness_row})"
-                    f"/SUMPRODUCT($C${first}:$C${completeness_row},"
-                    f"--ISNUMBER({letter}{first}:{letter}{completeness_row})),0)",
+                    f"=IFERROR(({letter}{conformity_row}*SUM({part_weights})+{letter}{completeness_row}"
+                    f"*$C${completeness_row})/(SUM({part_weights})+$C${completeness_row}),0)",
                     number_format="0.0", font=BOLD, border=BORDER, fill=SECTION_FILL)
-            # ranked on the total as shown (one decimal, half up as ROUND does), as scoring.rank
+            put(sheet.cell(row=regularity_row, column=4 + index), phrase(f"regularity.status.{vendor.regularity}"),
+                font=BOLD, border=BORDER, alignment=Alignment(horizontal="center"))
+            # ranked among the regular offers (and those invited to regularise) on the total as shown (one
+            # decimal, half up as ROUND does), as scoring.rank; an irregular offer has no rank
             totals = f"$D${total_row}:${last_vendor}${total_row}"
+            statuses = f"$D${regularity_row}:${last_vendor}${regularity_row}"
+            irregular = phrase("regularity.status.irregular")
             formula(sheet.cell(row=rank_row, column=4 + index),
-                    f"=1+SUMPRODUCT(--(ROUND({totals},1)>ROUND({letter}{total_row},1)))", font=BOLD,
+                    f"=IF({letter}{regularity_row}=\"{irregular}\",\"—\",1+SUMPRODUCT(--(ROUND({totals},1)>"
+                    f"ROUND({letter}{total_row},1)),--({statuses}<>\"{irregular}\")))", font=BOLD,
                     border=BORDER, alignment=Alignment(horizontal="center"))
 
         def clauses(status: str) -> list[int]:
@@ -410,6 +426,17 @@ class GridBuilder:
                                                                      "« Graphique »."),
                 font=Font(name=FONT, size=9, italic=True))
             row += 2
+        irregular = [v for v in vendors if v.irregularities]
+        if irregular:
+            row += 1
+            put(sheet.cell(row=row, column=2), "Offres irrégulières ou à régulariser (non classées si irrégulières)",
+                font=BOLD)
+            for vendor in irregular:
+                for found in vendor.irregularities:
+                    row += 1
+                    status = phrase(f"regularity.status.{vendor.regularity}")
+                    put(sheet.cell(row=row, column=2), f"{vendor.vendor} ({status}) : {found.text}", font=BODY_FONT)
+            row += 1
         if review.failed or review.duplicates:
             row += 1
             put(sheet.cell(row=row, column=2), "Fichiers non évalués", font=BOLD)

@@ -76,8 +76,10 @@ class VendorReview:
     documents_given: int = 0      # required deliverables announced as provided …
     documents_due: int = 0        # … out of those the tender asks
     documents_asked: list[str] = field(default_factory=list)  # deliverable ids this offer owes
-    total: float = 0.0            # ranking score: weighted mean of the parts and completeness
-    rank: int = 0
+    total: float = 0.0            # ranking score: conformity and completeness, weighted (scoring.total_score)
+    rank: int | None = None       # among regular offers (and those invited to regularise); None: not ranked
+    regularity: str = "regular"   # regular | irregular | to_regularise (review/regularity.py)
+    irregularities: list = field(default_factory=list)   # regularity.Irregularity, documents first
     flags: list[Flag] = field(default_factory=list)
     clauses: list[ClauseResult] = field(default_factory=list)
     missing_deliverables: list[str] = field(default_factory=list)   # deliverable ids
