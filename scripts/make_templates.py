@@ -655,6 +655,9 @@ def fiche() -> Document:
               "(référence {{ tender.reference }}). À vérifier lors de l’installation, puis à tenir à jour pendant "
               "toute la durée de vie de l’équipement.", italic=True, size=9.5)
     loop_table(doc, ["Rubrique", "Informations"], ["{{ f.label }}", "{{ f.text }}"], "f in fields", [4.6, 12.0])
+    subheading(doc, "À compléter lors de l’installation")
+    table = loop_table(doc, ["Rubrique", "Valeur"], ["{{ label }}", ""], "label in installation", [4.6, 12.0])
+    table.rows[2].height = Cm(0.9)
     tag(doc, "{%p for g in groups %}")
     para(doc, "{{ g.title }}", style="Heading 2")
     bullet_list(doc, "item in g.entries", "{{ item }}")

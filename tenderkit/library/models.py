@@ -244,15 +244,27 @@ class EnisaCatalog(Entry):
     good_practices: list[GoodPractice] = Field(min_length=1)
 
 
+class SheetSource(Entry):
+    """A questionnaire item that pre-fills a field of the identification sheet, under a short label."""
+
+    question: str
+    as_: str = Field(alias="as")
+
+
 class SheetField(Entry):
     id: str = Field(pattern=KEBAB_ID)
     label: str
-    source: list[str] = []
+    source: list[str | SheetSource] = []
+
+    def items(self) -> list[tuple[str, str | None]]:
+        """(question id, its short label, or None for a lone item shown under the field's heading)."""
+        return [(s, None) if isinstance(s, str) else (s.question, s.as_) for s in self.source]
 
 
 class AfibCatalog(Entry):
     model_config = ConfigDict(extra="allow", frozen=True)
     identification_sheet: list[SheetField] = Field(min_length=1)
+    installation_fields: list[str] = []   # blank fields the buyer fills at installation (serial number…)
     responsibilities: dict[str, list[str] | str]
 
 

@@ -236,7 +236,7 @@ def _check_catalogs(library: Library) -> list[Problem]:
                     problems.append(Problem(enisa_path, bp.id, f"{key} names unknown id '{ref}'"))
 
     for sheet_field in library.afib.identification_sheet:
-        for ref in sheet_field.source:
+        for ref, _ in sheet_field.items():
             if ref not in library.questions:
                 problems.append(Problem(afib_path, sheet_field.id, f"source names unknown item '{ref}'"))
     return problems
