@@ -10,7 +10,7 @@ from tenderkit.office import NO_OFFICE_PDF, convert, soffice
 from tenderkit.output import ensure_dir, write_atomic
 from tenderkit.render.cctp_docx import write_cctp
 from tenderkit.render.checklist_docx import write_checklist
-from tenderkit.render.questionnaire_xlsx import write_questionnaire
+from tenderkit.render.questionnaire_xlsx import without_blank_sheets, write_questionnaire
 from tenderkit.render.rgpd_annex_docx import needs_rgpd_annex, write_rgpd_annex
 from tenderkit.render.toc import paginate
 from tenderkit.tender.loaded import LoadedTender, template_path
@@ -64,7 +64,8 @@ def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Pat
         return {}
     pdfs = {"cctp_pdf": paginate(cctp, cctp.with_suffix(".pdf"))}
     with tempfile.TemporaryDirectory(prefix="tk-pdf-") as scratch:
-        converted = convert(questionnaire, "pdf", Path(scratch))
+        printable = without_blank_sheets(questionnaire, Path(scratch) / questionnaire.name)
+        converted = convert(printable, "pdf", Path(scratch) / "questionnaire")
         target = questionnaire.with_suffix(".pdf")
         pdfs["questionnaire_pdf"] = write_atomic(target, lambda temp: temp.write_bytes(converted.read_bytes()))
         if "rgpd_annex" in paths:
