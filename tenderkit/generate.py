@@ -12,7 +12,8 @@ from tenderkit.office import NO_OFFICE_PDF, convert, soffice
 from tenderkit.output import ensure_dir, write_atomic
 from tenderkit.render.cctp_docx import write_cctp
 from tenderkit.render.checklist_docx import write_checklist
-from tenderkit.render.questionnaire_xlsx import write_questionnaire
+from tenderkit.render.questionnaire_xlsx import without_blank_sheets, write_questionnaire
+from tenderkit.render.rgpd_annex_docx import needs_rgpd_annex, write_rgpd_annex
 from tenderkit.render.toc import paginate
 from tenderkit.tender.loaded import LoadedTender, template_path
 from tenderkit.wording import file_name
@@ -23,7 +24,7 @@ LOT_QUESTIONNAIRE = "questionnaire lot {lot}"   # the key of a lot's questionnai
 def output_names(reference: str, lots: Sequence[int] = ()) -> dict[str, str]:
     """The file names of the DCE documents by kind; with ``lots`` (a tender divided into lots), each lot's
     questionnaire under ``questionnaire lot N``, and the first lot's also under ``questionnaire``."""
-    names = {kind: file_name(kind, reference) for kind in ("cctp", "questionnaire", "checklist")}
+    names = {kind: file_name(kind, reference) for kind in ("cctp", "questionnaire", "checklist", "rgpd_annex")}
     for lot in lots:
         names[LOT_QUESTIONNAIRE.format(lot=lot)] = file_name("questionnaire_lot", reference, lot=str(lot))
     if lots:
@@ -33,7 +34,9 @@ def output_names(reference: str, lots: Sequence[int] = ()) -> dict[str, str]:
 
 def build_documents(loaded: LoadedTender) -> dict[str, Path]:
     """Write the documents into ``DIR/out/``; return their paths by kind (see :func:`output_names`): one CCTP
-    annex whose articles name the lots they apply to, and one questionnaire per lot."""
+    annex whose articles name the lots they apply to, and one questionnaire per lot. The RGPD annex is written
+    when the solution (of any lot) processes personal health data (and a stale one removed otherwise), before
+    the checklist that ticks it."""
     workspace, selection = loaded.workspace, loaded.selection
     out = ensure_dir(workspace.out)
     numbers = [view.lot.number for view in loaded.lots if view.lot]
@@ -46,8 +49,15 @@ def build_documents(loaded: LoadedTender) -> dict[str, Path]:
         key = LOT_QUESTIONNAIRE.format(lot=number)
         paths[key] = write_questionnaire(view.selection, out / names[key])
         paths.setdefault("questionnaire", paths[key])
+    annex = out / names["rgpd_annex"]
+    processing = [each for each in selections if needs_rgpd_annex(each)]
+    if processing:
+        paths["rgpd_annex"] = write_rgpd_annex(processing[0], template_path(workspace, "rgpd_annex.docx"), annex)
+    else:
+        annex.unlink(missing_ok=True)
+        annex.with_suffix(".pdf").unlink(missing_ok=True)
     paths["checklist"] = write_checklist(selections, template_path(workspace, "checklist.docx"),
-                                         out / names["checklist"])
+                                         out / names["checklist"], workspace.root)
     return paths
 
 
@@ -71,7 +81,7 @@ NO_OFFICE_TOC = ("LibreOffice is not installed, so the annex's table of contents
 
 def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Path]:
     """Number the annex's table of contents (in the .docx, see render.toc) and, when ``pdf``, write the PDF
-    copies of the two documents published in the DCE (CCTP annex, questionnaire), through LibreOffice.
+    copies of the documents published in the DCE (CCTP annex, questionnaire, RGPD annex), through LibreOffice.
 
     Returns the PDF paths. Raises TenderkitError (one sentence) when LibreOffice is missing: the .docx and
     .xlsx are already written then, and the annex asks Word to number its table of contents.
@@ -88,13 +98,18 @@ def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Pat
     questionnaires = [key for key in paths if key.startswith("questionnaire")]
     written: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="tk-pdf-") as scratch:
-        for key in questionnaires:  # « questionnaire » is also the first lot's: converted once
+        for index, key in enumerate(questionnaires):  # « questionnaire » is also the first lot's: converted once
             questionnaire = paths[key]
             if questionnaire not in written:
-                converted = convert(questionnaire, "pdf", Path(scratch))
+                printable = without_blank_sheets(questionnaire, Path(scratch) / questionnaire.name)
+                converted = convert(printable, "pdf", Path(scratch) / f"questionnaire-{index}")
                 written[questionnaire] = write_atomic(questionnaire.with_suffix(".pdf"),
                                                       lambda temp, c=converted: temp.write_bytes(c.read_bytes()))
             pdfs[f"{key}_pdf"] = written[questionnaire]
+        if "rgpd_annex" in paths:
+            converted = convert(paths["rgpd_annex"], "pdf", Path(scratch) / "annex")
+            target = paths["rgpd_annex"].with_suffix(".pdf")
+            pdfs["rgpd_annex_pdf"] = write_atomic(target, lambda temp: temp.write_bytes(converted.read_bytes()))
     return pdfs
 
 

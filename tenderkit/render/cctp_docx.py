@@ -7,15 +7,15 @@ lot's questionnaire questions (each lot's questionnaire numbers its own).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from tenderkit.grammar import join_and
 from tenderkit.library.models import Clause, Deliverable
-from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
-from tenderkit.render.tender_context import tender_context
+from tenderkit.render.tender_context import tender_blocks, tender_context
 from tenderkit.review.regularity import minimum_clauses
 from tenderkit.tender.selection import Selection
 from tenderkit.wording import entry, phrase
@@ -53,7 +53,6 @@ def cctp_context(selections: Selection | Sequence[Selection]) -> dict[str, Any]:
     selections = [selections] if isinstance(selections, Selection) else list(selections)
     first = selections[0]
     library = first.library
-    designation = first.tender.buyer.designation
     lots = _lot_numbers(selections)
     applies: dict[str, list[Selection]] = {}   # clause id → the selections (lots) that select it
     for selection in selections:
@@ -80,7 +79,7 @@ def cctp_context(selections: Selection | Sequence[Selection]) -> dict[str, Any]:
                 "id": clause.id, "number": number, "title": clause.title, "anchor": f"[[ANCRE:{clause.id}]]",
                 "lots": lots_label([s.lot.number for s in chosen if s.lot], lots),
                 "minimum": phrase("minimum.cctp") if clause.id in minimum else "",
-                "blocks": clause_blocks(clause, designation),
+                "blocks": _blocks(clause, chosen),
                 "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
                                           if d in applicable),
             })
@@ -110,6 +109,23 @@ def cctp_context(selections: Selection | Sequence[Selection]) -> dict[str, Any]:
         "enisa": [{"id": bp.id, "title": bp.title} for bp in library.enisa.good_practices if bp.id in cited_enisa],
     })
     return context
+
+
+def _blocks(clause: Clause, chosen: Sequence[Selection]) -> list[dict]:
+    """The clause's text for the lots that select it: the same text for all, or each lot's version after a line
+    naming its lots (« Pour le lot 2 : »), when the lots' profiles keep different blocks of the clause."""
+    versions: dict[str, tuple[list[dict], list[int]]] = {}
+    for selection in chosen:
+        blocks = tender_blocks(selection, clause)
+        key = json.dumps(blocks, ensure_ascii=False, sort_keys=True)
+        versions.setdefault(key, (blocks, []))[1].append(selection.lot.number if selection.lot else 0)
+    if len(versions) == 1:
+        return next(iter(versions.values()))[0]
+    merged: list[dict] = []
+    for blocks, numbers in versions.values():
+        lots = f"le lot {numbers[0]}" if len(numbers) == 1 else f"les lots {join_and([str(n) for n in numbers])}"
+        merged += [{"kind": "paragraph", "text": f"Pour {lots} :"}, *blocks]
+    return merged
 
 
 def _deliverables(selections: list[Selection], numbers: dict[str, str], lots: list[int | None]) -> list[dict]:
