@@ -231,10 +231,14 @@ def bullet_list(doc, loop: str, text: str, size: float | None = None) -> None:
 
 
 def clause_text(doc, blocks: str, size: float | None = None) -> None:
-    """A clause's text blocks (see tenderkit.library.variables.clause_blocks): paragraphs and bullet lists."""
+    """A clause's text blocks (see tenderkit.library.variables.clause_blocks): paragraphs and bullet lists; in
+    a tender in lots, a line naming the lots of the version that follows (render/cctp_docx.py)."""
     tag(doc, f"{{%p for block in {blocks} %}}")
     tag(doc, "{%p if block.kind == 'bullets' %}")
     bullet_list(doc, "item in block.bullets", "{{ item }}", size)
+    tag(doc, "{%p elif block.kind == 'lots' %}")
+    para(doc, "{{ block.text }}", bold=True, italic=True, size=size or 9.5,
+         color=BLUE).paragraph_format.keep_with_next = True
     tag(doc, "{%p else %}")
     para(doc, "{{ block.text }}", size=size, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endif %}")

@@ -125,6 +125,11 @@ def test_one_annex_names_the_lots_of_its_articles(built):
     assert paragraphs[flow + 1] == "Lot 1 uniquement"
     audit = paragraphs.index("Droit d’audit")
     assert "uniquement" not in paragraphs[audit + 1]                       # an article of every lot
+    safe = paragraphs.index("Mise en sécurité")   # its text depends on the network: each lot's version
+    versions = [p for p in paragraphs[safe:paragraphs.index("Mode dégradé")] if p.startswith("Pour le lot")]
+    assert versions == ["Pour le lot 1\u00a0:", "Pour le lot 2\u00a0:"]
+    one, two = (paragraphs.index(v, safe) for v in versions)
+    assert "sur le réseau informatique" in paragraphs[one + 1] and "sur le réseau" not in paragraphs[two + 1]
     text = docx_text(paths["cctp"])
     assert "questionnaire du lot 1, question" in text and "questionnaires des lots 1 et 2, question" in text
     trace = {row.cells[0].text: row.cells[3].text for row in document.tables[-3].rows[1:]}

@@ -124,7 +124,7 @@ def _blocks(clause: Clause, chosen: Sequence[Selection]) -> list[dict]:
     merged: list[dict] = []
     for blocks, numbers in versions.values():
         lots = f"le lot {numbers[0]}" if len(numbers) == 1 else f"les lots {join_and([str(n) for n in numbers])}"
-        merged += [{"kind": "paragraph", "text": f"Pour {lots} :"}, *blocks]
+        merged += [{"kind": "lots", "text": f"Pour {lots} :"}, *blocks]
     return merged
 
 
