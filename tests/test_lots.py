@@ -515,3 +515,21 @@ def test_one_buyers_checklist_for_every_lot(built):
     _, paths = built
     text = docx_text(paths["checklist"])
     assert "Lot 1 – Partie 1, section" in text and "Lot 2 – Partie 1, section" in text   # each lot's numbers
+
+
+def test_hostile_lot_titles_appear_as_typed(tmp_path):
+    """A lot title is buyer text: a formula, markup, a template tag and a header code stay text everywhere."""
+    hostile = '=HYPERLINK("http://x") & <b>{{ 7*7 }}</b> &P ' + "é" * 200
+    folder = make_tender(tmp_path / "t", lots=[{"number": 1, "title": "Échographes"},
+                                               {"number": 2, "title": hostile}])
+    loaded = load_tender(folder)
+    paths = build_documents(loaded)
+    book = openpyxl.load_workbook(paths[LOT_QUESTIONNAIRE.format(lot=2)])
+    cell = book[layout.INSTRUCTIONS_SHEET]["B3"]
+    assert cell.data_type == "s" and cell.value.startswith("Lot 2 – =HYPERLINK") and "{{ 7*7 }}" in cell.value
+    header = book[layout.INSTRUCTIONS_SHEET].oddHeader.center.text
+    assert "&& <b>" in header and "&&P" in header and len(header) < 130        # no header code, bounded
+    assert "{{ 7*7 }}" in docx_text(paths["cctp"]) and "<b>" in docx_text(paths["cctp"])
+    pdfs = finish_documents(paths, pdf=True)                                # LibreOffice opens both
+    with pdfplumber.open(pdfs[f"{LOT_QUESTIONNAIRE.format(lot=2)}_pdf"]) as pdf:
+        assert "=HYPERLINK(\"http://x\") & <b>{{ 7*7 }}</b>" in pdf.pages[0].extract_text()

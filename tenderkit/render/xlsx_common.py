@@ -99,6 +99,9 @@ def widths(sheet: Worksheet, columns: dict[str, float]) -> None:
         sheet.column_dimensions[letter].width = width
 
 
+HEADER_CHARS = 120   # of a print header's text (Excel's limit for the whole header is 255)
+
+
 def print_setup(sheet: Worksheet, title_rows: str | None, footer: str, landscape: bool = True,
                 header: str = "") -> None:
     """Fit to page width, repeat header rows, page numbers: a vendor's PDF printout stays legible; ``header``
@@ -117,7 +120,8 @@ def print_setup(sheet: Worksheet, title_rows: str | None, footer: str, landscape
     sheet.oddFooter.left.size = 8
     sheet.oddFooter.right.text = "Page &P / &N"
     sheet.oddFooter.right.size = 8
-    if header:
+    if header:   # Excel refuses a header over 255 characters: a long lot title is cut
+        header = header if len(header) <= HEADER_CHARS else header[:HEADER_CHARS - 1] + "…"
         sheet.oddHeader.center.text = xml_safe(header).replace("&", "&&")
         sheet.oddHeader.center.size = 9
 
