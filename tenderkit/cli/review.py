@@ -105,7 +105,7 @@ def _shown(run, library) -> dict[str, object]:
     return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
                     + [("err", "; ".join(r.errors), None) for r in failed],
             "before": taken + [("out", f"✗ {error}", "red") for r in failed for error in r.errors],
-            "vendors": sum(len(review.vendors) for _, _, review in sections),
+            "vendors": sum(len(review.vendors) for _, _, review in sections), "lots": len(run.lots),
             "weight": " / ".join(sorted(weights)),
             "ranking": ranking, "outputs": [str(p) for p in run.outputs],
             # the documents are written; the exit status tells scripts that some returns were unreadable
@@ -114,7 +114,9 @@ def _shown(run, library) -> dict[str, object]:
 
 def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
-    lines.append(("out", f"{counted(shown['vendors'], 'vendor')} reviewed ({counted(parsed, 'return')} parsed, "
+    lots = f" in {shown['lots']} lots" if shown.get("lots") else ""   # a vendor per lot it answered
+    lines.append(("out", f"{counted(shown['vendors'], 'offer' if lots else 'vendor')} reviewed{lots} "
+                         f"({counted(parsed, 'return')} parsed, "
                          f"the others unchanged); total = parts and completeness (weight {shown['weight']}).", None))
     lines += [tuple(line) for line in shown["ranking"]]
     lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
