@@ -127,6 +127,10 @@ def test_safe_filenames():
     assert safe_filename("..") == "reponse"
     assert safe_filename("") == "reponse"
     assert len(safe_filename("x" * 500 + ".xlsx")) < 140
+    assert safe_filename("~$Vendor.xlsx") == "Vendor.xlsx" and safe_filename(". ~$.x.pdf") == "x.pdf"
+    assert safe_filename(".xlsx") == "reponse.xlsx" and safe_filename("\udcc9t\udce9.xlsx") == "t.xlsx"
+    emoji = safe_filename("😀" * 120 + ".xlsx")                 # bounded in bytes, the extension kept
+    assert emoji.endswith(".xlsx") and len(emoji.encode()) <= 130
 
 
 def upload(client: TestClient, *files: tuple[str, bytes]):
@@ -241,7 +245,7 @@ def test_tenderkit_ui_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         line = process.stdout.readline()
-        url = re.search(r"(http://127\.0\.0\.1:\d+/\?token=[\w-]+)", line)
+        url = re.search(r"(http://127\.\d+\.\d+\.\d+:\d+/\?token=[\w-]+)", line)
         assert url, line
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())  # keeps the cookie
         deadline = time.monotonic() + 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
 from http import HTTPStatus
 from importlib.resources import files
 from pathlib import Path
@@ -17,6 +19,7 @@ from starlette.templating import Jinja2Templates
 from tenderkit.text import french_number, french_typography
 from tenderkit.web import routes
 from tenderkit.web.jobs import Jobs
+from tenderkit.web.paths import shown
 from tenderkit.web.security import TokenGate
 from tenderkit.web.wording import decision_reason, fact_label, reading_summary, shown_answer, shown_value
 
@@ -33,8 +36,16 @@ STATUS_MESSAGES = {
 }
 
 
+def printable(value: object) -> object:
+    """Every value a page prints: a file name that is not UTF-8 (Latin-1 bytes from an old Windows zip, kept by
+    Python as surrogates) is shown with « � » in place of its bytes instead of failing the whole page."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if not value.isascii() else value
+    return value
+
+
 def templates() -> Jinja2Templates:
-    environment = Environment(loader=FileSystemLoader(PACKAGE / "templates"),
+    environment = Environment(loader=FileSystemLoader(PACKAGE / "templates"), finalize=printable,
                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = french_number
     environment.filters["fr"] = french_typography
@@ -51,8 +62,10 @@ async def http_error(request: Request, error: Exception):
     status = error.status_code if isinstance(error, HTTPException) else 500
     title = STATUS_TITLES.get(status, "Erreur")
     detail = getattr(error, "detail", None) if isinstance(error, HTTPException) else None
-    if status == 500:
-        message = french_typography(f"Erreur inattendue de tenderkit ({type(error).__name__}) :") + f" {error}"
+    if status == 500:   # the details go to the terminal; the page names no server path
+        traceback.print_exception(error, file=sys.stderr)
+        message = (french_typography(f"Erreur inattendue de tenderkit ({type(error).__name__}) :")
+                   + f" {shown(printable(str(error)), request.app.state.root)}")
     elif detail and detail != HTTPStatus(status).phrase:   # a French sentence written by the route
         message = french_typography(detail)
     else:

@@ -77,7 +77,8 @@ class ReviewJob:
         except TenderkitError as error:
             self.error, self.state = shown(error, self.root or self.folder.parent), FAILED
         except Exception as error:  # a bug: one sentence in the page, the server keeps serving
-            self.error, self.state = f"Erreur inattendue de tenderkit ({type(error).__name__})\u00a0: {error}", FAILED
+            where = shown(error, self.root or self.folder.parent)
+            self.error, self.state = f"Erreur inattendue de tenderkit ({type(error).__name__})\u00a0: {where}", FAILED
         finally:
             self.finished.set()
 

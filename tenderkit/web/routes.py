@@ -26,7 +26,7 @@ from tenderkit.tender.workspace import Workspace
 from tenderkit.text import french_typography
 from tenderkit.web import creation
 from tenderkit.web.jobs import DONE, RUNNING
-from tenderkit.web.paths import child_file, shown, tender_folder
+from tenderkit.web.paths import child_file, leaving, shown, tender_folder, tender_key
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
 from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
@@ -65,10 +65,19 @@ async def read_form(request: Request, **limits: Any):
 
 
 def folder_of(request: Request) -> tuple[str, Path]:
+    """The tender a request is about; 404 when the key names none, 403 when one of its work folders is a link
+    leaving it (nothing is read from outside FOLDER nor written there)."""
     key = request.path_params["key"]
     folder = tender_folder(request.app.state.root, key)
     if folder is None:
         raise HTTPException(404)
+    links = leaving(folder)
+    if links:
+        names = " et ".join(f"« {name} »" for name in links)
+        which = (f"Le dossier {names} de cette consultation est un lien" if len(links) == 1 else
+                 f"Les dossiers {names} de cette consultation sont des liens")
+        raise HTTPException(403, f"{which} vers un emplacement hors du dossier servi : tenderkit ui ne lit ni "
+                                 "n’écrit rien hors de ce dossier ; remplacez le lien par un vrai dossier.")
     return key, folder
 
 
@@ -99,7 +108,7 @@ async def create_tender(request: Request):
         await run_in_threadpool(create_workspace, root / name, values, library)
     except TenderkitError as error:
         return await home(request, shown(error, root), values, 400, "Consultation non créée.")
-    return RedirectResponse(tender_url(name) + "?notice=created", 303)
+    return RedirectResponse(tender_url(tender_key(name)) + "?notice=created", 303)
 
 
 # --- tender page -----------------------------------------------------------------------------------------------
@@ -205,6 +214,13 @@ async def upload_and_review(request: Request):
         return await tender_page(request, french_typography(
             f"Les fichiers envoyés dépassent ensemble {MAX_REQUEST_BYTES // (1024 * 1024)}\u00a0Mo : envoyez-les en "
             "plusieurs fois."), status=413, lead="Envoi refusé.")
+    except HTTPException as error:   # too many files, a malformed form: Starlette's sentence is English
+        if error.status_code != 400:
+            raise
+        return await tender_page(request, french_typography(
+            f"Trop de fichiers à la fois : {MAX_FILES} au plus par envoi ; envoyez-les en plusieurs fois."
+            if "files" in str(error.detail) else "L’envoi est mal formé : choisissez à nouveau les fichiers."),
+            status=400, lead="Envoi refusé.")
     files = [(f.file, f.filename) for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         stored = await run_in_threadpool(store_returns, files, Workspace(folder).returns)
@@ -302,7 +318,7 @@ async def vendor_page(request: Request, error: str | None = None, status: int = 
     if request.query_params.get("notice") == "fiche":
         loaded = await run_in_threadpool(load_tender, folder)
         path = fiche_path(loaded, vendor.response)
-        fiche = path.name if child_file(loaded.workspace.out, path.name) else None
+        fiche = path.name if child_file(loaded.workspace.out, path.name, folder) else None
     return render(request, "vendor.html", {
         "key": key, "review": review, "vendor": vendor, "vendor_key": vendor_key(vendor),
         "selection": review.selection,
@@ -342,7 +358,7 @@ async def back_to_page(request: Request):
 async def download(request: Request):
     _, folder = folder_of(request)
     name = request.path_params["name"]
-    path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name)  # no temporary file
+    path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name, folder)  # no temp file
     if path is None:
         raise HTTPException(404)
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")
