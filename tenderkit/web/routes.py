@@ -20,16 +20,17 @@ from tenderkit.evaluate import fiche_path, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
-from tenderkit.tender.create import create_workspace
+from tenderkit.tender.create import create_workspace, profile_values
 from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
 from tenderkit.text import french_typography
-from tenderkit.web import creation
+from tenderkit.web import creation, tender_form
+from tenderkit.web.dce_zip import dce_files
 from tenderkit.web.jobs import DONE, RUNNING
 from tenderkit.web.paths import child_file, leaving, shown, tender_folder, tender_key
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
-from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
+from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, published, tender_state
 from tenderkit.web.uploads import MAX_FILES, MAX_REQUEST_BYTES, TooLarge, limited_receive, store_returns
 
 NOTICES = {
@@ -37,6 +38,8 @@ NOTICES = {
     "built": "DCE généré : les documents sont prêts à télécharger.",
     "clauses": "Sélection des clauses enregistrée (tender.yaml) : elle s’applique à la prochaine génération du DCE.",
     "fiche": "Fiche d’identification générée.",
+    "edited": "Consultation modifiée (tender.yaml) : les changements s’appliquent à la prochaine génération du DCE.",
+    "withdrawn": "Fichier retiré des réponses reçues.",
 }
 
 
@@ -88,10 +91,11 @@ async def home(request: Request, error: str | None = None, values: dict | None =
     root: Path = request.app.state.root
     library = await run_in_threadpool(shipped_library)
     tenders = await run_in_threadpool(list_tenders, root)
-    return render(request, "home.html", {"tenders": tenders, "facts": library.facts, "root": root,
+    return render(request, "home.html", {"tenders": tenders, "root": root, "error": error, "lead": lead,
+                                         "tender_url": tender_url, "values": values or {},
+                                         "procedures": tender_form.PROCEDURES, "facts": library.facts,
                                          "procurement_types": library.enisa.procurement_types,
-                                         "error": error, "lead": lead, "values": values or {},
-                                         "tender_url": tender_url},
+                                         "clauses": library.clauses, "parts": library.parts},
                   status)
 
 
@@ -99,15 +103,18 @@ async def create_tender(request: Request):
     form = await read_form(request)
     library = await run_in_threadpool(shipped_library)
     root: Path = request.app.state.root
-    values = creation.form_values(form, library)
-    found = await run_in_threadpool(creation.problems, values, library, root)
+    values, found = tender_form.form_changes(form, library, [p.part for p in library.parts], creating=True)
+    data = await run_in_threadpool(creation.new_tender_data, values, library) if not found else {}
+    found = found or await run_in_threadpool(creation.creation_problems, data, library, root)
     if found:
-        return await home(request, " ".join(found), values, 400, "Consultation non créée.")
-    name = creation.folder_name(values["reference"])
+        return await home(request, " ".join(found), tender_form.posted_values(form, library), 400,
+                          "Consultation non créée.")
+    name = creation.folder_name(data["reference"])
     try:
-        await run_in_threadpool(create_workspace, root / name, values, library)
+        await run_in_threadpool(create_workspace, root / name, profile_values(data), library)
     except TenderkitError as error:
-        return await home(request, shown(error, root), values, 400, "Consultation non créée.")
+        return await home(request, shown(error, root), tender_form.posted_values(form, library), 400,
+                          "Consultation non créée.")
     return RedirectResponse(tender_url(tender_key(name)) + "?notice=created", 303)
 
 
@@ -137,10 +144,15 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     if run is not None and run.review.vendors:   # the committee documents are listed with the ranking
         shown_above = {p.name for p in run.outputs}
         documents["others"] = [name for name in documents["others"] if name not in shown_above]
+    vendors = run.review.vendors if run is not None else []
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
             "run": run, "tender_url": tender_url, "vendor_key": vendor_key, "max_files": MAX_FILES,
+            "published": published(folder), "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
+            # the lead's regularity of an offer, and lots, once their work is merged
+            "has_regularity": any(hasattr(v, "regularity") for v in vendors),
+            "has_lots": bool(loaded.tender.lots) and any(hasattr(v, "lot") for v in vendors),
             **documents}
 
 
@@ -161,20 +173,25 @@ async def tender_page(request: Request, error: str | None = None, errors: list[s
     await review_job(request, key, folder)
     which = request.query_params.get("notice", "")
     notice = NOTICES.get(which)
+    changes = request.app.state.changes.pop(key, [])    # what the last edit or withdrawal did, said once
     try:
         context = await run_in_threadpool(_tender_context, key, folder, request)
     except TenderkitError as problem:
         return render(request, "error.html", {"title": "Consultation illisible",
                                               "error": shown(problem, request.app.state.root)}, 400)
     # a confirmation is shown where the buyer looks: in the section the redirect scrolls to
-    section = {"clauses": "selection", "built": "dce"}.get(which, "top")
+    section = {"clauses": "selection", "built": "dce", "withdrawn": "reponses"}.get(which, "top")
     return render(request, "tender.html", {**context, "notice": notice, "notice_section": section, "error": error,
-                                           "lead": lead, "errors": errors or []}, status)
+                                           "lead": lead, "errors": errors or [], "changes": changes}, status)
 
 
 async def save_clauses(request: Request):
     key, folder = folder_of(request)
     form = await read_form(request)
+    if published(folder):
+        return await tender_page(request, french_typography(
+            "Le DCE est publié : la sélection des clauses ne peut plus changer sans modifier le DCE publié."),
+            status=409, lead="Sélection non enregistrée.")
     wanted = {str(v) for v in form.getlist("clause")}
     try:
         loaded = await run_in_threadpool(load_tender, folder)

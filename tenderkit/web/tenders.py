@@ -11,6 +11,12 @@ from tenderkit.tender.workspace import TENDER_FILE, Workspace
 from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown, tender_key
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
+PUBLICATION = "publication.json"   # written by `tenderkit publish DIR`: the DCE is published
+
+
+def published(folder: Path) -> bool:
+    """The tender's DCE was published: what would change it is read-only on the pages."""
+    return (folder / PUBLICATION).is_file()
 
 
 @dataclass
