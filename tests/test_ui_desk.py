@@ -168,8 +168,10 @@ def test_after_publication_the_dce_fields_are_read_only(page, tmp_path: Path):
         expect(page.get_by_label("Courriel")).to_be_enabled()
         shot(page, "desk-4-publiee", shots := tmp_path / "shots")
         assert accessibility_problems(page) == []
-        page.get_by_label("Courriel").fill("nouveau@ch.fr")
-        page.get_by_role("button", name="Enregistrer les modifications").click()
+        page.get_by_label("Courriel").fill("nouveau@ch.fr")      # by keyboard: Tab moves on, Enter saves
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "contact_phone"
+        page.keyboard.press("Enter")
         expect(page.locator(".changes")).to_contain_text("Sélection inchangée")
     after = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
     assert after["buyer"]["contact"]["email"] == "nouveau@ch.fr"

@@ -25,7 +25,7 @@ from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
 from tenderkit.text import french_typography
 from tenderkit.web import creation, tender_form
-from tenderkit.web.dce_zip import dce_files
+from tenderkit.web.dce_zip import RC_EXTRACT, dce_files
 from tenderkit.web.jobs import DONE, RUNNING
 from tenderkit.web.paths import child_file, leaving, shown, tender_folder, tender_key
 from tenderkit.web.security import csrf_token, same
@@ -132,6 +132,10 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
         present = [n for n in (name, pdf) if (workspace.out / n).is_file()]
         used.update(present)
         dce.append({"label": labels[kind], "files": present})
+    extract = [p.name for p in dce_files(workspace, loaded.tender.reference) if RC_EXTRACT in p.stem]
+    if extract:   # written by the consultation rules' work: listed with the DCE, in the zip
+        used.update(extract)
+        dce.append({"label": "Extrait du règlement de la consultation", "files": extract})
     others = [p.name for p in out_files(workspace) if p.name not in used]
     return {"dce": dce, "others": others, "built": any(d["files"] for d in dce)}
 
