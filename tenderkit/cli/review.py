@@ -23,6 +23,8 @@ def vendor_record(vendor, library) -> dict:
         "file": vendor.response.file,
         "total": shown(vendor.total),
         "rank": vendor.rank,
+        "regularity": vendor.regularity,
+        "irregularities": [i.as_dict() for i in vendor.irregularities],
         "completeness": shown(vendor.completeness),
         "conformity": shown(vendor.conformity),
         "parts": {str(p): None if s is None else shown(s) for p, s in vendor.parts.items()},
@@ -46,17 +48,34 @@ def emit(lines: list[Line]) -> None:
 
 
 def ranking_lines(review) -> list[Line]:
-    """One console line per vendor, best first: total, conformity, completeness and what is missing."""
+    """One console line per vendor: the ranked offers best first (a provisional rank for those invited to
+    regularise), then the irregular ones apart, not ranked, each with its reasons."""
     from tenderkit.text import french_number
 
-    return [
-        ("out", f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
-                f"conformity {french_number(vendor.conformity):>5}   "
-                f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
-                f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
-                f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
-                f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
-        for vendor in review.vendors]
+    def line(vendor, place: str) -> Line:
+        return ("out", f"  {place:>3} {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
+                       f"conformity {french_number(vendor.conformity):>5}   "
+                       f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
+                       f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
+                       f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
+                       f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
+
+    lines: list[Line] = []
+    for vendor in review.vendors:
+        if vendor.rank is None:
+            continue
+        lines.append(line(vendor, f"{vendor.rank}." if vendor.regularity == "regular" else f"({vendor.rank})"))
+        if vendor.regularity == "to_regularise":
+            items = counted(len(vendor.irregularities), "item")
+            lines.append(("out", f"      provisional rank: invited to regularise ({items}).", "yellow"))
+    irregular = [v for v in review.vendors if v.rank is None]
+    if irregular:
+        lines.append(("out", f"  Irregular offers, not ranked (art. L. 2152-2 and R. 2152-1 of the code de la "
+                              f"commande publique): {len(irregular)}", "red"))
+        for vendor in irregular:
+            lines.append(line(vendor, "—"))
+            lines += [("out", f"      {found.text}", None) for found in vendor.irregularities]
+    return lines
 
 
 def _shown(run, library) -> dict[str, object]:
@@ -65,6 +84,10 @@ def _shown(run, library) -> dict[str, object]:
 
     review = run.review
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
+    deadline = review.selection.tender.deadline
+    if deadline is not None and review.date < deadline:   # no offer is opened before the deadline
+        taken.insert(0, ("err", f"This review is dated before the deadline for offers ({deadline.isoformat()}): its "
+                                "documents are marked « Projet ».", "yellow"))
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
     ranking = ranking_lines(review)
