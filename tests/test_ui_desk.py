@@ -5,6 +5,8 @@ ranking's columns; each new page looked at (screenshots at 1366×768) and checke
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 import zipfile
@@ -17,10 +19,10 @@ import pytest
 import yaml
 from helpers import make_tender
 from playwright.sync_api import expect, sync_playwright
-from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
+from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, sample_questionnaire, serve, shot
 
 from tenderkit.evaluate import grid_path
-from tenderkit.generate import build_documents
+from tenderkit.generate import build_documents, publish_documents
 from tenderkit.grid_layout import SUMMARY_WEIGHT_COLUMN, part_key
 from tenderkit.paths import samples_dir
 from tenderkit.tender.loaded import load_tender
@@ -112,9 +114,10 @@ def test_edit_the_tender_then_download_the_dce_zip(page, tmp_path: Path):
         # the rebuilt questionnaire carries them; the DCE zip has the published documents, not the checklist
         page.get_by_role("button", name="Générer le DCE").click()
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
-        (folder / "out" / "2027-BIO-001 - Extrait du reglement de la consultation.docx").write_bytes(
-            _rc_extract(tmp_path))
-        page.reload()
+        page.get_by_role("button", name="Publier le DCE").click()     # the RC extract, and the DCE frozen
+        expect(page.get_by_role("status")).to_contain_text("DCE publié")
+        expect(page.locator("#publie-aide")).to_contain_text("DCE publié le")
+        assert (folder / "publication.json").is_file()
         with page.expect_download() as download:
             page.get_by_role("link", name="Télécharger le DCE (zip)").click()
         archive_path = tmp_path / "dce.zip"
@@ -128,6 +131,7 @@ def test_edit_the_tender_then_download_the_dce_zip(page, tmp_path: Path):
     assert names == ["2027-BIO-001 - Annexe CCTP securite numerique.docx",
                      "2027-BIO-001 - Annexe CCTP securite numerique.pdf",
                      "2027-BIO-001 - Extrait du reglement de la consultation.docx",
+                     "2027-BIO-001 - Extrait du reglement de la consultation.pdf",
                      "2027-BIO-001 - Questionnaire securite numerique.pdf",
                      "2027-BIO-001 - Questionnaire securite numerique.xlsx"]
     questionnaire = cells(unpacked / "2027-BIO-001 - Questionnaire securite numerique.xlsx")
@@ -140,23 +144,16 @@ def test_edit_the_tender_then_download_the_dce_zip(page, tmp_path: Path):
         assert "15 mars 2027" in "\n".join(p.extract_text() or "" for p in pdf.pages[:3])
     with pdfplumber.open(unpacked / "2027-BIO-001 - Annexe CCTP securite numerique.pdf") as pdf:
         assert "2027-BIO-001" in pdf.pages[0].extract_text()
-    assert "Extrait" in docx.Document(unpacked / "2027-BIO-001 - Extrait du reglement de la consultation.docx"
-                                      ).paragraphs[0].text
+    extract = docx.Document(unpacked / "2027-BIO-001 - Extrait du reglement de la consultation.docx")
+    assert "2027-BIO-001" in "\n".join(p.text for p in extract.paragraphs) + "\n".join(
+        c.text for t in extract.tables for r in t.rows for c in r.cells)
     assert (folder / "out" / "2027-BIO-001 - Aide-memoire acheteur (interne).docx").is_file()   # kept out of it
-
-
-def _rc_extract(tmp_path: Path) -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Extrait du règlement de la consultation")
-    path = tmp_path / "rc.docx"
-    document.save(path)
-    return path.read_bytes()
 
 
 def test_after_publication_the_dce_fields_are_read_only(page, tmp_path: Path):
     root = tmp_path / "tenders"
-    folder = make_tender(root / "demo")
-    (folder / "publication.json").write_text("{}", encoding="utf-8")
+    folder = make_tender(root / "demo", deadline=dt.date.today() + dt.timedelta(days=30))
+    publish_documents(load_tender(folder))          # `tenderkit publish`, before the deadline
     before = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
     with serve(root) as served:
         page.goto(served.url)
@@ -173,11 +170,25 @@ def test_after_publication_the_dce_fields_are_read_only(page, tmp_path: Path):
         assert page.evaluate("document.activeElement.id") == "contact_phone"
         page.keyboard.press("Enter")
         expect(page.locator(".changes")).to_contain_text("Sélection inchangée")
-    after = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
-    assert after["buyer"]["contact"]["email"] == "nouveau@ch.fr"
-    for key in ("profile", "weights", "procedure", "procurement_type"):
-        assert after.get(key) == before.get(key)
-    assert shots.is_dir()
+        after = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
+        assert after["buyer"]["contact"]["email"] == "nouveau@ch.fr"
+        for key in ("profile", "weights", "procedure", "procurement_type"):
+            assert after.get(key) == before.get(key)
+        expect(page.get_by_role("button", name="Publier à nouveau le DCE")).to_be_visible()
+
+        # before the deadline, a published DCE changes by an amendment (« avis rectificatif ») only
+        page.get_by_role("link", name="Modifier la consultation").click()
+        page.get_by_role("link", name="Modifier le DCE publié (avis rectificatif)").click()
+        expect(page.get_by_role("note")).to_contain_text("Avis rectificatif")
+        page.get_by_label("Partie 1 — ", exact=False).fill("2")
+        shot(page, "desk-8-avis-rectificatif", shots)
+        assert accessibility_problems(page) == []
+        page.get_by_role("button", name="Enregistrer les modifications").click()
+        page.get_by_role("button", name="Publier l’avis rectificatif").click()
+        expect(page.get_by_role("status")).to_contain_text("DCE publié")
+        expect(page.locator("#publie-aide")).to_contain_text("avis rectificatif du")
+    record = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
+    assert len(record["amendments"]) == 1 and record["frozen"]["weights"]["parts"]["1"] == 2
 
 
 def _other_tenders_return(tmp_path: Path) -> Path:
@@ -203,8 +214,8 @@ def test_ranking_withdraw_and_the_committee_grid(page, tmp_path: Path):
         # the ranking's columns; counts agree with their noun
         ranking = page.locator("table.ranking")
         assert ranking.locator("thead th").all_inner_texts() == [
-            "Rang", "Candidat", "Note globale /100", "Conformité /100", "Complétude", "Alertes", "Sans réponse",
-            "Pièces manquantes"]
+            "Rang", "Candidat", "Note globale /100", "Conformité /100", "Complétude", "Régularité", "Alertes",
+            "Sans réponse", "Pièces manquantes"]
         loaded = load_tender(folder)
         from tenderkit.evaluate import review_returns
         review, _ = review_returns(loaded)
@@ -255,7 +266,7 @@ def test_ranking_withdraw_and_the_committee_grid(page, tmp_path: Path):
 
         # a file that is not a grid: one sentence, nothing kept
         page.get_by_label("Grille modifiée par le comité (.xlsx)").set_input_files(
-            str(samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx"))
+            str(sample_questionnaire("Echographie Sud.xlsx")))
         page.get_by_role("button", name="Reprendre la grille du comité").click()
         expect(page.get_by_role("alert")).to_contain_text("Grille non reprise.")
         expect(page.get_by_role("alert")).to_contain_text("Echographie Sud.xlsx")

@@ -22,16 +22,15 @@ from typing import ClassVar
 import httpx2
 import pytest
 from helpers import OUTSIDE, make_tender, python_code
-from ui_server import serve
+from ui_server import sample_questionnaire, serve
 
 from tenderkit.parse.store import return_files
 from tenderkit.paths import samples_dir
 from tenderkit.tender.workspace import Workspace
 from tenderkit.web.security import csrf_token
 
-SAMPLES = samples_dir() / "demo" / "returns"
-SUD = (SAMPLES / "Echographie Sud.xlsx").read_bytes()
-MEDIMAGING = (SAMPLES / "MedImaging France - reponse.xlsx").read_bytes()
+SUD = sample_questionnaire("Echographie Sud.xlsx").read_bytes()
+MEDIMAGING = sample_questionnaire("MedImaging France - reponse.xlsx").read_bytes()
 
 
 def french(text: str) -> str:

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from helpers import OUTSIDE, make_tender, python_code
 from starlette.testclient import TestClient
+from ui_server import sample_questionnaire
 
 from tenderkit.errors import TenderkitError
 from tenderkit.paths import samples_dir
@@ -140,8 +141,8 @@ def upload(client: TestClient, *files: tuple[str, bytes]):
 
 
 def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClient, root: Path):
-    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
-    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
+    sample = sample_questionnaire("Echographie Sud.xlsx").read_bytes()
+    other = sample_questionnaire("MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     returns.mkdir()
     (returns / "Echographie Sud.xlsx").write_bytes(b"the first return, kept as it was")
@@ -155,8 +156,8 @@ def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClie
 
 def test_a_file_already_received_is_refused_and_the_others_kept(client: TestClient, root: Path):
     """The same return sent again (any name) would count its candidate twice: refused, naming the file it repeats."""
-    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
-    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
+    sample = sample_questionnaire("Echographie Sud.xlsx").read_bytes()
+    other = sample_questionnaire("MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     assert upload(client, ("Echographie Sud.xlsx", sample), ("Sud bis.xlsx", sample)).status_code == 303
     assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx"]
@@ -179,7 +180,7 @@ def test_uploads_accept_what_parse_accepts(client: TestClient, root: Path, tmp_p
 
     from tenderkit.office import convert
 
-    sample = samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx"
+    sample = sample_questionnaire("Echographie Sud.xlsx")
     ods = convert(sample, "ods", tmp_path / "ods")
     offer = tmp_path / "Offre.zip"
     with zipfile.ZipFile(offer, "w") as archive:

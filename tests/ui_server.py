@@ -125,3 +125,42 @@ def accessibility_problems(page) -> list[str]:
     """What a screen-reader or keyboard user would miss on the page: labels, button and link texts, language,
     h1, controls taken out of the tab order, text contrast below WCAG AA (4.5:1, 3:1 for large text)."""
     return page.evaluate(ACCESSIBILITY_PROBLEMS)
+
+
+def sample_questionnaire(name: str) -> Path:
+    """A sample vendor's filled questionnaire as one file (the demo's returns are offers: a folder, a zip):
+    « Echographie Sud.xlsx », « MedImaging France - reponse.xlsx »."""
+    import tempfile
+    import zipfile
+
+    from tenderkit.paths import samples_dir
+
+    returns = samples_dir() / "demo" / "returns"
+    for offer in returns.iterdir():
+        if offer.is_dir() and (offer / name).is_file():
+            return offer / name
+        if offer.suffix == ".zip":
+            with zipfile.ZipFile(offer) as archive:
+                if name in archive.namelist():
+                    target = Path(tempfile.mkdtemp(prefix="tk-sample-")) / name
+                    target.write_bytes(archive.read(name))
+                    return target
+    raise FileNotFoundError(name)
+
+
+def sample_offer_zip(name: str, folder: Path) -> Path:
+    """A sample vendor's whole offer as a zip to upload (« Echographie Sud », « MedImaging France »): the demo's
+    zip itself, or its offer folder zipped into ``folder``."""
+    import zipfile
+
+    from tenderkit.paths import samples_dir
+
+    returns = samples_dir() / "demo" / "returns"
+    if (returns / f"{name}.zip").is_file():
+        return returns / f"{name}.zip"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((returns / name).iterdir()):
+            archive.write(path, path.name)
+    return target

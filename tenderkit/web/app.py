@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import traceback
 from http import HTTPStatus
@@ -82,6 +83,7 @@ def templates() -> Jinja2Templates:
     environment.filters["counted"] = counted
     environment.filters["regularity"] = regularity
     environment.filters["french_date"] = french_date
+    environment.filters["iso_french_date"] = lambda text: french_date(dt.date.fromisoformat(str(text)))
     environment.globals["fact_label"] = fact_label
     environment.globals["reading_summary"] = reading_summary
     environment.globals["default_weights"] = Weights().parts
@@ -127,11 +129,12 @@ def create_app(root: Path, token: str, cookie_name: str = "tenderkit", loopback_
             Route("/t/{key}/edit", desk.edit_page),
             Route("/t/{key}/edit", desk.save_edit, methods=["POST"]),
             Route("/t/{key}/dce.zip", desk.download_dce),
+            Route("/t/{key}/publish", desk.publish, methods=["POST"]),
             Route("/t/{key}/retirer", desk.withdraw_return, methods=["POST"]),
             Route("/t/{key}/grille", desk.take_grid, methods=["POST"]),
             Route("/t/{key}/grille/reset", desk.reset_grid, methods=["POST"]),
             *(Route(path, routes.back_to_page, methods=["GET"]) for path in (
-                "/t/{key}/retirer", "/t/{key}/grille", "/t/{key}/grille/reset")),
+                "/t/{key}/retirer", "/t/{key}/grille", "/t/{key}/grille/reset", "/t/{key}/publish")),
             Mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static"),
         ],
         exception_handlers={HTTPException: http_error, Exception: http_error},

@@ -12,15 +12,14 @@ from tenderkit.tender.workspace import Workspace
 from tenderkit.web.paths import child_file
 from tenderkit.wording import file_name
 
-PUBLISHED_KINDS = ("cctp", "questionnaire")
-RC_EXTRACT = " - Extrait du reglement de la consultation"   # written by the consultation rules' work when present
+PUBLISHED_KINDS = ("cctp", "questionnaire", "rc_extract")   # the RC extract is written by `publish`
 SUFFIXES = (".docx", ".xlsx", ".pdf")
 
 
 def _stems(reference: str) -> list[str]:
     """What the published documents' names contain after the reference (« - Questionnaire securite numerique »);
     a questionnaire per lot keeps it too."""
-    return [Path(file_name(kind, reference)).stem.removeprefix(reference) for kind in PUBLISHED_KINDS] + [RC_EXTRACT]
+    return [Path(file_name(kind, reference)).stem.removeprefix(reference) for kind in PUBLISHED_KINDS]
 
 
 def dce_files(workspace: Workspace, reference: str) -> list[Path]:

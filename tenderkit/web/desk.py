@@ -4,6 +4,7 @@ functions as the CLI (tender.edit, evaluate through the review job)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tenderkit.errors import TenderkitError
+from tenderkit.generate import publish_documents
 from tenderkit.grammar import count, join_and
 from tenderkit.tender.edit import edit_tender
 from tenderkit.tender.loaded import load_tender
 from tenderkit.tender.selection import Selection
-from tenderkit.tender.workspace import read_yaml
+from tenderkit.tender.workspace import Tender, read_yaml
 from tenderkit.text import french_typography
 from tenderkit.web import tender_form
 from tenderkit.web.committee_grid import store_grid
@@ -36,16 +38,29 @@ def form_context(library, values: dict[str, Any], **more: Any) -> dict[str, Any]
 
 # --- « Modifier la consultation » ------------------------------------------------------------------------------
 
-async def edit_page(request: Request, error: str | None = None, values: dict | None = None, status: int = 200):
+def can_amend(tender: Tender, today: dt.date | None = None) -> bool:
+    """A published DCE may still be amended (an « avis rectificatif ») before the deadline for offers only."""
+    return tender.deadline is None or (today or dt.date.today()) < tender.deadline
+
+
+def amending(request: Request, form: Any = None) -> bool:
+    return (form.get("amend") if form is not None else request.query_params.get("amend")) == "1"
+
+
+async def edit_page(request: Request, error: str | None = None, values: dict | None = None, status: int = 200,
+                    amend: bool | None = None):
     key, folder = folder_of(request)
     try:
         loaded = await run_in_threadpool(load_tender, folder)
     except TenderkitError as problem:
         return render(request, "error.html", {"title": "Consultation illisible",
                                               "error": shown(problem, request.app.state.root)}, 400)
+    is_published = published(folder)
+    amend = is_published and can_amend(loaded.tender) and (amending(request) if amend is None else amend)
     return render(request, "edit.html", {
         "key": key, "tender": loaded.tender, "tender_url": tender_url, "error": error,
-        "lead": "Modifications non enregistrées." if error else None, "locked": published(folder),
+        "lead": "Modifications non enregistrées." if error else None, "published": is_published,
+        "locked": is_published and not amend, "amend": amend, "can_amend": can_amend(loaded.tender),
         **form_context(loaded.library, values or tender_form.form_values(loaded.tender))}, status)
 
 
@@ -87,18 +102,38 @@ async def save_edit(request: Request):
     except TenderkitError as problem:
         return await edit_page(request, shown(problem, request.app.state.root), status=400)
     values, found = tender_form.form_changes(form, loaded.library, [p.part for p in library.parts])
-    if published(folder):   # the published DCE's facts stay as they were published
+    amend = published(folder) and can_amend(loaded.tender) and amending(request, form)
+    if published(folder) and not amend:   # the published DCE's facts stay as they were published
         values = {path: value for path, value in values.items() if not tender_form.locked(path)}
     found = found or tender_form.problems(tender_form.applied(data, values), loaded.library)
     if found:
-        return await edit_page(request, " ".join(found), tender_form.posted_values(form, loaded.library), 400)
+        return await edit_page(request, " ".join(found), tender_form.posted_values(form, loaded.library), 400,
+                               amend)
     try:
         changes = await run_in_threadpool(_save, folder, values)
     except TenderkitError as problem:
         return await edit_page(request, shown(problem, request.app.state.root),
-                               tender_form.posted_values(form, loaded.library), 400)
+                               tender_form.posted_values(form, loaded.library), 400, amend)
     request.app.state.changes[key] = changes
     return RedirectResponse(tender_url(key) + "?notice=edited", 303)
+
+
+# --- « Publier le DCE » ------------------------------------------------------------------------------------------
+
+async def publish(request: Request):
+    """`tenderkit publish DIR`: the DCE written with the RC extract, and what it announces frozen."""
+    key, folder = folder_of(request)
+    form = await read_form(request)
+    root = request.app.state.root
+    try:
+        _, problem = await run_in_threadpool(
+            lambda: publish_documents(load_tender(folder), pdf=bool(form.get("pdf")), amend=amending(request, form)))
+    except TenderkitError as error:
+        return await tender_page(request, shown(error, root), status=400, lead="DCE non publié.")
+    if problem:   # LibreOffice missing: published all the same, without the PDF copies
+        return await tender_page(request, shown(problem, root) + french_typography(
+            " Le DCE est publié : seules les copies PDF manquent."), status=500, lead="Copies PDF non écrites.")
+    return RedirectResponse(tender_url(key) + "?notice=published#dce", 303)
 
 
 # --- « Télécharger le DCE (zip) » ------------------------------------------------------------------------------

@@ -20,22 +20,25 @@ from tenderkit.evaluate import fiche_path, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.parse.store import return_files
+from tenderkit.publication import differences, frozen, load_publication
 from tenderkit.tender.create import create_workspace, profile_values
 from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
 from tenderkit.text import french_typography
 from tenderkit.web import creation, tender_form
-from tenderkit.web.dce_zip import RC_EXTRACT, dce_files
+from tenderkit.web.dce_zip import dce_files
 from tenderkit.web.jobs import DONE, RUNNING
 from tenderkit.web.paths import child_file, leaving, shown, tender_folder, tender_key
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
 from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, published, tender_state
 from tenderkit.web.uploads import MAX_FILES, MAX_REQUEST_BYTES, TooLarge, limited_receive, store_returns
+from tenderkit.wording import file_name
 
 NOTICES = {
     "created": "Consultation créée.",
     "built": "DCE généré : les documents sont prêts à télécharger.",
+    "published": "DCE publié : ce qui est annoncé aux candidats est enregistré (publication.json) et ne change plus.",
     "clauses": "Sélection des clauses enregistrée (tender.yaml) : elle s’applique à la prochaine génération du DCE.",
     "fiche": "Fiche d’identification générée.",
     "edited": "Consultation modifiée (tender.yaml) : les changements s’appliquent à la prochaine génération du DCE.",
@@ -132,10 +135,11 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
         present = [n for n in (name, pdf) if (workspace.out / n).is_file()]
         used.update(present)
         dce.append({"label": labels[kind], "files": present})
-    extract = [p.name for p in dce_files(workspace, loaded.tender.reference) if RC_EXTRACT in p.stem]
-    if extract:   # written by the consultation rules' work: listed with the DCE, in the zip
-        used.update(extract)
-        dce.append({"label": "Extrait du règlement de la consultation", "files": extract})
+    extract = Path(file_name("rc_extract", loaded.tender.reference))
+    present = [n for n in (extract.name, extract.with_suffix(".pdf").name) if (workspace.out / n).is_file()]
+    if present:   # written by « Publier le DCE »
+        used.update(present)
+        dce.append({"label": "Extrait du règlement de la consultation", "files": present})
     others = [p.name for p in out_files(workspace) if p.name not in used]
     return {"dce": dce, "others": others, "built": any(d["files"] for d in dce)}
 
@@ -149,12 +153,15 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
         shown_above = {p.name for p in run.outputs}
         documents["others"] = [name for name in documents["others"] if name not in shown_above]
     vendors = run.review.vendors if run is not None else []
+    publication = load_publication(folder)
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
             "run": run, "tender_url": tender_url, "vendor_key": vendor_key, "max_files": MAX_FILES,
-            "published": published(folder), "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
-            # the lead's regularity of an offer, and lots, once their work is merged
+            "published": publication, "amendment_pending": bool(
+                publication and differences(publication.frozen, frozen(loaded))),
+            "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
+            # an offer's regularity (review/regularity.py); its lot once the lots work is merged
             "has_regularity": any(hasattr(v, "regularity") for v in vendors),
             "has_lots": bool(loaded.tender.lots) and any(hasattr(v, "lot") for v in vendors),
             **documents}
@@ -184,7 +191,7 @@ async def tender_page(request: Request, error: str | None = None, errors: list[s
         return render(request, "error.html", {"title": "Consultation illisible",
                                               "error": shown(problem, request.app.state.root)}, 400)
     # a confirmation is shown where the buyer looks: in the section the redirect scrolls to
-    section = {"clauses": "selection", "built": "dce", "withdrawn": "reponses"}.get(which, "top")
+    section = {"clauses": "selection", "built": "dce", "published": "dce", "withdrawn": "reponses"}.get(which, "top")
     return render(request, "tender.html", {**context, "notice": notice, "notice_section": section, "error": error,
                                            "lead": lead, "errors": errors or [], "changes": changes}, status)
 
@@ -361,7 +368,8 @@ async def vendor_fiche(request: Request):
 
 # --- GET on the URL of a form ----------------------------------------------------------------------------------
 
-SECTION_OF = {"clauses": "#selection", "build": "#dce", "returns": "#reponses"}
+SECTION_OF = {"clauses": "#selection", "build": "#dce", "publish": "#dce", "returns": "#reponses",
+              "retirer": "#reponses", "grille": "#classement", "reset": "#classement"}
 
 
 async def back_to_page(request: Request):

@@ -7,16 +7,14 @@ from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import output_names
+from tenderkit.publication import publication_path
 from tenderkit.tender.workspace import TENDER_FILE, Workspace
 from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown, tender_key
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
-PUBLICATION = "publication.json"   # written by `tenderkit publish DIR`: the DCE is published
-
-
 def published(folder: Path) -> bool:
-    """The tender's DCE was published: what would change it is read-only on the pages."""
-    return (folder / PUBLICATION).is_file()
+    """The tender's DCE was published (`tenderkit publish`): what would change it is read-only on the pages."""
+    return publication_path(folder).is_file()
 
 
 @dataclass

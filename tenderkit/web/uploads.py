@@ -118,17 +118,28 @@ def _digest(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+MAX_RECEIVED_FILES = 5000   # files of returns/ hashed to find a copy (offer folders included)
+
+
 def received(returns: Path) -> dict[str, str]:
-    """SHA-256 → name of the files already in ``returns/`` (hidden and temporary files skipped)."""
+    """SHA-256 → name of the files already in ``returns/`` and in its offer folders (« Offre/Questionnaire.xlsx »;
+    hidden, temporary and linked files skipped), up to :data:`MAX_RECEIVED_FILES`."""
     known: dict[str, str] = {}
     if not returns.is_dir():
         return known
-    for path in sorted(returns.iterdir()):
-        if path.name.startswith((".", "~$")) or path.is_symlink() or not path.is_file():
-            continue
-        digest = _digest(path)
-        if digest is not None:
-            known.setdefault(digest, path.name)
+    pending, seen = [returns], 0
+    while pending and seen < MAX_RECEIVED_FILES:
+        folder = pending.pop(0)
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith((".", "~$")) or path.is_symlink():
+                continue
+            if path.is_dir():
+                pending.append(path)
+            elif path.is_file() and seen < MAX_RECEIVED_FILES:
+                seen += 1
+                digest = _digest(path)
+                if digest is not None:
+                    known.setdefault(digest, path.relative_to(returns).as_posix())
     return known
 
 

@@ -90,7 +90,7 @@ def regularity(value: object) -> str:
         return "—"
     if isinstance(value, bool):
         return "Régulière" if value else "Irrégulière"
-    labels = {"regular": "Régulière", "irregular": "Irrégulière", "unacceptable": "Inacceptable",
-              "inappropriate": "Inappropriée"}
+    labels = {"regular": "Régulière", "irregular": "Irrégulière", "to_regularise": "À régulariser",
+              "unacceptable": "Inacceptable", "inappropriate": "Inappropriée"}
     text = str(getattr(value, "value", value))
     return labels.get(text, text)
