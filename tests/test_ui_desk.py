@@ -114,7 +114,7 @@ def test_edit_the_tender_then_download_the_dce_zip(page, tmp_path: Path):
         # the rebuilt questionnaire carries them; the DCE zip has the published documents, not the checklist
         page.get_by_role("button", name="Générer le DCE").click()
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
-        page.get_by_role("button", name="Publier le DCE").click()     # the RC extract, and the DCE frozen
+        page.get_by_role("button", name="Publier le DCE").click(timeout=180_000)   # the RC extract; DCE frozen
         expect(page.get_by_role("status")).to_contain_text("DCE publié")
         expect(page.locator("#publie-aide")).to_contain_text("DCE publié le")
         assert (folder / "publication.json").is_file()
@@ -184,7 +184,8 @@ def test_after_publication_the_dce_fields_are_read_only(page, tmp_path: Path):
         shot(page, "desk-8-avis-rectificatif", shots)
         assert accessibility_problems(page) == []
         page.get_by_role("button", name="Enregistrer les modifications").click()
-        page.get_by_role("button", name="Publier l’avis rectificatif").click()
+        page.get_by_label("Avec les copies PDF", exact=False).uncheck()     # the Word and Excel files only
+        page.get_by_role("button", name="Publier l’avis rectificatif").click(timeout=120_000)
         expect(page.get_by_role("status")).to_contain_text("DCE publié")
         expect(page.locator("#publie-aide")).to_contain_text("avis rectificatif du")
     record = json.loads((folder / "publication.json").read_text(encoding="utf-8"))

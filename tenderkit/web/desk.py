@@ -114,7 +114,7 @@ async def save_edit(request: Request):
     except TenderkitError as problem:
         return await edit_page(request, shown(problem, request.app.state.root),
                                tender_form.posted_values(form, loaded.library), 400, amend)
-    request.app.state.changes[key] = changes
+    request.app.state.changes[key] = {"title": "Ce que change la modification :", "lines": changes}
     return RedirectResponse(tender_url(key) + "?notice=edited", 303)
 
 
@@ -165,13 +165,15 @@ async def withdraw_return(request: Request):
     if _running(request, key):
         return await tender_page(request, BUSY, status=409, lead="")
     name = str(form.get("name") or "")
+    reviewed = await run_in_threadpool(was_reviewed, folder)
     try:
         target = await run_in_threadpool(withdraw, folder, name)
     except TenderkitError as problem:
         return await tender_page(request, shown(problem, request.app.state.root), status=400, lead="")
-    request.app.state.changes[key] = [french_typography(
-        f"« {name} » retiré des réponses : il est conservé dans returns-retires/ sous le nom « {target.name} ».")]
-    if await run_in_threadpool(was_reviewed, folder):   # the ranking and the committee documents without it
+    request.app.state.changes[key] = {"title": "Fichier retiré :", "lines": [french_typography(
+        f"« {name} » retiré des réponses : il est conservé dans returns-retires/ sous le nom « {target.name} »"
+        + (" ; le classement et les documents du comité sont refaits sans lui." if reviewed else "."))]}
+    if reviewed:   # the ranking and the committee documents without it
         request.app.state.jobs.start(key, folder, [], [])
         return RedirectResponse(tender_url(key, "review"), 303)
     return RedirectResponse(tender_url(key) + "?notice=withdrawn#reponses", 303)

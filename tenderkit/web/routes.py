@@ -184,7 +184,7 @@ async def tender_page(request: Request, error: str | None = None, errors: list[s
     await review_job(request, key, folder)
     which = request.query_params.get("notice", "")
     notice = NOTICES.get(which)
-    changes = request.app.state.changes.pop(key, [])    # what the last edit or withdrawal did, said once
+    changes = request.app.state.changes.pop(key, None)    # what the last edit or withdrawal did, said once
     try:
         context = await run_in_threadpool(_tender_context, key, folder, request)
     except TenderkitError as problem:
