@@ -52,6 +52,7 @@ def emit(lines: list[Line]) -> None:
 def ranking_lines(review) -> list[Line]:
     """One console line per vendor: the ranked offers best first (a provisional rank for those invited to
     regularise), then the irregular ones apart, not ranked, each with its reasons."""
+    from tenderkit.review.regularity import summary
     from tenderkit.text import french_number
 
     def line(vendor, place: str) -> Line:
@@ -76,13 +77,14 @@ def ranking_lines(review) -> list[Line]:
                               f"commande publique): {len(irregular)}", "red"))
         for vendor in irregular:
             lines.append(line(vendor, "—"))
-            lines += [("out", f"      {found.text}", None) for found in vendor.irregularities]
+            lines.append(("out", f"      {summary(vendor.irregularities)}", None))
     return lines
 
 
 def _shown(run, library) -> dict[str, object]:
     """What `review` prints (console and --json) and its exit status, recorded for an identical re-run."""
-    from tenderkit.text import french_number
+    from tenderkit.review.scoring import shares
+    from tenderkit.text import french_percent
 
     sections = [(lot.number, f"Lot {lot.number} – {lot.title}", lot.review) for lot in run.lots] \
         or [(None, "", run.review)]
@@ -101,12 +103,14 @@ def _shown(run, library) -> dict[str, object]:
         ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
                      None) for r in review.duplicates]
     failed = list({r.file: r for _, _, review in sections for r in review.failed}.values())  # once each
-    weights = {french_number(review.completeness_weight, 2) for _, _, review in sections}
     return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
                     + [("err", "; ".join(r.errors), None) for r in failed],
             "before": taken + [("out", f"✗ {error}", "red") for r in failed for error in r.errors],
             "vendors": sum(len(review.vendors) for _, _, review in sections), "lots": len(run.lots),
-            "weight": " / ".join(sorted(weights)),
+            "weight": " / ".join(dict.fromkeys(" and ".join(
+                f"{name} {french_percent(share)}" for name, share in zip(
+                    ("conformity", "completeness"), shares(review.part_weights, review.completeness_weight),
+                    strict=True)) for _, _, review in sections)),
             "ranking": ranking, "outputs": [str(p) for p in run.outputs],
             # the documents are written; the exit status tells scripts that some returns were unreadable
             "code": 1 if failed else 0}
@@ -116,8 +120,8 @@ def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
     lots = f" in {shown['lots']} lots" if shown.get("lots") else ""   # a vendor per lot it answered
     lines.append(("out", f"{counted(shown['vendors'], 'offer' if lots else 'vendor')} reviewed{lots} "
-                         f"({counted(parsed, 'return')} parsed, "
-                         f"the others unchanged); total = parts and completeness (weight {shown['weight']}).", None))
+                         f"({counted(parsed, 'return')} parsed, the others unchanged); total = {shown['weight']}.",
+                  None))
     lines += [tuple(line) for line in shown["ranking"]]
     lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
     return lines
