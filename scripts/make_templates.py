@@ -537,7 +537,7 @@ def report() -> Document:
     para(doc, "{{ provisional }}", italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endif %}")
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "Notes par partie et complétude, par candidat.", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ chart_caption }}", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(doc, "{%p if failed %}")
     para(doc, "Fichiers reçus non évalués :", bold=True)
     bullet_list(doc, "f in failed", "{{ f }}")
