@@ -110,13 +110,15 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
     workspace = loaded.workspace
     names = output_names(loaded.tender.reference)
     labels = {"cctp": "Annexe sécurité numérique du CCTP", "questionnaire": "Questionnaire de sécurité (candidats)",
-              "checklist": "Aide-mémoire de l’acheteur (interne)"}
+              "checklist": "Aide-mémoire de l’acheteur (interne)",
+              "rgpd_annex": "Annexe RGPD — clauses de sous-traitance (à signer par les candidats)"}
     dce, used = [], set()
     for kind, name in names.items():
         pdf = Path(name).with_suffix(".pdf").name
         present = [n for n in (name, pdf) if (workspace.out / n).is_file()]
         used.update(present)
-        dce.append({"label": labels[kind], "files": present})
+        if present or kind != "rgpd_annex":   # the annex exists only for a solution processing health data
+            dce.append({"label": labels[kind], "files": present})
     others = [p.name for p in out_files(workspace) if p.name not in used]
     return {"dce": dce, "others": others, "built": any(d["files"] for d in dce)}
 
