@@ -147,7 +147,7 @@ class QuestionEntry(Entry):
     deliverable: str | None = None
     unit: str | None = None
     help: str | None = None
-    weight: float = Field(default=1.0, ge=0)
+    weight: float = Field(default=1.0, ge=0, le=100)   # as tender.yaml's weights (MAX_WEIGHT)
     applies_if: Condition = {}  # profile condition of this item alone (its section's applies too)
     seed_text: str | None = None      # the seed's wording that ``text`` corrects, with the ``reason``
     reason: str | None = None
