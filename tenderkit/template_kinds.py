@@ -17,6 +17,7 @@ from tenderkit.render.checklist_docx import checklist_context
 from tenderkit.render.docx_template import clean_context
 from tenderkit.render.fiche_docx import fiche_context
 from tenderkit.render.letters_docx import letter_context
+from tenderkit.render.rc_extract_docx import rc_extract_context
 from tenderkit.render.report_docx import report_context
 from tenderkit.render.rgpd_annex_docx import rgpd_annex_context
 from tenderkit.review.model import Review
@@ -34,7 +35,8 @@ def _sample_responses(selection: Selection) -> list[Response]:
         answers = {qid: Answer(value=typed.expected, raw=str(typed.raw), location="exemple",
                                status="answered" if typed.expected is not None else "invalid")
                    for qid, typed in plan.answers.items()}
-        provided = {d: Deliverable(provided=v[0] == "Oui", file=v[1]) for d, v in plan.deliverables.items()}
+        provided = {d: Deliverable(provided=v[0] == "Oui", file=v[1], attachment=v[1] if v[0] == "Oui" else None)
+                    for d, v in plan.deliverables.items()}
         responses.append(Response(file=f"{name}.xlsx", vendor=name, format="xlsx", answers=answers,
                                   deliverables=provided))
     return responses
@@ -60,6 +62,7 @@ KINDS: dict[str, Callable[[Selection], dict[str, Any]]] = {
     "report": _report,
     "letter": lambda selection: clean_context(letter_context(_sample_review(selection),
                                                              _sample_review(selection).vendors[-1])),
+    "rc_extract": lambda selection: clean_context(rc_extract_context(selection, dt.date.today(), [])),
     "fiche": lambda selection: clean_context(fiche_context(selection, _sample_responses(selection)[0],
                                                            dt.date.today())),
     "rgpd_annex": lambda selection: clean_context(rgpd_annex_context(selection)),

@@ -173,9 +173,9 @@ def test_checklist_fits_an_appel_d_offres_and_opens_with_the_todos(built):
     assert "Le marché est attribué sans négociation" in checklist and "appel d’offres ouvert" in checklist
     rows = [[cell.text for cell in row.cells] for row in Document(str(paths["checklist"])).tables[0].rows[1:]]
     marks = {row[1].split()[0]: row[0] for row in rows}
-    assert marks == {"Reprendre": "☐", "Joindre": "☑", "Désigner": "☐", "Publier": "☐", "Décider": "☑",
+    assert marks == {"Reprendre": "☐", "Joindre": "☑", "Désigner": "☑", "Publier": "☐", "Décider": "☑",
                      "Fixer": "☑"}
-    assert "Date limite : 29 janvier 2027" in checklist
+    assert "Date limite : 20 novembre 2026" in checklist and "Exigences minimales : Maintenance" in checklist
     assert checklist.index("Étapes de la consultation") < checklist.index("À engager dès la phase")
 
 
@@ -313,3 +313,12 @@ def test_fiche_uses_the_sheet_headings_and_has_installation_fields(built, tmp_pa
                       "Date de mise en service"]
     assert all(not row.cells[1].text for row in document.tables[1].rows[1:])
 
+
+
+def test_publish_ticks_the_rc_extract_and_the_published_weights(tmp_path, run):
+    folder = make_tender(tmp_path / "t", profile=PROFILES["standalone"][1], deadline="2099-01-29")
+    result = run("publish", folder, "--json")
+    assert result.exit_code == 0, result.output
+    document = Document(str(folder / "out" / "2026-BIO-017 - Aide-memoire acheteur (interne).docx"))
+    marks = {row.cells[1].text.split()[0]: row.cells[0].text for row in document.tables[0].rows[1:]}
+    assert marks["Reprendre"] == "☑" and marks["Publier"] == "☑" and marks["Joindre"] == "☑"

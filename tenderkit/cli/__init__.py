@@ -24,7 +24,7 @@ from tenderkit.errors import TenderkitError
 
 # Which module of tenderkit.cli defines each command: a command's module is imported only when that command
 # runs or the help lists it (tests/test_startup.py checks this table against each module's COMMANDS).
-COMMAND_MODULES = {"library": "library", "new": "tender", "build": "tender", "demo": "tender",
+COMMAND_MODULES = {"library": "library", "new": "tender", "build": "tender", "publish": "tender", "demo": "tender",
                    "templates": "templates", "parse": "parse", "review": "review", "fiche": "review", "ui": "ui"}
 
 

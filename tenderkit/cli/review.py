@@ -23,6 +23,8 @@ def vendor_record(vendor, library) -> dict:
         "file": vendor.response.file,
         "total": shown(vendor.total),
         "rank": vendor.rank,
+        "regularity": vendor.regularity,
+        "irregularities": [i.as_dict() for i in vendor.irregularities],
         "completeness": shown(vendor.completeness),
         "conformity": shown(vendor.conformity),
         "parts": {str(p): None if s is None else shown(s) for p, s in vendor.parts.items()},
@@ -46,17 +48,34 @@ def emit(lines: list[Line]) -> None:
 
 
 def ranking_lines(review) -> list[Line]:
-    """One console line per vendor, best first: total, conformity, completeness and what is missing."""
+    """One console line per vendor: the ranked offers best first (a provisional rank for those invited to
+    regularise), then the irregular ones apart, not ranked, each with its reasons."""
     from tenderkit.text import french_number
 
-    return [
-        ("out", f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
-                f"conformity {french_number(vendor.conformity):>5}   "
-                f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
-                f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
-                f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
-                f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
-        for vendor in review.vendors]
+    def line(vendor, place: str) -> Line:
+        return ("out", f"  {place:>3} {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
+                       f"conformity {french_number(vendor.conformity):>5}   "
+                       f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
+                       f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
+                       f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
+                       f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
+
+    lines: list[Line] = []
+    for vendor in review.vendors:
+        if vendor.rank is None:
+            continue
+        lines.append(line(vendor, f"{vendor.rank}." if vendor.regularity == "regular" else f"({vendor.rank})"))
+        if vendor.regularity == "to_regularise":
+            items = counted(len(vendor.irregularities), "item")
+            lines.append(("out", f"      provisional rank: invited to regularise ({items}).", "yellow"))
+    irregular = [v for v in review.vendors if v.rank is None]
+    if irregular:
+        lines.append(("out", f"  Irregular offers, not ranked (art. L. 2152-2 and R. 2152-1 of the code de la "
+                              f"commande publique): {len(irregular)}", "red"))
+        for vendor in irregular:
+            lines.append(line(vendor, "—"))
+            lines += [("out", f"      {found.text}", None) for found in vendor.irregularities]
+    return lines
 
 
 def _shown(run, library) -> dict[str, object]:
@@ -65,6 +84,10 @@ def _shown(run, library) -> dict[str, object]:
 
     review = run.review
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
+    deadline = review.selection.tender.deadline
+    if deadline is not None and review.date < deadline:   # no offer is opened before the deadline
+        taken.insert(0, ("err", f"This review is dated before the deadline for offers ({deadline.isoformat()}): its "
+                                "documents are marked « Projet ».", "yellow"))
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
     ranking = ranking_lines(review)
@@ -99,7 +122,8 @@ def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
 @click.option("--reset-grid", "reset_grid", is_flag=True,
               help="Start again from tender.yaml's weights and the computed points, after keeping the grid the "
                    "committee edited in out/ as a dated copy (without it, those edits are taken over).")
-@click.option("--force", is_flag=True, help="Review again even if nothing changed since the last review.")
+@click.option("--force", is_flag=True, help="Review again, parsing every return again, even if nothing changed "
+                                            "since the last review.")
 def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None, reset_grid: bool,
                    force: bool) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
@@ -134,9 +158,9 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
     if bar:
         with bar:
             run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid,
-                             reset_grid=reset_grid)
+                             reset_grid=reset_grid, force=force)
     else:
-        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid)
+        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid, force=force)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
     if run.grid_copy is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_blocks, tender_context
+from tenderkit.review.regularity import minimum_clauses
 from tenderkit.tender.selection import Selection
 from tenderkit.wording import entry, phrase
 
@@ -19,6 +20,7 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
     """The plain data the CCTP template reads (see templates/cctp.docx)."""
     library = selection.library
     themes, trace, numbers = [], [], {}
+    minimum = {c.id for c in minimum_clauses(selection)}
     for theme in library.themes:
         clauses = [c for c in selection.clauses if c.theme == theme.id]
         if not clauses:
@@ -30,6 +32,7 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
             numbers[clause.id] = number
             entries.append({
                 "id": clause.id, "number": number, "title": clause.title, "anchor": f"[[ANCRE:{clause.id}]]",
+                "minimum": phrase("minimum.cctp") if clause.id in minimum else "",
                 "blocks": tender_blocks(selection, clause),
                 "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
                                           if d in selection.applicable_deliverables),

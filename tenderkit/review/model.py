@@ -102,6 +102,7 @@ class GridEdits:
     completeness_weight: float | None = None
     item_weights: dict[str, float] = field(default_factory=dict)
     points: dict[tuple[str, str], float] = field(default_factory=dict)   # (vendor, question id) → points
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)   # (vendor, question id) → why corrected
     # the values computed without edits, by (entry, key, vendor) (grid_layout.BASELINE); None: an older grid
     baseline: dict[tuple[str, str, str], float] | None = None
 
@@ -117,4 +118,6 @@ class Review:
     duplicates: list[Response]          # further returns of a vendor already reviewed
     date: dt.date
     taken_over: str | None = None       # one line: what was taken over from the committee's grid
+    published: str | None = None        # one sentence: when the method was published (publication.json)
+    corrections: list = field(default_factory=list)   # the committee's corrected points, each with its reason
     edited_grid: str | None = None      # that grid's path

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenderkit.grammar import capitalize_first
 from tenderkit.review.model import VendorReview
 from tenderkit.tender.selection import Selection
 from tenderkit.vocabulary import Answer, Status
-from tenderkit.wording import phrase
+from tenderkit.wording import counted, phrase
 
 REGULAR, IRREGULAR, TO_REGULARISE = "regular", "irregular", "to_regularise"
 
@@ -97,6 +98,23 @@ def irregularities(selection: Selection, vendor: VendorReview) -> list[Irregular
                                       phrase("regularity.minimum_refused", number=number, clause=clause.title),
                                       clause=clause.id))
     return found
+
+
+def summary(found: list[Irregularity]) -> str:
+    """The irregularities of one offer in one French sentence, grouped by kind with the items' numbers:
+    « 14 pièces exigées absentes de l’offre (pièces 1, 2…) ; 2 questions notées sans réponse (1.10.5, 4.6.7) »."""
+    groups: dict[str, list[str]] = {}
+    for irregularity in found:
+        number = irregularity.number.removeprefix("pièce ")
+        groups.setdefault(irregularity.kind, []).append(number)
+    parts = []
+    for kind in REGULARISABLE:   # documents first, then answers, as irregularities() lists them
+        if kind in groups:
+            numbers = groups[kind]
+            prefix = "n° " if kind in (MISSING_DOCUMENT, DECLARED_NOT_ATTACHED) else "question " if len(
+                numbers) == 1 else "questions "
+            parts.append(f"{counted(len(numbers), f'regularity.summary.{kind}')} ({prefix}{', '.join(numbers)})")
+    return capitalize_first("; ".join(parts).replace("; ", " ; ")) + "." if parts else ""
 
 
 def regularity(found: list[Irregularity], regularisation: bool) -> str:

@@ -313,3 +313,21 @@ def review_responses(selection: Selection, responses: list[Response], today: dt.
     return Review(selection=selection, part_weights=parts, item_weights=weights,
                   completeness_weight=completeness_weight, vendors=vendors, failed=failed, duplicates=duplicates,
                   date=today or dt.date.today())
+
+
+def point_values(selection: Selection, part_weights: dict[int, float], weights: dict[str, float],
+                 completeness_weight: float) -> list[dict]:
+    """What one point of each kind of scored item is worth in the total (0–100), when every scored item of the
+    selection applies (the flowchart closing some makes each remaining point worth more, in the same
+    proportions): one row per part and effective item weight, with the number of such items."""
+    scored = [q for q in selection.questions.values()
+              if q.expected is not None and q.answer_type in ("yes_no", "yes_no_na")]
+    due = sum(weights[q.id] * part_weights.get(q.part, 1.0) for q in scored)
+    share, _ = shares(part_weights, completeness_weight)
+    kinds: dict[tuple[int, float], int] = {}
+    for question in scored:
+        key = (question.part, weights[question.id])
+        kinds[key] = kinds.get(key, 0) + 1
+    return [{"part": part, "weight": weight, "count": count,
+             "worth": 100 * share * weight * part_weights.get(part, 1.0) / due if due else 0.0}
+            for (part, weight), count in sorted(kinds.items())]

@@ -71,6 +71,7 @@ class Buyer(Model):
     address: str = ""
     contact: Contact = Contact()
     signatory: Signatory = Signatory()
+    profile_url: str = ""   # the buyer's profile (profil d'acheteur) where the DCE is published and replies go
 
 
 class Lot(Model):
@@ -85,13 +86,16 @@ class ClauseOverrides(Model):
     minimum: list[str] = []       # minimum requirements: refusing one makes an offer irregular (L. 2152-2)
 
 
+MAX_WEIGHT = 100.0   # a weight is a number from 0 to 100 (an absurd one, 1e27, overflowed the scores)
+
+
 class Weights(Model):
     """Scoring weights, editable by the buyer; the committee grid carries them as editable cells."""
 
     parts: dict[int, float] = {1: 1.0, 2: 1.0, 3: 1.0, 4: 2.0}
     clauses: dict[str, float] = {}   # multiplier of the items that verify a clause
     questions: dict[str, float] = {}  # override of an item's own weight
-    completeness: float = Field(default=1.0, ge=0)  # weight of completeness beside the parts (0: ignored)
+    completeness: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)  # beside the parts (0: ignored)
 
     @field_validator("parts", "clauses", "questions")
     @classmethod
@@ -99,8 +103,8 @@ class Weights(Model):
         for key, value in values.items():
             if not math.isfinite(value):
                 raise ValueError(f"weight of {key} must be a number (not {value})")
-            if value < 0:
-                raise ValueError(f"weight of {key} must not be negative")
+            if not 0 <= value <= MAX_WEIGHT:
+                raise ValueError(f"weight of {key} must be between 0 and {MAX_WEIGHT:g} (not {value:g})")
         return values
 
 
@@ -109,6 +113,7 @@ class Letters(Model):
 
     regularisation: bool = False    # the consultation rules allow regularising irregular offers (art. R.2152-2)
     reply_days: int = Field(default=10, ge=1, le=90)   # deadline given to the candidates, in days
+    reply_hour: str = Field(default="12:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")   # hour of that deadline
 
 
 Procedure = Literal["appel_offres_ouvert", "appel_offres_restreint", "procedure_adaptee"]

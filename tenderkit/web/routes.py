@@ -19,6 +19,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import fiche_path, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
+from tenderkit.output import settle
 from tenderkit.parse.store import return_files
 from tenderkit.tender.create import create_workspace
 from tenderkit.tender.loaded import LoadedTender, load_tender
@@ -344,6 +345,7 @@ async def back_to_page(request: Request):
 async def download(request: Request):
     _, folder = folder_of(request)
     name = request.path_params["name"]
+    settle(Workspace(folder).out)   # never a file of a set half swapped in by a killed review
     path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name)  # no temporary file
     if path is None:
         raise HTTPException(404)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import output_names
+from tenderkit.output import settle
 from tenderkit.tender.workspace import TENDER_FILE, Workspace
 from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown
 
@@ -63,8 +64,10 @@ def list_tenders(root: Path) -> list[TenderEntry]:
 
 
 def out_files(workspace: Workspace) -> list[Path]:
-    """The documents of out/ (temporary and hidden files skipped), by name."""
+    """The documents of out/ (temporary and hidden files skipped), by name; a review's set that a killed run
+    left half swapped in is finished first (output.settle), so that the page never lists a mixed set."""
     if not workspace.out.is_dir():
         return []
+    settle(workspace.out)
     return sorted(p for p in workspace.out.iterdir()
                   if not p.name.startswith((".", "~$")) and child_file(workspace.out, p.name) is not None)
