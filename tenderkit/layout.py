@@ -94,6 +94,7 @@ INSTRUCTIONS_SHEET = "Instructions"
 SUMMARY_SHEET = "Synthèse"
 DELIVERABLES_SHEET = "Pièces à joindre"
 META_SHEET = "tenderkit"
+SHEET_SEPARATOR = "\n"   # between sheet names in one cell of the META_SHEET (a sheet name has no line break)
 LISTS_SHEET = "Listes"
 HEADER_DELIVERED = "Fournie"
 HEADER_FILENAME = "Nom du fichier"
@@ -108,6 +109,7 @@ DELIVERABLES = Columns(
     Column("asked_by", "Exigée par", 24, size=9),
     Column("delivered", HEADER_DELIVERED, 11, "tk answer"),
     Column("filename", HEADER_FILENAME, 34, "tk answer"),
+    Column("due", "Due", 6, hidden=True),   # hidden helper: 1 when the offer owes it, given earlier answers
 )
 
 # A line printed on every sheet and in the print header, so that the questionnaire is recognised even

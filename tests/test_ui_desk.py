@@ -215,7 +215,7 @@ def test_ranking_withdraw_and_the_committee_grid(page, tmp_path: Path):
         # the ranking's columns; counts agree with their noun
         ranking = page.locator("table.ranking")
         assert ranking.locator("thead th").all_inner_texts() == [
-            "Rang", "Candidat", "Note globale /100", "Conformité /100", "Complétude", "Régularité", "Alertes",
+            "Rang", "Candidat", "Régularité", "Note globale /100", "Conformité /100", "Complétude", "Alertes",
             "Sans réponse", "Pièces manquantes"]
         loaded = load_tender(folder)
         from tenderkit.evaluate import review_returns

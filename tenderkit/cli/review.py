@@ -122,7 +122,8 @@ def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
 @click.option("--reset-grid", "reset_grid", is_flag=True,
               help="Start again from tender.yaml's weights and the computed points, after keeping the grid the "
                    "committee edited in out/ as a dated copy (without it, those edits are taken over).")
-@click.option("--force", is_flag=True, help="Review again even if nothing changed since the last review.")
+@click.option("--force", is_flag=True, help="Review again, parsing every return again, even if nothing changed "
+                                            "since the last review.")
 def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None, reset_grid: bool,
                    force: bool) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
@@ -157,9 +158,9 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
     if bar:
         with bar:
             run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid,
-                             reset_grid=reset_grid)
+                             reset_grid=reset_grid, force=force)
     else:
-        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid)
+        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid, force=force)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
     if run.grid_copy is not None:

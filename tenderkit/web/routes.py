@@ -19,6 +19,7 @@ from tenderkit.errors import TenderkitError
 from tenderkit.evaluate import fiche_path, write_response_fiche
 from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
+from tenderkit.output import settle
 from tenderkit.parse.store import return_files
 from tenderkit.publication import differences, frozen, load_publication
 from tenderkit.tender.create import create_workspace, profile_values
@@ -128,13 +129,15 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
     workspace = loaded.workspace
     names = output_names(loaded.tender.reference)
     labels = {"cctp": "Annexe sécurité numérique du CCTP", "questionnaire": "Questionnaire de sécurité (candidats)",
-              "checklist": "Aide-mémoire de l’acheteur (interne)"}
+              "checklist": "Aide-mémoire de l’acheteur (interne)",
+              "rgpd_annex": "Annexe RGPD — clauses de sous-traitance (à signer par les candidats)"}
     dce, used = [], set()
     for kind, name in names.items():
         pdf = Path(name).with_suffix(".pdf").name
         present = [n for n in (name, pdf) if (workspace.out / n).is_file()]
         used.update(present)
-        dce.append({"label": labels[kind], "files": present})
+        if present or kind != "rgpd_annex":   # the annex exists only for a solution processing health data
+            dce.append({"label": labels[kind], "files": present})
     extract = Path(file_name("rc_extract", loaded.tender.reference))
     present = [n for n in (extract.name, extract.with_suffix(".pdf").name) if (workspace.out / n).is_file()]
     if present:   # written by « Publier le DCE »
@@ -161,8 +164,7 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
             "published": publication, "amendment_pending": bool(
                 publication and differences(publication.frozen, frozen(loaded))),
             "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
-            # an offer's regularity (review/regularity.py); its lot once the lots work is merged
-            "has_regularity": any(hasattr(v, "regularity") for v in vendors),
+            # an offer's lot once the lots work is merged
             "has_lots": bool(loaded.tender.lots) and any(hasattr(v, "lot") for v in vendors),
             **documents}
 
@@ -387,6 +389,7 @@ async def back_to_page(request: Request):
 async def download(request: Request):
     _, folder = folder_of(request)
     name = request.path_params["name"]
+    settle(Workspace(folder).out)   # never a file of a set half swapped in by a killed review
     path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name, folder)  # no temp file
     if path is None:
         raise HTTPException(404)

@@ -7,11 +7,14 @@ from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import output_names
+from tenderkit.output import settle
 from tenderkit.publication import publication_path
 from tenderkit.tender.workspace import TENDER_FILE, Workspace
 from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown, tender_key
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
+
+
 def published(folder: Path) -> bool:
     """The tender's DCE was published (`tenderkit publish`): what would change it is read-only on the pages."""
     return publication_path(folder).is_file()
@@ -67,8 +70,10 @@ def list_tenders(root: Path) -> list[TenderEntry]:
 
 
 def out_files(workspace: Workspace) -> list[Path]:
-    """The documents of out/ (temporary and hidden files skipped), by name."""
+    """The documents of out/ (temporary and hidden files skipped), by name; a review's set that a killed run
+    left half swapped in is finished first (output.settle), so that the page never lists a mixed set."""
     if not workspace.out.is_dir():
         return []
+    settle(workspace.out)
     return sorted(p for p in workspace.out.iterdir() if not p.name.startswith((".", "~$"))
                   and child_file(workspace.out, p.name, workspace.root) is not None)
