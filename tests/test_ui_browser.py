@@ -282,7 +282,7 @@ def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp
         expect(page.get_by_role("alert")).to_contain_text(
             "Echographie Sud - renvoi.xlsx : contenu identique à « Echographie Sud/Echographie Sud.xlsx », déjà reçu")
         expect(rows).to_have_count(3)
-        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "non classée"]
+        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "—"]
         assert sorted(p.name for p in (root / "demo" / "returns").iterdir()) == sorted(
             p.name for p in SAMPLE_RETURNS.iterdir())
 

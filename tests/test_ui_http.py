@@ -309,10 +309,13 @@ def test_the_desk_forms_hold_against_forged_posts(root: Path, tmp_path: Path):
         assert not (folder / "returns-retires").exists()
 
         title = "Échographes {{ 7*7 }} <b>gras</b> & « suite » # pas un commentaire\n: clé: valeur"
-        saved = browser.post("/t/demo/edit", {**form, "title": title, "contact_email": "=cmd|' /C calc'!A0"})
+        saved = browser.post("/t/demo/edit", {**form, "title": title, "contact_email": "=cmd|' /C calc'!A0",
+                                               "reply_hour": "09:30", "contact_phone": "yes"})
         assert saved.status_code == 303
         data = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
         assert data["title"] == title and data["buyer"]["contact"]["email"] == "=cmd|' /C calc'!A0"
+        # text that YAML 1.1 reads otherwise (« 09:30 » base 60, « yes » a boolean) stays text
+        assert data["letters"]["reply_hour"] == "09:30" and data["buyer"]["contact"]["phone"] == "yes"
         page = browser.get("/t/demo").text
         assert "&lt;b&gt;gras&lt;/b&gt;" in page and "{{ 7*7 }}" in html.unescape(page) and "<b>gras" not in page
 

@@ -89,4 +89,3 @@ def reading_summary(parsed: int, total: int) -> str:
     if others == 0:
         return read
     return f"{read} à cette analyse, {'l’autre inchangé' if others == 1 else f'les {others} autres inchangés'}"
-
