@@ -110,7 +110,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         shot(page, "2-consultation", shots)
         assert accessibility_problems(page) == []
 
-        page.get_by_role("button", name="Générer le DCE").click()
+        page.get_by_role("button", name="Générer le DCE").click(timeout=120_000)   # LibreOffice numbers the annex
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
         expect(page.get_by_role("status")).to_be_in_viewport()
         link = page.get_by_role("link", name="2026-BIO-017 - Questionnaire securite numerique.xlsx")
