@@ -32,15 +32,20 @@ def _round_trip() -> YAML:
 
 
 def _value(value: Any, current: Any) -> Any:
-    """``value`` as ruamel writes it, in the flow style of the value it replaces (« [a, b] », « {1: 2} »)."""
+    """``value`` as ruamel writes it, in the flow style of the value it replaces (« [a, b] », « {1: 2} »).
+    Text is always double-quoted, as `tenderkit new` writes it: a plain « 12:00 » or « yes » is read by
+    PyYAML (YAML 1.1) as a number or a boolean."""
+    if isinstance(value, str):
+        return DoubleQuotedScalarString(value)
     if isinstance(value, list):
-        seq = CommentedSeq(value)
+        seq = CommentedSeq(_value(v, None) if isinstance(v, str) else v for v in value)
         if current is None or getattr(getattr(current, "fa", None), "flow_style", lambda: True)():
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, dict):
         if isinstance(current, dict) and current and all(isinstance(k, str) for k in current):
             value = {DoubleQuotedScalarString(k): v for k, v in value.items()}   # « "1": 2 » as written
+        value = {k: _value(v, None) if isinstance(v, str) else v for k, v in value.items()}
         mapping = CommentedMap(value)
         if current is None or getattr(getattr(current, "fa", None), "flow_style", lambda: True)():
             mapping.fa.set_flow_style()

@@ -164,8 +164,7 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
             "published": publication, "amendment_pending": bool(
                 publication and differences(publication.frozen, frozen(loaded))),
             "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
-            # an offer's regularity (review/regularity.py); its lot once the lots work is merged
-            "has_regularity": any(hasattr(v, "regularity") for v in vendors),
+            # an offer's lot once the lots work is merged
             "has_lots": bool(loaded.tender.lots) and any(hasattr(v, "lot") for v in vendors),
             **documents}
 
