@@ -20,7 +20,8 @@ from pathlib import Path
 import click
 
 from tenderkit import __version__
-from tenderkit.errors import TenderkitError
+from tenderkit.errors import TenderkitError, system_reason
+from tenderkit.i18n import LANG_ENV, LANGUAGES, _, set_language
 
 # Which module of tenderkit.cli defines each command: a command's module is imported only when that command
 # runs or the help lists it (tests/test_startup.py checks this table against each module's COMMANDS).
@@ -45,12 +46,12 @@ class TenderkitGroup(click.Group):
         except TenderkitError as error:
             if ctx.find_root().params.get("verbose"):
                 raise
-            click.echo(f"Error: {error}", err=True)
+            click.echo(_("Error: {message}").format(message=error), err=True)
             sys.exit(1)
         except (click.ClickException, click.exceptions.Exit):
             raise
         except (click.Abort, KeyboardInterrupt):
-            click.echo("Interrupted.", err=True)
+            click.echo(_("Interrupted."), err=True)
             sys.exit(130)
         except BrokenPipeError:  # output piped into `head`: stop quietly
             sys.stderr.close()
@@ -58,18 +59,29 @@ class TenderkitGroup(click.Group):
         except OSError as error:  # the system refused a file: its name and the reason, no path, no errno
             if ctx.find_root().params.get("verbose"):
                 raise
-            name = f"{Path(str(error.filename)).name}: " if error.filename else ""
-            click.echo(f"Error: {name}{(error.strerror or 'system error').lower()}.", err=True)
+            reason = system_reason(error)
+            message = _("{file}: {problem}.").format(file=Path(str(error.filename)).name, problem=reason) \
+                if error.filename else f"{reason}."
+            click.echo(_("Error: {message}").format(message=message), err=True)
             sys.exit(1)
         except Exception:  # a bug: say so plainly, keep the traceback for --verbose
             if ctx.find_root().params.get("verbose"):
                 raise
-            click.echo("Error: an internal error stopped the command (run with --verbose for details).", err=True)
+            click.echo(_("Error: {message}").format(
+                message=_("an internal error stopped the command (run with --verbose for details).")), err=True)
             sys.exit(2)
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """``--lang`` (else ``TENDERKIT_LANG``, else French) becomes the language of every message of the run."""
+    return set_language(value)
 
 
 @click.group(cls=TenderkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", is_flag=True, help="Show tracebacks of errors.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
+              callback=_choose_language,
+              help=f"Language of messages: fr (default) or en; also {LANG_ENV}=en. Documents stay in French.")
 @click.version_option(__version__, prog_name="tenderkit")
 def main(verbose: bool) -> None:
     """tenderkit — cybersecurity clauses and vendor questionnaires for hospital tenders (DCE)."""

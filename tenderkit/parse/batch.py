@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from tenderkit.i18n import _, language, set_language
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.parse.response import Response, display_name
 
@@ -60,28 +61,30 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection) -> None:
-    """Body of a worker process: parse ``path`` and send the response's data back."""
+def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection, lang: str) -> None:
+    """Body of a worker process: parse ``path`` in the language ``lang`` and send the response's data back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    set_language(lang)
     _limit_memory(budget.memory_mb)
     if os.environ.get(KILL_HOOK_ENV) and os.environ[KILL_HOOK_ENV] == path.name:
         os.kill(os.getpid(), signal.SIGKILL)
     try:
         response = parse_file(path, expect)
     except MemoryError:
-        response = failed(path, f"reading it needed more than the {budget.memory_mb} MB of memory allowed for "
-                                "one return")
+        response = failed(path, _("reading it needed more than the {mb} MB of memory allowed for one return")
+                          .format(mb=budget.memory_mb))
     try:
         sender.send(response.model_dump())
     except MemoryError:
-        sender.send(failed(path, "reading it needed more memory than allowed for one return").model_dump())
+        sender.send(failed(path, _("reading it needed more memory than allowed for one return")).model_dump())
     finally:
         sender.close()
 
 
 def failed(path: Path, problem: str) -> Response:
     """The response of a file that could not be read, with one sentence saying why."""
-    return Response(file=str(path), vendor=path.stem, errors=[f"{display_name(path)}: {problem}."]).sanitized()
+    return Response(file=str(path), vendor=path.stem,
+                    errors=[_("{file}: {problem}.").format(file=display_name(path), problem=problem)]).sanitized()
 
 
 @dataclass
@@ -119,7 +122,7 @@ def parse_many(paths: Sequence[Path], expect: Expectation, jobs: int | None = No
 
     def start(index: int, attempt: int) -> None:
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(paths[index], expect, budget, sender), daemon=True)
+        process = context.Process(target=_work, args=(paths[index], expect, budget, sender, language()), daemon=True)
         process.start()
         sender.close()
         running.append(_Running(index, process, receiver, time.monotonic() + budget.seconds, attempt))
@@ -150,12 +153,12 @@ def parse_many(paths: Sequence[Path], expect: Expectation, jobs: int | None = No
                         finish(job, response, None, retry=False)
                         continue
                 if dead:
-                    finish(job, None, "its reading was stopped (the worker reading it was killed, possibly for "
-                                      "using too much memory)", retry=True)
+                    finish(job, None, _("its reading was stopped (the worker reading it was killed, possibly for "
+                                        "using too much memory)"), retry=True)
                 elif time.monotonic() >= job.deadline:
                     job.process.kill()
-                    finish(job, None, f"reading it took longer than the {budget.seconds:g} seconds allowed for "
-                                      "one return", retry=False)
+                    finish(job, None, _("reading it took longer than the {seconds} seconds allowed for one return")
+                           .format(seconds=f"{budget.seconds:g}"), retry=False)
     finally:
         for job in running:
             job.process.kill()

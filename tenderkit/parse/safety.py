@@ -13,6 +13,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tenderkit.errors import system_reason
+from tenderkit.i18n import _
+
 MAX_FILE_BYTES = 50 * 1024 * 1024          # a questionnaire return is a few hundred KB
 MAX_ZIP_MEMBERS = 5000
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # all members together
@@ -44,29 +47,32 @@ def _check_zip(path: Path) -> str:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ReturnError("the file is damaged (truncated or corrupt zip container)") from None
+        raise ReturnError(_("the file is damaged (truncated or corrupt zip container)")) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
-            raise ReturnError(f"the file holds {len(members)} parts, more than any questionnaire; refused as a "
-                              "possible zip bomb")
+            raise ReturnError(_("the file holds {count} parts, more than any questionnaire; refused as a "
+                                "possible zip bomb").format(count=len(members)))
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise ReturnError(f"the file would expand to {total // (1024 * 1024)} MB; refused as a possible zip bomb")
+            raise ReturnError(_("the file would expand to {mb} MB; refused as a possible zip bomb")
+                              .format(mb=total // (1024 * 1024)))
         for member in members:
             ratio = member.file_size // max(member.compress_size, 1)
             if member.file_size > 1024 * 1024 and ratio > MAX_MEMBER_RATIO:
-                raise ReturnError(f"part {member.filename} is compressed {ratio} times; refused as a possible zip bomb")
+                raise ReturnError(_("part {part} is compressed {ratio} times; refused as a possible zip bomb")
+                                  .format(part=member.filename, ratio=ratio))
         names = {m.filename for m in members}
         try:
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     with archive.open(member) as handle:
                         if _DTD.search(handle.read(XML_HEAD_BYTES)):
-                            raise ReturnError(f"part {member.filename} declares XML entities (a DTD), which Office "
-                                              "files never do; refused as a possible XML bomb")
+                            raise ReturnError(_("part {part} declares XML entities (a DTD), which Office files "
+                                                "never do; refused as a possible XML bomb")
+                                              .format(part=member.filename))
         except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise ReturnError(f"the file is damaged ({error})") from None
+            raise ReturnError(_("the file is damaged ({detail})").format(detail=error)) from None
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names and "content.xml" in names and _mimetype(path) == ODS_MIMETYPE:
@@ -74,8 +80,8 @@ def _check_zip(path: Path) -> str:
     if "word/document.xml" in names:
         return "docx"
     if "[Content_Types].xml" in names:
-        raise ReturnError("the file is an Office document but neither a workbook nor a Word document")
-    raise ReturnError("the file is a zip archive, not an Excel, Word or PDF document")
+        raise ReturnError(_("the file is an Office document but neither a workbook nor a Word document"))
+    raise ReturnError(_("the file is a zip archive, not an Excel, Word or PDF document"))
 
 
 def sniff(path: Path) -> Sniffed:
@@ -83,29 +89,29 @@ def sniff(path: Path) -> Sniffed:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block us
     except FileNotFoundError:
-        raise ReturnError("the file does not exist") from None
+        raise ReturnError(_("the file does not exist")) from None
     except IsADirectoryError:
-        raise ReturnError("this is a folder, not a file") from None
+        raise ReturnError(_("this is a folder, not a file")) from None
     except PermissionError:
-        raise ReturnError("the file cannot be read (permission denied)") from None
+        raise ReturnError(_("the file cannot be read (permission denied)")) from None
     except OSError as error:
-        raise ReturnError(f"the file cannot be opened ({(error.strerror or 'system error').lower()})") from None
+        raise ReturnError(_("the file cannot be opened ({reason})").format(reason=system_reason(error))) from None
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
-            raise ReturnError("this is a folder, not a file")
+            raise ReturnError(_("this is a folder, not a file"))
         if not stat.S_ISREG(info.st_mode):
-            raise ReturnError("this is not a regular file (a pipe, socket or device); only files are read")
+            raise ReturnError(_("this is not a regular file (a pipe, socket or device); only files are read"))
         size = info.st_size
         try:
             head = handle.read(1024)
         except OSError as error:
-            raise ReturnError(f"the file cannot be read ({(error.strerror or 'system error').lower()})") from None
+            raise ReturnError(_("the file cannot be read ({reason})").format(reason=system_reason(error))) from None
     if size == 0:
-        raise ReturnError("the file is empty")
+        raise ReturnError(_("the file is empty"))
     if size > MAX_FILE_BYTES:
-        raise ReturnError(f"the file is {size // (1024 * 1024)} MB, larger than the {MAX_FILE_BYTES // (1024 * 1024)} "
-                          "MB accepted for a questionnaire return")
+        raise ReturnError(_("the file is {mb} MB, larger than the {limit} MB accepted for a questionnaire return")
+                          .format(mb=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
     if head.startswith(ZIP_MAGIC):
         return Sniffed(_check_zip(path), size)
     if head.lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in head[:1024]:
@@ -113,16 +119,16 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed("pdf", size)
     if head.startswith(OLE_MAGIC):  # an OLE container: an encrypted Office file, or the old binary formats
         if "EncryptedPackage".encode("utf-16-le") in _read(path, 4 * 1024 * 1024):
-            raise ReturnError("the file is password-protected (encrypted); ask the vendor for an unprotected copy")
+            raise ReturnError(_("the file is password-protected (encrypted); ask the vendor for an unprotected copy"))
         if any(name.encode("utf-16-le") in _read(path, 4 * 1024 * 1024) for name in XLS_STREAMS):
             return Sniffed("xls", size)
-        raise ReturnError("the file is in an old Office 97 format that is not an Excel workbook (Word 97?); ask the "
-                          "vendor for .docx, .xlsx or PDF")
+        raise ReturnError(_("the file is in an old Office 97 format that is not an Excel workbook (Word 97?); ask "
+                            "the vendor for .docx, .xlsx or PDF"))
     if head.startswith(b"{\\rtf"):
-        raise ReturnError("the file is an RTF document; ask the vendor for .docx, .xlsx or PDF")
+        raise ReturnError(_("the file is an RTF document; ask the vendor for .docx, .xlsx or PDF"))
     if _looks_like_text(head):
-        raise ReturnError("the file is plain text, not an Excel, Word or PDF document (wrong extension?)")
-    raise ReturnError("the file is not an Excel, Word or PDF document")
+        raise ReturnError(_("the file is plain text, not an Excel, Word or PDF document (wrong extension?)"))
+    raise ReturnError(_("the file is not an Excel, Word or PDF document"))
 
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -143,8 +149,8 @@ def check_pdf_streams(path: Path, budget: int = MAX_PDF_INFLATED) -> None:
             while True:
                 total += len(chunk)
                 if total > budget:
-                    raise ReturnError(f"the PDF's content would expand to more than {budget // (1024 * 1024)} MB; "
-                                      "refused as a possible decompression bomb")
+                    raise ReturnError(_("the PDF's content would expand to more than {mb} MB; refused as a possible "
+                                        "decompression bomb").format(mb=budget // (1024 * 1024)))
                 if inflater.eof:
                     break
                 if inflater.unconsumed_tail:

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tenderkit import __version__
+from tenderkit.i18n import language
 from tenderkit.output import ensure_dir, safe_name, write_text_atomic
 from tenderkit.parse.batch import failed, parse_many
 from tenderkit.parse.entries import entry_problem
@@ -53,10 +54,11 @@ def _stored_path(workspace: Workspace, source: Path) -> Path:
 
 
 def _fingerprint(expect: Expectation) -> str:
-    """What a stored response depends on besides the file: tool, questionnaire version and question set."""
+    """What a stored response depends on besides the file: tool, questionnaire version, question set and the
+    language of its warnings and errors."""
     names = json.dumps(sorted((expect.vendor_names or {}).items()), ensure_ascii=False)
     return (f"{STORE_FORMAT}/{__version__}/{expect.library.meta.version}/{len(expect.questions)}/"
-            f"{expect.reference}/{names}")
+            f"{expect.reference}/{names}/{language()}")
 
 
 def load_stored(workspace: Workspace, source: Path, digest: str, expect: Expectation) -> Response | None:
