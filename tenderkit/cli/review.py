@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from tenderkit.cli.parse import progress_bar
-from tenderkit.text import counted
+from tenderkit.i18n import _, ngettext
 
 
 def vendor_record(vendor, library) -> dict:
@@ -49,14 +49,23 @@ def ranking_lines(review) -> list[Line]:
     """One console line per vendor, best first: total, conformity, completeness and what is missing."""
     from tenderkit.text import french_number
 
-    return [
-        ("out", f"  {vendor.rank}. {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
-                f"conformity {french_number(vendor.conformity):>5}   "
-                f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
-                f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
-                f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
-                f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
-        for vendor in review.vendors]
+    def line(vendor) -> str:
+        flags, unanswered, missing = len(vendor.flags), len(vendor.unanswered), len(vendor.missing_deliverables)
+        return f"  {vendor.rank}. {vendor.vendor:30} " + _(
+            "total {total:>5}/100   conformity {conformity:>5}   completeness {completeness:>5} % (answers "
+            "{answers_given}/{answers_due}, documents {documents_given}/{documents_due})   {flags}, {unanswered}, "
+            "{missing}").format(
+            total=french_number(vendor.total), conformity=french_number(vendor.conformity),
+            completeness=french_number(vendor.completeness), answers_given=vendor.answers_given,
+            answers_due=vendor.answers_due, documents_given=vendor.documents_given,
+            documents_due=vendor.documents_due,
+            flags=ngettext("{n} flag", "{n} flags", flags).format(n=flags) if flags else _("no flag"),
+            unanswered=ngettext("{n} unanswered", "{n} unanswered", unanswered).format(n=unanswered)
+            if unanswered else _("all answered"),
+            missing=ngettext("{n} missing deliverable", "{n} missing deliverables", missing).format(n=missing)
+            if missing else _("no missing deliverable"))
+
+    return [("out", line(vendor), None) for vendor in review.vendors]
 
 
 def _shown(run, library) -> dict[str, object]:
@@ -68,9 +77,9 @@ def _shown(run, library) -> dict[str, object]:
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
     ranking = ranking_lines(review)
-    ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
-                 None) for r in review.duplicates]
-    return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
+    ranking += [("out", "  ! " + _("{file}: another return of {vendor}; the most complete one is used")
+                 .format(file=Path(r.file).name, vendor=r.vendor), None) for r in review.duplicates]
+    return {"json": [("err", line, colour) for _stream, line, colour in taken] + [("out", records, None)]
                     + [("err", "; ".join(r.errors), None) for r in review.failed],
             "before": taken + [("out", f"✗ {error}", "red") for r in review.failed for error in r.errors],
             "vendors": len(review.vendors), "weight": french_number(review.completeness_weight, 2),
@@ -81,10 +90,13 @@ def _shown(run, library) -> dict[str, object]:
 
 def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
-    lines.append(("out", f"{counted(shown['vendors'], 'vendor')} reviewed ({counted(parsed, 'return')} parsed, "
-                         f"the others unchanged); total = parts and completeness (weight {shown['weight']}).", None))
+    vendors = ngettext("{n} vendor reviewed", "{n} vendors reviewed", shown["vendors"]).format(n=shown["vendors"])
+    returns = ngettext("{n} return parsed", "{n} returns parsed", parsed).format(n=parsed)
+    lines.append(("out", _("{vendors} ({returns}, the others unchanged); total = parts and completeness (weight "
+                           "{weight}).").format(vendors=vendors, returns=returns, weight=shown["weight"]), None))
     lines += [tuple(line) for line in shown["ranking"]]
-    lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
+    lines += [("out", "  " + (_("up to date {path}") if path in kept else _("wrote {path}")).format(path=path), None)
+              for path in shown["outputs"]]
     return lines
 
 
@@ -119,7 +131,7 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
         except (KeyError, TypeError, ValueError):
             pass  # a record we cannot replay: review again
         else:
-            click.echo("Nothing changed since the last review: out/ is up to date (--force to review again).",
+            click.echo(_("Nothing changed since the last review: out/ is up to date (--force to review again)."),
                        err=True)
             emit(lines)
             sys.exit(code)
@@ -130,18 +142,18 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
     from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(folder)
-    bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
+    bar = progress_bar(len(return_files(loaded.workspace)), _("Reading returns"))
     if bar:
         with bar:
-            run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid,
+            run = run_review(loaded, jobs or default_jobs(), lambda _path: bar.update(1), grid=grid,
                              reset_grid=reset_grid)
     else:
         run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
     if run.grid_copy is not None:
-        click.echo(f"Kept the grid the committee edited as {run.grid_copy.name}; weights and points start again "
-                   "from tender.yaml and the answers.", err=as_json)
+        click.echo(_("Kept the grid the committee edited as {name}; weights and points start again from tender.yaml "
+                     "and the answers.").format(name=run.grid_copy.name), err=as_json)
     emit(shown["json"] if as_json else _console(shown, run.parsed, {str(p) for p in run.kept}))
     sys.exit(shown["code"])
 
@@ -154,7 +166,7 @@ def fiche_command(folder: Path, vendor: str) -> None:
     from tenderkit.evaluate import write_vendor_fiche
     from tenderkit.tender.loaded import load_tender
 
-    click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor)}")
+    click.echo(_("wrote {path}").format(path=write_vendor_fiche(load_tender(folder), vendor)))
 
 
 COMMANDS = [review_command, fiche_command]

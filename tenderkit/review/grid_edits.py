@@ -33,6 +33,7 @@ from tenderkit.grid_layout import (
     WEIGHT_COLUMN,
     WEIGHTS,
 )
+from tenderkit.i18n import _, ngettext
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.review.model import GridEdits, Review
 from tenderkit.tender.selection import Selection
@@ -46,10 +47,14 @@ def _number(sheet: Worksheet, row: int, column: int, source: Path, maximum: floa
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TenderkitError(f"{source}: {sheet.title}!{cell.coordinate} should be a number, not « {value} ».")
+        raise TenderkitError(_("{file}: {cell} should be a number, not « {value} ».")
+                             .format(file=source, cell=f"{sheet.title}!{cell.coordinate}", value=value))
     if value < 0 or (maximum is not None and value > maximum):
-        bound = f"between 0 and {maximum:g}" if maximum is not None else "0 or more"
-        raise TenderkitError(f"{source}: {sheet.title}!{cell.coordinate} is {value:g}; it must be {bound}.")
+        bound = _("between 0 and {maximum}").format(maximum=f"{maximum:g}") if maximum is not None else \
+            _("0 or more")
+        raise TenderkitError(_("{file}: {cell} is {value}; it must be {bound}.")
+                             .format(file=source, cell=f"{sheet.title}!{cell.coordinate}", value=f"{value:g}",
+                                     bound=bound))
     return float(value)
 
 
@@ -65,24 +70,27 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
     selection_questions = selection.questions
     path = Path(path)
     if not path.is_file():
-        raise TenderkitError(f"{path}: grid file not found.")
+        raise TenderkitError(_("{file}: grid file not found.").format(file=path))
     try:
         if sniff(path).format != "xlsx":
-            raise ReturnError("it is not an Excel workbook")
+            raise ReturnError(_("it is not an Excel workbook"))
         book = load_workbook(path, data_only=False)
     except ReturnError as error:
-        raise TenderkitError(f"{path}: cannot be read as the committee grid: {error}.") from None
+        raise TenderkitError(_("{file}: cannot be read as the committee grid: {problem}.")
+                             .format(file=path, problem=error)) from None
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
-        raise TenderkitError(f"{path}: not an Excel grid written by `tenderkit review`.") from None
+        raise TenderkitError(_("{file}: not an Excel grid written by `tenderkit review`.").format(file=path)) \
+            from None
     edits = GridEdits(source=str(path))
     kinds = {str(sheet[KIND_CELL].value): sheet for sheet in book.worksheets if sheet[KIND_CELL].value}
     if SUMMARY not in kinds or WEIGHTS not in kinds:
-        raise TenderkitError(f"{path}: not an evaluation grid written by `tenderkit review` (its hidden keys are "
-                             "missing).")
+        raise TenderkitError(_("{file}: not an evaluation grid written by `tenderkit review` (its hidden keys are "
+                               "missing).").format(file=path))
     summary = kinds[SUMMARY]
     reference = summary[VENDOR_CELL].value
     if reference is not None and str(reference) != selection.tender.reference:
-        raise TenderkitError(f"{path}: this is the grid of tender {reference}, not of {selection.tender.reference}.")
+        raise TenderkitError(_("{file}: this is the grid of tender {found}, not of {expected}.")
+                             .format(file=path, found=reference, expected=selection.tender.reference))
     for row, key in _keyed_rows(summary):
         value = _number(summary, row, SUMMARY_WEIGHT_COLUMN, path)
         if value is None:
@@ -167,9 +175,11 @@ def describe_takeover(edits: GridEdits, computed: Review, where: str = "") -> st
     parts, completeness, items, points = takeover_counts(edits, computed)
     name = Path(edits.source).name
 
-    def n(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
-    changed = [n(parts, "part weight"), n(items, "item weight"), n(points, "point")]
+    changed = [ngettext("{n} part weight", "{n} part weights", parts).format(n=parts),
+               ngettext("{n} item weight", "{n} item weights", items).format(n=items),
+               ngettext("{n} point", "{n} points", points).format(n=points)]
     if completeness:
-        changed.insert(1, "the completeness weight")
-    return f"Grid {name}{' ' + where if where else ''}: took over {', '.join(changed)} edited by the committee."
+        changed.insert(1, _("the completeness weight"))
+    return (_("Grid {name} {where}: took over {changes} edited by the committee.") if where else
+            _("Grid {name}: took over {changes} edited by the committee.")).format(
+        name=name, where=where, changes=", ".join(changed))
