@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tenderkit.i18n import _
+
 AnswerType = Literal["yes_no", "yes_no_na", "text", "number", "date", "choice", "list"]
 YES_NO_TYPES = ("yes_no", "yes_no_na")
 KEBAB_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -72,7 +74,8 @@ class Clause(Entry):
                     name = match.group(1)
                     if name not in TEMPLATE_VARIABLES:
                         allowed = ", ".join(f"{{{{ {v} }}}}" for v in TEMPLATE_VARIABLES)
-                        raise ValueError(f"unknown template tag {match.group(0)!r} (allowed: {allowed})")
+                        raise ValueError(_("unknown template tag {group!r} (allowed: {allowed})")
+                                         .format(group=match.group(0), allowed=allowed))
         return blocks
 
 
