@@ -24,6 +24,7 @@ from tenderkit.text import french_typography
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 BLUE = RGBColor(0x1F, 0x3A, 0x5F)
+RED = RGBColor(0xA0, 0x1C, 0x1C)
 FONT = "Arial"  # on every office PC; LibreOffice on Linux uses the metric-compatible Liberation Sans
 
 
@@ -337,7 +338,9 @@ def cctp() -> Document:
     para(doc, "Dans la présente annexe, « le titulaire » désigne le titulaire du marché et « l’établissement » "
               "désigne {{ buyer.designation }}. Le titulaire remet avec son offre le questionnaire de sécurité "
               "numérique dûment complété ainsi que les pièces énumérées à l’article « Pièces à joindre à "
-              "l’offre ». Les réponses au questionnaire sont prises en compte dans l’évaluation des offres. "
+              "l’offre ». Les réponses au questionnaire et les pièces sont évaluées selon la méthode et les "
+              "pondérations définies au règlement de la consultation ; les exigences signalées « Exigence "
+              "minimale » doivent être satisfaites, faute de quoi l’offre est irrégulière. "
               "Les questions y sont désignées par leur numéro (par exemple « question 4.2.1 »).",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
@@ -345,6 +348,9 @@ def cctp() -> Document:
     para(doc, "{{ theme.title }}", style="Heading 1")
     tag(doc, "{%p for clause in theme.clauses %}")
     para(doc, "{{ clause.anchor }}{{ clause.title }}", style="Heading 2")
+    tag(doc, "{%p if clause.minimum %}")
+    para(doc, "{{ clause.minimum }}", bold=True, size=9.5, color=RED).paragraph_format.keep_with_next = True
+    tag(doc, "{%p endif %}")
     clause_text(doc, "clause.blocks")
     tag(doc, "{%p if clause.deliverables %}")
     para(doc, "Pièces à fournir : {{ clause.deliverables }}.", italic=True, size=9.5, color=BLUE)
@@ -441,25 +447,44 @@ def blank_table(doc, headers: list[str], widths: list[float], rows: int, height:
 
 def report() -> Document:
     doc = new_document()
-    footer(doc, "{{ tender.reference }} — Rapport d’analyse des offres : sécurité numérique (confidentiel)")
+    footer(doc, "{{ tender.reference }} — Rapport d’analyse des offres : sécurité numérique (confidentiel)"
+                "{% if draft %} — PROJET{% endif %}")
     cover(doc, "Rapport d’analyse des offres", "Volet sécurité numérique — comité de sélection")
     para(doc, "Analyse du {{ review_date }} — {{ offer_count }}.", italic=True)
+    tag(doc, "{%p if draft %}")
+    para(doc, "PROJET — {{ draft }}", bold=True, color=RED)
+    tag(doc, "{%p endif %}")
     page_break(doc)
     para(doc, "1. Contexte", style="Heading 1")
     para(doc, "{{ buyer_subject }} a inclus dans le dossier de consultation « {{ tender.title }} » (référence "
               "{{ tender.reference }}) une annexe de sécurité numérique au CCTP et le questionnaire standardisé de "
               "l’AFIB. Le présent rapport synthétise les réponses des candidats à ce questionnaire et les pièces "
-              "fournies. Conformément aux recommandations de l’AFIB, ces réponses éclairent la sélection sans "
-              "constituer à elles seules un critère éliminatoire ; le service informatique est associé à l’analyse.",
+              "fournies, selon la méthode publiée dans le règlement de la consultation. Conformément aux "
+              "recommandations de l’AFIB, ces réponses éclairent la sélection sans constituer à elles seules un "
+              "critère éliminatoire, hors exigences minimales ; le service informatique est associé à l’analyse.",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "2. Méthode et pondérations", style="Heading 1")
+    tag(doc, "{%p if published %}")
+    para(doc, "{{ published }}", italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
+    para(doc, "Régularité. Avant tout classement, chaque offre est examinée au regard des exigences du dossier de "
+              "consultation (article L. 2152-2 du code de la commande publique) : une pièce exigée absente, une "
+              "question obligatoire sans réponse ou une exigence minimale non satisfaite rendent l’offre "
+              "irrégulière. Une offre irrégulière est éliminée (article R. 2152-1) ; elle n’est pas classée, ses "
+              "notes étant indiquées pour information. {{ regularisation_rule }}",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if minimum %}")
+    para(doc, "Exigences minimales fixées par le dossier de consultation :").paragraph_format.keep_with_next = True
+    bullet_list(doc, "m in minimum", "{{ m }}")
+    tag(doc, "{%p endif %}")
     para(doc, "Conformité. Seules les questions fermées pour lesquelles une réponse favorable est attendue sont "
               "notées, lorsqu’elles s’appliquent compte tenu des réponses précédentes du candidat (logigramme de "
               "l’AFIB). Une réponse favorable vaut 1 point, une réponse partielle (« oui, sous réserve… ») ½ point, "
               "une réponse défavorable, absente ou illisible 0 point. « Sans objet » retire la question de la note "
-              "lorsque le questionnaire le propose ; sinon il est traité comme une absence de réponse et fait "
-              "l’objet d’une demande de précisions. Chaque partie est notée sur 100 ; la note de conformité est la "
-              "moyenne des parties pondérée comme suit.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+              "lorsque le questionnaire le propose ; sinon il fait l’objet d’une demande de précisions. La note de "
+              "conformité, sur 100, est la moyenne des points de toutes les questions notées, chacune pesant son "
+              "poids multiplié par celui de sa partie : une question de poids plus élevé compte toujours davantage, "
+              "quel que soit le nombre de questions de sa partie.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     loop_table(doc, ["Partie", "Pondération"], ["{{ p.label }}", "{{ p.weight }}"], "p in part_weights", [12.6, 4.0])
     tag(doc, "{%p if clause_weights %}")
     para(doc, "Les questions qui vérifient les clauses suivantes voient leur poids multiplié :")
@@ -470,31 +495,43 @@ def report() -> Document:
     bullet_list(doc, "q in question_weights", "{{ q.number }} — {{ q.text }} : poids {{ q.weight }}")
     tag(doc, "{%p endif %}")
     para(doc, "Complétude. Elle mesure, sur 100, la part de ce que demande le dossier que l’offre fournit : c’est la "
-              "moyenne de deux taux, celui des pièces demandées que le candidat annonce fournir et celui des "
-              "questions obligatoires applicables (de tout type : oui/non, texte, nombre, date, choix, liste) "
-              "auxquelles il a répondu de façon lisible. Une offre favorable sur les questions fermées mais sans "
-              "pièces ni réponses rédigées ne peut ainsi égaler une offre complète.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    para(doc, "Note globale et classement. La note globale, sur 100, qui fixe le classement, est la moyenne des notes "
-              "des parties et de la complétude, pondérées comme ci-dessus, la complétude pesant {{ "
-              "completeness_weight }} ; une partie sans aucune question notée pour un candidat (toutes fermées par "
-              "ses réponses ou « sans objet ») est laissée hors de ses moyennes. Les notes sont calculées sans "
-              "arrondi intermédiaire et affichées, dans ce rapport comme dans la grille, à une décimale, arrondie "
-              "au plus proche (la demie vers le haut, comme le fait un tableur). Le classement se fait sur la note "
-              "globale ainsi affichée : deux offres de même note affichée partagent le même rang.",
+              "moyenne de deux taux, celui des pièces demandées effectivement jointes à l’offre et celui des "
+              "questions obligatoires applicables (de tout type) auxquelles le candidat a répondu de façon lisible. "
+              "Une pièce annoncée comme fournie mais absente du dossier analysé n’est pas comptée.",
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "Note globale et classement. La note globale, sur 100, qui fixe le classement des offres régulières, "
+              "pondère la conformité ({{ shares.conformity }}) et la complétude ({{ shares.completeness }}). Les "
+              "notes sont calculées sans arrondi intermédiaire et affichées, dans ce rapport comme dans la grille, "
+              "à une décimale, arrondie au plus proche (la demie vers le haut). Deux offres de même note affichée "
+              "partagent le même rang. Valeur d’un point dans la note globale, lorsque toutes les questions "
+              "notées s’appliquent :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(doc, ["Partie", "Poids de la question", "Questions", "Un point vaut"],
+               ["{{ w.part }}", "{{ w.weight }}", "{{ w.count }}", "{{ w.worth }}"], "w in point_values",
+               [6.0, 3.6, 3.0, 4.0])
     para(doc, "Les alertes signalent au comité les réponses défavorables aux questions sensibles ; elles "
-              "informent et n’éliminent pas. La grille d’évaluation jointe (Excel) permet d’ajuster pondérations "
-              "et points : notes et rangs s’y recalculent.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+              "informent et n’éliminent pas. Après la publication du dossier, les pondérations sont figées ; le "
+              "comité peut corriger un point, en motivant chaque correction dans la grille.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p if edited_grid %}")
     para(doc, "Les pondérations et les points retenus dans le présent rapport sont ceux de la grille modifiée par le "
               "comité (fichier « {{ edited_grid }} »).", bold=True)
     tag(doc, "{%p endif %}")
-    para(doc, "3. Classement", style="Heading 1")
-    loop_table(doc, ["Rang", "Candidat", "Note globale", "Conformité", "Complétude (%)", "Alertes", "Sans réponse",
+    para(doc, "3. Régularité des offres et classement", style="Heading 1")
+    loop_table(doc, ["Rang", "Candidat", "Régularité", "Note globale", "Conformité", "Complétude (%)", "Alertes",
                      "Pièces manquantes"],
-               ["{{ v.rank }}", "{{ v.name }}", "{{ v.total }}", "{{ v.conformity }}", "{{ v.completeness }}",
-                "{{ v.flag_count }}", "{{ v.unanswered_count }}", "{{ v.missing_count }}"], "v in vendors",
-               [1.3, 3.4, 1.7, 2.2, 2.2, 1.7, 1.7, 2.4], size=8.5)
+               ["{{ v.rank_shown }}", "{{ v.name }}", "{{ v.regularity }}", "{{ v.total }}", "{{ v.conformity }}",
+                "{{ v.completeness }}", "{{ v.flag_count }}", "{{ v.missing_count }}"], "v in vendors",
+               [1.3, 3.4, 2.1, 1.7, 2.0, 2.2, 1.4, 2.2], size=8.5)
+    tag(doc, "{%p if irregular %}")
+    para(doc, "Offres irrégulières, éliminées et non classées (article R. 2152-1 du code de la commande publique) :",
+         bold=True).paragraph_format.keep_with_next = True
+    tag(doc, "{%p for v in irregular %}")
+    para(doc, "{{ v.name }} : {{ v.reasons }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if provisional %}")
+    para(doc, "{{ provisional }}", italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "Notes par partie et complétude, par candidat.", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(doc, "{%p if failed %}")
@@ -503,7 +540,11 @@ def report() -> Document:
     tag(doc, "{%p endif %}")
     para(doc, "4. Analyse par candidat", style="Heading 1")
     tag(doc, "{%p for v in vendors %}")
-    para(doc, "4.{{ loop.index }}. {{ v.name }} — rang {{ v.rank }}, note globale {{ v.total }}/100", style="Heading 2")
+    para(doc, "4.{{ loop.index }}. {{ v.name }} — {{ v.heading }}", style="Heading 2")
+    tag(doc, "{%p if v.irregularities %}")
+    subheading(doc, "Régularité : offre {{ v.regularity }}")
+    bullet_list(doc, "i in v.irregularities", "{{ i }}")
+    tag(doc, "{%p endif %}")
     para(doc, "Conformité {{ v.conformity }}/100 ({{ v.parts }}) ; complétude {{ v.completeness }} % (réponses "
               "obligatoires {{ v.answers }}, pièces {{ v.documents }}).")
     subheading(doc, "Clauses conformes")
@@ -536,7 +577,7 @@ def report() -> Document:
     tag(doc, "{%p if v.missing %}")
     bullet_list(doc, "m in v.missing", "{{ m }}")
     tag(doc, "{%p else %}")
-    para(doc, "Toutes les pièces demandées sont annoncées comme fournies.", italic=True)
+    para(doc, "Toutes les pièces demandées sont jointes à l’offre.", italic=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for s in v.follow_up %}")
     para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -544,11 +585,17 @@ def report() -> Document:
     tag(doc, "{%p endfor %}")
     para(doc, "5. Conclusion", style="Heading 1")
     para(doc, "Classement proposé", style="Heading 2")
+    tag(doc, "{%p if ranking %}")
     para(doc, "Au vu des réponses au questionnaire de sécurité numérique et des pièces fournies, le classement "
-              "suivant est proposé au comité pour le volet sécurité numérique :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+              "suivant des offres régulières est proposé au comité pour le volet sécurité numérique :",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p else %}")
+    para(doc, "Aucune offre régulière ne peut être classée.", italic=True)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for r in ranking %}")
     para(doc, "{{ r.rank }}{% if r.tie %} (ex æquo){% endif %}. {{ r.name }} — note globale {{ r.total }}/100 "
-              "({{ r.detail }})").paragraph_format.left_indent = Cm(0.6)
+              "({{ r.detail }}){% if r.provisional %}, rang provisoire dans l’attente de la régularisation"
+              "{% endif %}").paragraph_format.left_indent = Cm(0.6)
     tag(doc, "{%p endfor %}")
     para(doc, "Points d’attention", style="Heading 2")
     tag(doc, "{%p if attention %}")
@@ -561,6 +608,12 @@ def report() -> Document:
     tag(doc, "{%p for s in letters_note %}")
     para(doc, "{{ s }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if corrections %}")
+    para(doc, "Corrections apportées par le comité", style="Heading 2")
+    loop_table(doc, ["Candidat", "Question", "Points calculés", "Points retenus", "Motif"],
+               ["{{ c.vendor }}", "{{ c.question }}", "{{ c.computed }}", "{{ c.points }}", "{{ c.reason }}"],
+               "c in corrections", [3.2, 5.0, 2.0, 2.0, 4.4], size=8.5)
+    tag(doc, "{%p endif %}")
     para(doc, "6. Avis du comité de sélection", style="Heading 1")
     opinion = para(doc, "Avis du comité sur le volet sécurité numérique des offres et sur le classement proposé :")
     opinion.paragraph_format.keep_with_next = True
@@ -569,6 +622,9 @@ def report() -> Document:
     para(doc, "Fait le ……………………, à ……………………").paragraph_format.keep_with_next = True
     blank_table(doc, ["Nom", "Qualité", "Signature"], [5.6, 6.0, 5.0], rows=4, height=1.6)
     para(doc, "Pour {{ buyer.designation }},", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    tag(doc, "{%p if signatory.delegation_line %}")
+    para(doc, "{{ signatory.delegation_line }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    tag(doc, "{%p endif %}")
     para(doc, "{{ signatory.title }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "{{ signatory.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return doc
@@ -576,7 +632,10 @@ def report() -> Document:
 
 def letter() -> Document:
     doc = new_document()
-    footer(doc, "{{ tender.reference }} — {{ letter_title }} — {{ vendor.name }}")
+    footer(doc, "{{ tender.reference }} — {{ letter_title }} — {{ vendor.name }}{% if draft %} — PROJET{% endif %}")
+    tag(doc, "{%p if draft %}")
+    para(doc, "PROJET — {{ draft }}", bold=True, color=RED)
+    tag(doc, "{%p endif %}")
     para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
     para(doc, "{{ buyer.address }}", size=9.5)
     tag(doc, "{%p if contact_line %}")
@@ -589,55 +648,135 @@ def letter() -> Document:
     para(doc, "Objet : {{ letter_subject }} — {{ tender.title }} (référence {{ tender.reference }})", bold=True)
     para(doc, "Madame, Monsieur,")
     para(doc, "Dans le cadre de l’analyse des offres remises pour la consultation citée en objet, nous avons examiné "
-              "le questionnaire de sécurité numérique joint à votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+              "le questionnaire de sécurité numérique et les pièces de votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p if to_clarify %}")
-    para(doc, "Certaines de vos réponses appellent des précisions : nous vous remercions de nous les apporter, "
-              "par écrit, dans un délai de {{ deadline }} à compter de la réception du présent courrier. Ces "
-              "précisions ont pour seul objet d’éclairer le contenu de votre offre : elles ne peuvent ni modifier "
-              "votre offre, ni en modifier les caractéristiques essentielles. Toute réponse qui irait au-delà ne "
-              "serait pas prise en compte.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    para(doc, "Réponses à préciser", style="Heading 2")
+    para(doc, "Demande de précisions", style="Heading 2")
+    para(doc, "{{ basis }} Ces précisions ont pour seul objet d’éclairer le "
+              "contenu de votre offre : elles ne peuvent ni la modifier, ni en modifier les caractéristiques "
+              "essentielles, et toute réponse qui irait au-delà ne serait pas prise en compte.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     loop_table(doc, ["N°", "Question", "Votre réponse", "Précision attendue"],
                ["{{ q.number }}", "{{ q.section }} — {{ q.text }}", "{{ q.raw }}", "{{ q.why }}"], "q in to_clarify",
                [1.6, 7.2, 3.8, 4.0], size=8.5)
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if unanswered or missing %}")
-    para(doc, "{% if regularisation %}Éléments à régulariser{% else %}Éléments absents de votre offre{% endif %}",
-         style="Heading 2")
-    tag(doc, "{%p if regularisation %}")
+    tag(doc, "{%p if regularise %}")
+    para(doc, "Invitation à régulariser votre offre", style="Heading 2")
     para(doc, "Votre offre ne comporte pas les éléments ci-dessous ({{ missing_summary }}) ; elle est, à ce titre, "
-              "irrégulière. Conformément à l’article R. 2152-2 du code de la commande publique et au règlement de "
-              "la consultation, nous vous invitons à la régulariser en nous transmettant ces éléments dans un "
-              "délai de {{ deadline }} à compter de la réception du présent courrier. Cette possibilité est offerte "
-              "à tous les candidats dont l’offre est irrégulière. La régularisation ne peut avoir pour effet de "
-              "modifier les caractéristiques substantielles de votre offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    tag(doc, "{%p else %}")
-    para(doc, "Pour votre information, votre offre ne comporte pas les éléments ci-dessous ({{ missing_summary }}). "
-              "Leur absence est prise en compte dans l’analyse de votre offre ; la présente demande de précisions "
-              "ne vous invite pas à les transmettre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if unanswered %}")
-    loop_table(doc, ["N°", "Section", "Question sans réponse", "Exigence concernée"],
-               ["{{ q.number }}", "{{ q.section }}", "{{ q.text }}", "{{ q.clauses }}"], "q in unanswered",
-               [1.6, 3.8, 7.2, 4.0], size=8.5)
-    tag(doc, "{%p endif %}")
+              "irrégulière. En application de l’article R. 2152-2 du code de la commande publique, nous vous "
+              "invitons à la régulariser en nous transmettant ces seuls éléments. Cette possibilité est offerte à "
+              "tous les candidats dont l’offre est irrégulière pour les mêmes motifs. La régularisation ne peut "
+              "avoir pour effet de modifier les caractéristiques substantielles de votre offre : les réponses du "
+              "questionnaire qui sont notées ne peuvent être ni complétées ni modifiées.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p if missing %}")
-    para(doc, "Pièces non fournies :", bold=True).paragraph_format.keep_with_next = True
-    bullet_list(doc, "d in missing", "{{ d.title }} — {{ d.description }}", size=9.5)
+    para(doc, "Pièces à transmettre :", bold=True).paragraph_format.keep_with_next = True
+    loop_table(doc, ["N°", "Pièce", "Constat"], ["{{ d.number }}", "{{ d.title }}", "{{ d.finding }}"],
+               "d in missing", [1.6, 9.6, 5.4], size=8.5)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if descriptive %}")
+    para(doc, "Renseignements descriptifs à compléter (questions non notées) :", bold=True
+         ).paragraph_format.keep_with_next = True
+    loop_table(doc, ["N°", "Section", "Question"], ["{{ q.number }}", "{{ q.section }}", "{{ q.text }}"],
+               "q in descriptive", [1.6, 4.6, 10.4], size=8.5)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if clauses %}")
-    para(doc, "Rappel des exigences du CCTP concernées", style="Heading 2")
-    tag(doc, "{%p for c in clauses %}")
-    para(doc, "{{ c.title }}", bold=True)
-    clause_text(doc, "c.blocks", size=9.5)
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
+    para(doc, "Modalités de réponse", style="Heading 2")
+    para(doc, "Votre réponse est à transmettre au plus tard le {{ reply_by }}, {{ channel }}. Passé ce délai, "
+              "l’analyse se poursuivra sur la base des éléments en notre possession.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     doc.add_paragraph()
     para(doc, "Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.")
     doc.add_paragraph()
+    tag(doc, "{%p if signatory.delegation_line %}")
+    para(doc, "{{ signatory.delegation_line }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    tag(doc, "{%p endif %}")
     para(doc, "{{ signatory.title }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "{{ signatory.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return doc
+
+
+def rc_extract() -> Document:
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Extrait du règlement de la consultation : sous-critère « sécurité "
+                "numérique »")
+    para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
+    para(doc, "Extrait du règlement de la consultation", style="Title")
+    para(doc, "Sous-critère « sécurité numérique » — {{ tender.title }} (référence {{ tender.reference }})",
+         style="Subtitle")
+    para(doc, "Texte à reprendre dans le règlement de la consultation, à l’article relatif au jugement des offres "
+              "et au contenu de l’offre. Publié le {{ published_on }}{{ amended }}.", italic=True, size=9.5)
+    para(doc, "1. Contenu de l’offre", style="Heading 1")
+    para(doc, "Pour le volet sécurité numérique, l’offre comprend, pour chaque candidat : le questionnaire de "
+              "sécurité numérique remis dans le dossier de consultation, complété dans son format d’origine "
+              "(classeur Excel, sans modification des questions), et les pièces énumérées ci-dessous, chacune "
+              "jointe à l’offre sous la forme d’un fichier dont le nom est indiqué dans la feuille « Pièces à "
+              "joindre » du questionnaire. Une pièce annoncée comme fournie mais absente de l’offre est réputée "
+              "manquante.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(doc, ["N°", "Pièce", "Exigée par"], ["{{ d.number }}", "{{ d.title }}", "{{ d.required_by }}"],
+               "d in deliverables", [1.2, 9.4, 6.0], size=9)
+    para(doc, "Les questions signalées « obligatoire » du questionnaire appellent une réponse ; celles qui "
+              "dépendent d’une réponse précédente ne sont dues que lorsque cette réponse les ouvre.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "2. Exigences minimales", style="Heading 1")
+    tag(doc, "{%p if minimum %}")
+    para(doc, "Les exigences suivantes de l’annexe de sécurité numérique au CCTP sont des exigences minimales. "
+              "Une offre qui ne satisfait pas l’une d’elles — réponse défavorable à l’une des questions qui la "
+              "vérifient — est irrégulière (article L. 2152-2 du code de la commande publique) :",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(doc, ["Exigence minimale", "Questions qui la vérifient"], ["{{ m.title }}", "{{ m.questions }}"],
+               "m in minimum", [9.6, 7.0], size=9)
+    tag(doc, "{%p else %}")
+    para(doc, "Le volet sécurité numérique ne comporte pas d’exigence minimale : aucune réponse au questionnaire "
+              "n’entraîne à elle seule l’irrégularité de l’offre.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
+    para(doc, "3. Régularité des offres", style="Heading 1")
+    para(doc, "Est irrégulière, notamment, l’offre incomplète : pièce exigée absente, question obligatoire sans "
+              "réponse, exigence minimale non satisfaite (article L. 2152-2). Les offres irrégulières sont "
+              "éliminées (article R. 2152-1) ; elles ne sont pas notées au classement.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "Clause facultative, à retenir si l’acheteur le souhaite :", italic=True, size=9.5
+         ).paragraph_format.keep_with_next = True
+    para(doc, "« L’acheteur peut autoriser tous les soumissionnaires concernés à régulariser les offres "
+              "irrégulières dans un délai approprié, à condition qu’elles ne soient pas anormalement basses "
+              "(article R. 2152-2). La régularisation ne peut avoir pour effet de modifier des caractéristiques "
+              "substantielles des offres : elle peut porter sur une pièce manquante ou un renseignement "
+              "descriptif, jamais sur une réponse notée du questionnaire. »", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "4. Méthode de notation du sous-critère", style="Heading 1")
+    para(doc, "Réponses notées. Seules les questions fermées (oui/non) pour lesquelles le questionnaire attend une "
+              "réponse favorable sont notées, lorsqu’elles s’appliquent compte tenu des réponses précédentes du "
+              "candidat. Une réponse favorable vaut 1 point ; une réponse favorable assortie de réserves (« oui, "
+              "sous réserve… ») ½ point ; une réponse défavorable, illisible ou absente 0 point — une question "
+              "notée laissée sans réponse rend en outre l’offre irrégulière. « Sans objet » retire la question de "
+              "la note lorsque le questionnaire le propose ; ailleurs, il fait l’objet d’une demande de précisions.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "Note de conformité, sur 100 : moyenne des points de toutes les questions notées, chaque question "
+              "pesant son poids multiplié par celui de sa partie. Pondération des parties :",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(doc, ["Partie du questionnaire", "Pondération"], ["{{ p.label }}", "{{ p.weight }}"],
+               "p in part_weights", [12.6, 4.0], size=9)
+    tag(doc, "{%p if clause_weights %}")
+    para(doc, "Le poids des questions qui vérifient les exigences suivantes est multiplié :")
+    bullet_list(doc, "c in clause_weights", "{{ c.title }} : × {{ c.factor }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if question_weights %}")
+    para(doc, "Les questions suivantes ont un poids propre (1 par défaut) :")
+    bullet_list(doc, "q in question_weights", "{{ q.number }} — {{ q.text }} : poids {{ q.weight }}")
+    tag(doc, "{%p endif %}")
+    para(doc, "Note de complétude, sur 100 : moyenne de deux taux, celui des pièces demandées jointes à l’offre et "
+              "celui des questions obligatoires applicables (de tout type) auxquelles le candidat a répondu de "
+              "façon lisible.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    para(doc, "Note du sous-critère, sur 100 : conformité {{ shares.conformity }}, complétude "
+              "{{ shares.completeness }}. Les notes sont calculées sans arrondi intermédiaire et arrondies à une "
+              "décimale (la demie vers le haut) ; deux offres de même note arrondie partagent le même rang. "
+              "Valeur d’un point dans la note du sous-critère, lorsque toutes les questions notées "
+              "s’appliquent :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    loop_table(doc, ["Partie", "Poids de la question", "Questions", "Un point vaut"],
+               ["{{ w.part }}", "{{ w.weight }}", "{{ w.count }}", "{{ w.worth }}"], "w in point_values",
+               [6.0, 3.6, 3.0, 4.0], size=9)
+    para(doc, "Pondération du sous-critère « sécurité numérique » dans le critère de la valeur technique : "
+              "…… % (à compléter par l’acheteur).", bold=True)
+    para(doc, "5. Demandes de précisions", style="Heading 1")
+    para(doc, "{{ clarification }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     return doc
 
 
@@ -667,6 +806,7 @@ def fiche() -> Document:
 
 
 BUILDERS = {"cctp.docx": cctp, "checklist.docx": checklist, "report.docx": report, "letter.docx": letter,
+            "rc_extract.docx": rc_extract,
             "fiche.docx": fiche}
 
 

@@ -19,11 +19,18 @@ from tenderkit.parse.parser import Expectation
 from tenderkit.parse.response import Response
 from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
+from tenderkit.publication import check_unchanged
 from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import letter_context, letter_file_name, letter_kind, letter_title, write_letter
 from tenderkit.render.report_docx import write_report
-from tenderkit.review.grid_edits import committee_edits, describe_takeover, read_grid_edits, takeover_counts
+from tenderkit.review.grid_edits import (
+    committee_edits,
+    describe_takeover,
+    read_grid_edits,
+    refuse_weight_edits,
+    takeover_counts,
+)
 from tenderkit.review.model import GridEdits, Review
 from tenderkit.review.scoring import review_responses
 from tenderkit.tender.loaded import LoadedTender, template_path
@@ -136,7 +143,10 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
     """Parse what is new in ``returns/`` (the others come from responses/) and score, taking over the
     committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is written to out/."""
     workspace = loaded.workspace
+    publication = check_unchanged(loaded)   # the weights, method and selection the candidates were told
     edits, source, where = _edits_to_take_over(loaded, grid, reset_grid)
+    if publication is not None and edits is not None:
+        refuse_weight_edits(edits, publication.date)
     if not return_entries(workspace):
         raise TenderkitError(_("{folder}: no vendor return to review (put the returned questionnaires in this "
                                "folder).").format(folder=workspace.returns))
@@ -147,7 +157,30 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
         computed, review = review, review_responses(loaded.selection, responses, today, edits=edits)
         review.taken_over = describe_takeover(edits, computed, where)
         review.edited_grid = str(source)
+        review.corrections = corrections(edits, computed, review)
+    review.published = publication.sentence() if publication is not None else None
     return review, parsed
+
+
+def corrections(edits: GridEdits, computed: Review, review: Review) -> list[dict[str, Any]]:
+    """Every point the committee corrected, with its reason (the report lists them all), in ranking order."""
+    from tenderkit.text import french_number
+
+    before = {v.vendor: v for v in computed.vendors}
+    selection = review.selection
+    found = []
+    for vendor in review.vendors:
+        for qid, item in vendor.items.items():
+            if (vendor.vendor, qid) not in edits.points or not item.scored:
+                continue
+            original = before[vendor.vendor].items[qid].points if vendor.vendor in before else item.computed_points
+            if original == item.points:
+                continue
+            found.append({"vendor": vendor.vendor, "id": qid,
+                          "question": f"{selection.numbers[qid]} — {selection.questions[qid].text}",
+                          "computed": french_number(original, 2), "points": french_number(item.points, 2),
+                          "reason": edits.reasons.get((vendor.vendor, qid), "—")})
+    return found
 
 
 def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path], dict[str, tuple[Path, str]]]:

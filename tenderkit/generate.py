@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -57,3 +58,36 @@ def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Pat
         target = questionnaire.with_suffix(".pdf")
         pdfs["questionnaire_pdf"] = write_atomic(target, lambda temp: temp.write_bytes(converted.read_bytes()))
     return pdfs
+
+
+def publish_documents(loaded: LoadedTender, pdf: bool = False, amend: bool = False,
+                      today: dt.date | None = None) -> tuple[dict[str, Path], str | None]:
+    """Publish the DCE (see tenderkit.publication): refuse what would change what candidates rely on, write the
+    documents as ``build`` does plus the RC extract, and record the publication. Returns the paths by kind and,
+    when LibreOffice is missing, the sentence saying so (the documents are written and recorded all the same)."""
+    from tenderkit.publication import check_can_publish, record_publication
+    from tenderkit.render.rc_extract_docx import write_rc_extract
+
+    today = today or dt.date.today()
+    previous = check_can_publish(loaded, today, amend)
+    paths = build_documents(loaded)
+    published = previous.date if previous else today
+    amendments = [dt.date.fromisoformat(a["date"]) for a in previous.amendments] if previous else []
+    if amend:
+        amendments.append(today)
+    target = loaded.workspace.out / file_name("rc_extract", loaded.tender.reference)
+    paths["rc_extract"] = write_rc_extract(loaded.selection, template_path(loaded.workspace, "rc_extract.docx"),
+                                           target, published, amendments)
+    problem = None
+    try:
+        paths.update(finish_documents(paths, pdf))
+        if pdf:
+            with tempfile.TemporaryDirectory(prefix="tk-pdf-") as scratch:
+                converted = convert(paths["rc_extract"], "pdf", Path(scratch))
+                paths["rc_extract_pdf"] = write_atomic(paths["rc_extract"].with_suffix(".pdf"),
+                                                       lambda temp: temp.write_bytes(converted.read_bytes()))
+    except TenderkitError as error:
+        problem = str(error)
+    published_files = {k: v for k, v in paths.items() if k != "checklist"}   # the checklist stays internal
+    paths["publication"] = record_publication(loaded, published_files, today, amend and previous is not None)
+    return paths, problem

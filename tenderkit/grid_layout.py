@@ -29,6 +29,7 @@ VENDOR_COLUMNS = (
     ("Question", 40, "question"), ("Réponse du candidat", 26, "raw"), ("Valeur lue", 8, "value"),
     ("Statut", 10, "status"), ("Attendu", 8, "expected"), ("Points", 7, "points"), ("Max", 6, "max"),
     ("Poids", 7, "weight"), ("Points pondérés", 9, "weighted"), ("Max pondéré", 9, "weighted_max"),
+    ("Motif de correction", 22, "reason"),
     ("Alerte", 22, "flag"), ("Clauses", 18, "clauses"), ("ANSM / ENISA", 11, "refs"),
     ("Emplacement", 14, "location"),
 )

@@ -33,7 +33,8 @@ def _sample_responses(selection: Selection) -> list[Response]:
         answers = {qid: Answer(value=typed.expected, raw=str(typed.raw), location="exemple",
                                status="answered" if typed.expected is not None else "invalid")
                    for qid, typed in plan.answers.items()}
-        provided = {d: Deliverable(provided=v[0] == "Oui", file=v[1]) for d, v in plan.deliverables.items()}
+        provided = {d: Deliverable(provided=v[0] == "Oui", file=v[1], attachment=v[1] if v[0] == "Oui" else None)
+                    for d, v in plan.deliverables.items()}
         responses.append(Response(file=f"{name}.xlsx", vendor=name, format="xlsx", answers=answers,
                                   deliverables=provided))
     return responses

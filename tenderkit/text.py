@@ -88,6 +88,11 @@ def french_number(value: float, decimals: int = 1) -> str:
     return ("0" if text in ("-0", "") else text).replace(".", ",")
 
 
+def french_percent(share: float) -> str:
+    """« 83,3 % » for 0.8333 (a narrow non-breaking space before the sign)."""
+    return f"{french_number(100 * share)}\u202f%"
+
+
 def french_sort_key(text: str) -> tuple[str, str]:
     """A French collation key: accents and case folded first (« Échographie Sud » sorts among the e, before
     « ultrasons Est »), ligatures spelt out (« Œil » as « oeil »), the exact spelling breaking ties."""

@@ -271,3 +271,64 @@ def paste_into_word(source: Path, target: Path) -> Path:
     shutil.move(docx, target)
     shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def tiny_pdf(title: str) -> bytes:
+    """A one-page PDF saying ``title``: the kind of document a vendor attaches (valid, readable, small)."""
+    text = title.encode("latin-1", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def tiny_document(name: str, title: str) -> bytes:
+    """A small real document of the kind ``name``'s extension says (PDF, workbook, or text)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".pdf":
+        return tiny_pdf(title)
+    if suffix in (".xlsx", ".xlsm"):
+        import io
+
+        book = openpyxl.Workbook()
+        book.active["A1"] = title
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+    return f"{title}\n".encode()
+
+
+def attachments(plan: Plan) -> dict[str, bytes]:
+    """The files an offer attaches for ``plan``: each document declared « Oui », under its declared name."""
+    return {name: tiny_document(name, f"{plan.vendor} - {deliverable}")
+            for deliverable, (provided, name) in plan.deliverables.items() if provided == "Oui" and name}
+
+
+def make_offer(questionnaire: Path, plan: Plan, target: Path, zipped: bool = False) -> Path:
+    """An offer as a platform delivers it: the filled ``questionnaire`` and the documents ``plan`` declares,
+    in the folder ``target`` (or the zip ``target``.zip with ``zipped``)."""
+    import zipfile
+
+    files = {questionnaire.name: questionnaire.read_bytes(), **attachments(plan)}
+    if zipped:
+        target = target.with_name(target.name + ".zip") if target.suffix != ".zip" else target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+    return target

@@ -16,7 +16,7 @@ from tenderkit.generate import build_documents
 from tenderkit.office import convert
 from tenderkit.review.scoring import total_score
 from tenderkit.tender.loaded import load_tender
-from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
+from tenderkit.vendor_sim import Typed, fill_xlsx, make_offer, make_plan
 
 
 def docx_text(path: Path) -> str:
@@ -64,9 +64,11 @@ def workspace(tmp_path_factory):
     tricky.answers["p1-marque"] = Typed("@SUM(1+1) & <b>", "@SUM(1+1) & <b>")
     tricky.answers["p4-audits"] = Typed("Oui sous réserve d’un préavis", "partiel")
     del tricky.answers["p4-journaux-evenements"]
-    fill_xlsx(questionnaire, good, returns / "alpha.xlsx")
-    fill_xlsx(questionnaire, risky, returns / "beta.xlsx")
-    fill_xlsx(questionnaire, tricky, returns / "gamma.xlsx")
+    scratch = folder.parent / "filled"
+    # offers as platforms deliver them: the questionnaire and the declared documents (equal treatment)
+    make_offer(fill_xlsx(questionnaire, good, scratch / "alpha.xlsx"), good, returns / "alpha")
+    make_offer(fill_xlsx(questionnaire, risky, scratch / "beta.xlsx"), risky, returns / "beta")
+    make_offer(fill_xlsx(questionnaire, tricky, scratch / "gamma.xlsx"), tricky, returns / "gamma", zipped=True)
     (returns / "notes.xlsx").write_text("pas un classeur", encoding="utf-8")
     loaded = load_tender(folder)
     run = run_review(loaded, jobs=1)
@@ -116,15 +118,15 @@ def test_weights_change_the_ranking_as_computed_by_hand(tmp_path):
     loaded = load_tender(folder)
     questionnaire = build_documents(loaded)["questionnaire"]
     questions = loaded.selection.questions
+    deliverables = [d.id for d, _ in loaded.selection.deliverables]
     (folder / "returns").mkdir()
-    plans = {}
     for name, weak_part in (("Un", 4), ("Deux", 3)):
-        plan = make_plan(name, questions, "favourable", seed=5, plain=True)
+        plan = make_plan(name, questions, "favourable", seed=5, plain=True, deliverables=deliverables)
         for qid, question in questions.items():
             if question.part == weak_part and question.expected and qid in plan.answers and not any(
                     q.show_if and q.show_if.question == qid for q in questions.values()):
                 plan.answers[qid] = unfavourable(question)
-        plans[name] = fill_xlsx(questionnaire, plan, folder / "returns" / f"{name}.xlsx")
+        make_offer(fill_xlsx(questionnaire, plan, tmp_path / f"{name}.xlsx"), plan, folder / "returns" / name)
 
     def ranking(part_weights: dict[int, float]) -> tuple[list[str], dict[str, float]]:
         data = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
@@ -133,23 +135,29 @@ def test_weights_change_the_ranking_as_computed_by_hand(tmp_path):
         review = run_review(load_tender(folder), jobs=1).review
         by_hand = {}
         for vendor in review.vendors:
-            weighted = sum(vendor.parts[p] * w for p, w in part_weights.items())
-            by_hand[vendor.vendor] = round(weighted / sum(part_weights.values()), 2)
+            assert vendor.regularity == "regular" and vendor.completeness == 100
+            # every scored item weighs its weight × its part's weight: the weak part's items earn nothing
+            items = vendor.items.values()
+            due = {p: sum(i.weight for i in items if i.part == p and i.max_points) for p in part_weights}
+            earned = {p: sum(i.weight * i.points for i in items if i.part == p) for p in part_weights}
+            by_hand[vendor.vendor] = 100 * sum(earned[p] * w for p, w in part_weights.items()) / sum(
+                due[p] * w for p, w in part_weights.items())
             assert vendor.conformity == pytest.approx(by_hand[vendor.vendor], abs=0.01)
-            # the total adds completeness, weighing 1 by default (weights.completeness)
-            assert vendor.total == pytest.approx((weighted + vendor.completeness) / (sum(part_weights.values()) + 1),
-                                                 abs=0.01)
+            # the total adds completeness, weighing 1 by default beside the parts' weights
+            weight = sum(part_weights.values())
+            assert vendor.total == pytest.approx((by_hand[vendor.vendor] * weight + 100) / (weight + 1), abs=0.01)
         return [v.vendor for v in review.vendors], by_hand
 
     order, by_hand = ranking({1: 1, 2: 1, 3: 1, 4: 5})
     assert order == sorted(by_hand, key=lambda v: -by_hand[v]) and order[0] == "Deux"
-    order, by_hand = ranking({1: 1, 2: 1, 3: 5, 4: 1})
+    # part 3 holds 4 scored items, part 4 about 33: weighted per item, part 3 must weigh ×10 to win it
+    order, by_hand = ranking({1: 1, 2: 1, 3: 10, 4: 1})
     assert order == sorted(by_hand, key=lambda v: -by_hand[v]) and order[0] == "Un"
 
 
-def test_total_is_the_weighted_mean_of_parts():
-    assert total_score({1: 100, 2: 50}, {1: 1, 2: 3}) == 62.5
-    assert total_score({1: 80}, {1: 0}) == 0.0
+def test_total_is_the_weighted_mean_of_conformity_and_completeness():
+    assert total_score(100, 40, {1: 1, 2: 3}, 1) == pytest.approx((100 * 4 + 40) / 5)
+    assert total_score(80, 0, {1: 0}, 0) == 0.0
 
 
 def test_grid_recalculates_in_libreoffice_and_matches(workspace, tmp_path):
@@ -167,7 +175,9 @@ def test_grid_recalculates_in_libreoffice_and_matches(workspace, tmp_path):
     for vendor in run.review.vendors:
         column = header.index(vendor.vendor) + 1
         assert summary.cell(row=total_row, column=column).value == pytest.approx(vendor.total, abs=0.01)
-        assert summary.cell(row=total_row + 1, column=column).value == vendor.rank
+        assert summary.cell(row=total_row + 1, column=column).value == {
+            "regular": "régulière", "irregular": "irrégulière", "to_regularise": "à régulariser"}[vendor.regularity]
+        assert summary.cell(row=total_row + 2, column=column).value == (vendor.rank or "—")
     assert openpyxl.load_workbook(run.paths["grid"])["Graphique"]._charts   # the chart, on its own sheet
 
 

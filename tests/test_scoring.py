@@ -46,8 +46,10 @@ def selection(questions: list[Question], clauses: list[Clause] = (), deliverable
     return chosen
 
 
-def response(vendor: str, answers: dict[str, str | None], provided: dict[str, bool] | None = None) -> Response:
-    """Answers by value (``None``: left empty; ``"?"``: present but unreadable)."""
+def response(vendor: str, answers: dict[str, str | None], provided: dict[str, bool] | None = None,
+             attached: bool = True) -> Response:
+    """Answers by value (``None``: left empty; ``"?"``: present but unreadable); documents declared provided are
+    attached to the offer unless ``attached`` is false (a lone questionnaire)."""
     parsed = {}
     for qid, value in answers.items():
         if value is None:
@@ -57,7 +59,8 @@ def response(vendor: str, answers: dict[str, str | None], provided: dict[str, bo
         else:
             parsed[qid] = Answer(value=value, raw=value, status="answered")
     return Response(file=f"{vendor}.xlsx", vendor=vendor, answers=parsed,
-                    deliverables={d: Provided(provided=p) for d, p in (provided or {}).items()})
+                    deliverables={d: Provided(provided=p, attachment=f"{d}.pdf" if p and attached else None)
+                                  for d, p in (provided or {}).items()})
 
 
 def clause(questions: list[str], deliverables: list[str] = ()) -> Clause:
@@ -148,7 +151,11 @@ def test_complete_offer_outranks_an_equal_one_without_documents_or_texts():
     bare = response("Sans pièces", {"a": "oui", "b": "oui", "nom": None}, {"flux": False, "schema": False})
     review = review_responses(chosen, [bare, complete])
     first, second = review.vendors
-    assert first.vendor == "Complet" and first.rank == 1 and second.rank == 2
+    # the bare offer is incomplete, hence irregular (L. 2152-2): not ranked, but its scores are still computed
+    assert first.vendor == "Complet" and first.rank == 1 and first.regularity == "regular"
+    assert second.rank is None and second.regularity == "irregular"
+    assert [(i.kind, i.number) for i in second.irregularities] == [
+        ("missing_document", "pièce 1"), ("missing_document", "pièce 2"), ("unanswered_descriptive", "1.1.3")]
     assert first.conformity == second.conformity == 100  # the yes/no answers alone cannot tell them apart
     assert first.completeness == 100
     # answers: 2 of 3 required (the text is missing); documents: 0 of 2 → mean of 66,67 % and 0 %
@@ -160,9 +167,11 @@ def test_complete_offer_outranks_an_equal_one_without_documents_or_texts():
 def test_completeness_weight_zero_leaves_the_ranking_to_conformity():
     questions = [question("a"), question("nom", "text", expected=None)]
     chosen = selection(questions, completeness_weight=0)
+    chosen.tender.letters.regularisation = True   # A may supply its descriptive answer: ranked provisionally
     review = review_responses(chosen, [response("A", {"a": "oui", "nom": None}), response("B", {"a": "oui",
                                                                                              "nom": "x"})])
     assert [v.rank for v in review.vendors] == [1, 1] and review.vendors[0].total == 100
+    assert [v.regularity for v in review.vendors] == ["to_regularise", "regular"]
 
 
 def test_completeness_counts_only_applicable_required_questions():
@@ -187,7 +196,9 @@ def test_grid_edits_replace_weights_and_points():
     assert vendor.items["b"].points == 0.5 and vendor.items["a"].points == 1
     part1 = 100 * (1 * 2 + 0.5 * 1) / (2 + 1)
     assert vendor.parts[1] == pytest.approx(part1, abs=0.01)
-    assert vendor.total == pytest.approx((part1 * 3 + 100 * 1) / 4, abs=0.01)
+    # items weigh item weight × part weight: a 2 × 3, b 1 × 3, c 1 × 1
+    assert vendor.conformity == pytest.approx(100 * (1 * 6 + 0.5 * 3 + 1 * 1) / (6 + 3 + 1), abs=0.01)
+    assert vendor.total == vendor.conformity   # completeness weighs 0 here
 
 
 def result(questions, answers, deliverables=(), provided=None):
@@ -360,8 +371,9 @@ def test_a_part_with_no_scored_item_has_no_score_and_leaves_the_means():
 def test_nothing_weighs_gives_zero():
     from tenderkit.review.scoring import total_score
 
-    assert total_score({1: None}, {1: 1}) == 0 and total_score({1: 50}, {1: 0}) == 0
-    assert total_score({1: 50}, {1: 0}, 80, 1) == 80 and total_score({1: 50}, {1: 1}, 80) == 50
+    assert total_score(50, 80, {1: 0}, 0) == 0 and total_score(50, 80, {}, 0) == 0
+    assert total_score(50, 80, {1: 0}, 1) == 80 and total_score(50, 80, {1: 1}, 0) == 50
+    assert total_score(50, 80, {1: 1, 2: 2}, 1) == pytest.approx((50 * 3 + 80) / 4)
 
 
 def test_a_part_missing_from_weights_parts_weighs_one():
@@ -418,3 +430,60 @@ def test_a_child_whose_parent_is_not_selected_stays_closed():
     chosen = selection([question("child", show_if=("absent", "oui"))])
     vendor = review_responses(chosen, [response("V", {"absent": "oui", "child": "oui"})]).vendors[0]
     assert vendor.items["child"].applicable is False and vendor.items["child"].scored is False
+
+
+# --- the method honours the weights; regularity before ranking (issue 18) -----------------------------------
+
+def test_a_non_to_an_item_weighted_three_costs_at_least_a_non_to_an_unweighted_item():
+    """Parts are many or few items: a part-2 item alone in its part must not outweigh the item the buyer
+    weighted × 3 in a crowded part 1 (a mean of part scores would neutralise the published weighting)."""
+    questions = [question(f"a{n}") for n in range(10)] + [question("b", part=2), question("c", part=2)]
+    chosen = selection(questions)
+    chosen.tender.weights.questions.update({"a0": 3.0})
+    all_yes = {q.id: "oui" for q in questions}
+    weighted_no = review_responses(chosen, [response("V", {**all_yes, "a0": "non"})]).vendors[0]
+    plain_no = review_responses(chosen, [response("V", {**all_yes, "b": "non"})]).vendors[0]
+    assert weighted_no.total < plain_no.total
+    assert 100 - weighted_no.total == pytest.approx(3 * (100 - plain_no.total))
+
+
+def test_refusing_a_minimum_requirement_makes_the_offer_irregular_with_the_clause_named():
+    questions = [question("a"), question("b")]
+    minimum = Clause(id="mini", theme="t", title="Chiffrement des flux", text=["Texte."], questions=["a"])
+    chosen = selection(questions, [minimum])
+    chosen.tender.clauses.minimum.append("mini")
+    chosen.tender.letters.regularisation = True   # a refusal cannot be regularised
+    review = review_responses(chosen, [response("Refus", {"a": "non", "b": "oui"}),
+                                       response("Accord", {"a": "oui", "b": "non"})])
+    accord, refus = review.vendors
+    assert (accord.vendor, accord.rank, accord.regularity) == ("Accord", 1, "regular")
+    assert (refus.rank, refus.regularity) == (None, "irregular")
+    assert [(i.kind, i.number, i.clause) for i in refus.irregularities] == [("minimum_refused", "1.1.1", "mini")]
+    assert "« Chiffrement des flux »" in refus.irregularities[0].text and "1.1.1" in refus.irregularities[0].text
+    # a non to the other, ordinary item only costs points
+    assert refus.total == accord.total == 50
+
+
+def test_a_blank_scored_answer_cannot_be_regularised_a_missing_document_can():
+    questions = [question("a"), question("b")]
+    chosen = selection(questions, [clause(["a", "b"], ["flux"])], ["flux"], completeness_weight=1)
+    chosen.tender.letters.regularisation = True
+    review = review_responses(chosen, [response("Blanc", {"a": "oui", "b": None}, {"flux": True}),
+                                       response("Sans pièce", {"a": "oui", "b": "oui"}, {"flux": False}),
+                                       response("Complet", {"a": "oui", "b": "oui"}, {"flux": True})])
+    by = {v.vendor: v for v in review.vendors}
+    assert by["Blanc"].regularity == "irregular" and by["Blanc"].rank is None
+    assert [i.kind for i in by["Blanc"].irregularities] == ["unanswered_scored"]
+    assert by["Sans pièce"].regularity == "to_regularise" and by["Sans pièce"].rank == 2
+    assert by["Complet"].regularity == "regular" and by["Complet"].rank == 1
+    assert [v.vendor for v in review.vendors] == ["Complet", "Sans pièce", "Blanc"]   # unranked after the ranked
+
+
+def test_a_document_declared_but_not_attached_is_not_supplied_however_the_offer_is_packaged():
+    questions = [question("a")]
+    chosen = selection(questions, [clause(["a"], ["flux"])], ["flux"])
+    lone = response("Seul", {"a": "oui"}, {"flux": True}, attached=False)
+    vendor = review_responses(chosen, [lone]).vendors[0]
+    assert vendor.missing_deliverables == ["flux"] and vendor.regularity == "irregular"
+    assert [i.kind for i in vendor.irregularities] == ["declared_not_attached"]
+    assert "déclarée, non jointe au dossier analysé" in vendor.irregularities[0].text

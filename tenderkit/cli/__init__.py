@@ -25,7 +25,7 @@ from tenderkit.i18n import LANG_ENV, LANGUAGES, _, set_language
 
 # Which module of tenderkit.cli defines each command: a command's module is imported only when that command
 # runs or the help lists it (tests/test_startup.py checks this table against each module's COMMANDS).
-COMMAND_MODULES = {"library": "library", "new": "tender", "build": "tender", "demo": "tender",
+COMMAND_MODULES = {"library": "library", "new": "tender", "build": "tender", "publish": "tender", "demo": "tender",
                    "templates": "templates", "parse": "parse", "review": "review", "fiche": "review", "ui": "ui"}
 
 

@@ -23,6 +23,8 @@ def vendor_record(vendor, library) -> dict:
         "file": vendor.response.file,
         "total": shown(vendor.total),
         "rank": vendor.rank,
+        "regularity": vendor.regularity,
+        "irregularities": [i.as_dict() for i in vendor.irregularities],
         "completeness": shown(vendor.completeness),
         "conformity": shown(vendor.conformity),
         "parts": {str(p): None if s is None else shown(s) for p, s in vendor.parts.items()},
@@ -46,12 +48,13 @@ def emit(lines: list[Line]) -> None:
 
 
 def ranking_lines(review) -> list[Line]:
-    """One console line per vendor, best first: total, conformity, completeness and what is missing."""
+    """One console line per vendor: the ranked offers best first (a provisional rank for those invited to
+    regularise), then the irregular ones apart, not ranked, each with its reasons."""
     from tenderkit.text import french_number
 
-    def line(vendor) -> str:
+    def line(vendor, place: str) -> Line:
         flags, unanswered, missing = len(vendor.flags), len(vendor.unanswered), len(vendor.missing_deliverables)
-        return f"  {vendor.rank}. {vendor.vendor:30} " + _(
+        return ("out", f"  {place:>3} {vendor.vendor:30} " + _(
             "total {total:>5}/100   conformity {conformity:>5}   completeness {completeness:>5} % (answers "
             "{answers_given}/{answers_due}, documents {documents_given}/{documents_due})   {flags}, {unanswered}, "
             "{missing}").format(
@@ -63,9 +66,26 @@ def ranking_lines(review) -> list[Line]:
             unanswered=ngettext("{n} unanswered", "{n} unanswered", unanswered).format(n=unanswered)
             if unanswered else _("all answered"),
             missing=ngettext("{n} missing deliverable", "{n} missing deliverables", missing).format(n=missing)
-            if missing else _("no missing deliverable"))
+            if missing else _("no missing deliverable")), None)
 
-    return [("out", line(vendor), None) for vendor in review.vendors]
+    lines: list[Line] = []
+    for vendor in review.vendors:
+        if vendor.rank is None:
+            continue
+        lines.append(line(vendor, f"{vendor.rank}." if vendor.regularity == "regular" else f"({vendor.rank})"))
+        if vendor.regularity == "to_regularise":
+            items = len(vendor.irregularities)
+            lines.append(("out", "      " + ngettext("provisional rank: invited to regularise ({n} item).",
+                                                     "provisional rank: invited to regularise ({n} items).", items)
+                          .format(n=items), "yellow"))
+    irregular = [v for v in review.vendors if v.rank is None]
+    if irregular:
+        lines.append(("out", "  " + _("Irregular offers, not ranked (art. L. 2152-2 and R. 2152-1 of the code de la "
+                                      "commande publique): {n}").format(n=len(irregular)), "red"))
+        for vendor in irregular:
+            lines.append(line(vendor, "—"))
+            lines += [("out", f"      {found.text}", None) for found in vendor.irregularities]
+    return lines
 
 
 def _shown(run, library) -> dict[str, object]:

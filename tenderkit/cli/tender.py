@@ -98,6 +98,35 @@ def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None
         sys.exit(1)
 
 
+@click.command("publish")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the written paths as JSON.")
+@click.option("--pdf", is_flag=True, help="Also write PDF copies of the annex, the questionnaire and the RC extract.")
+@click.option("--amend", is_flag=True, help="Record a dated amendment of a published DCE (before the deadline for "
+                                            "offers), to communicate to every candidate.")
+def publish_command(folder: Path, as_json: bool, pdf: bool, amend: bool) -> None:
+    """Publish the DCE: write it as `build` does, with the RC extract (the security sub-criterion, its weights and
+    method), and freeze what was published — weights, method, selection and minimum requirements — for the
+    review (FOLDER/publication.json)."""
+    from tenderkit.generate import publish_documents
+    from tenderkit.tender.loaded import load_tender
+
+    loaded = load_tender(folder)
+    paths, problem = publish_documents(loaded, pdf=pdf, amend=amend)
+    if problem:
+        click.echo(problem, err=True)
+    if as_json:
+        click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{'Amendment recorded' if amend else 'Published'}: weights, method, selection and minimum "
+                   f"requirements are frozen for the review ({paths['publication'].name}).")
+        for kind, path in paths.items():
+            if kind != "publication":
+                click.echo(f"  wrote {path}")
+    if problem and pdf:
+        sys.exit(1)
+
+
 def _build(loaded, pdf: bool) -> tuple[dict[str, Path], bool]:
     """Write the documents, number the annex's table of contents and, with ``pdf``, the PDF copies; a missing
     LibreOffice is said in one sentence (the documents are written all the same). True when PDFs failed."""
@@ -158,8 +187,8 @@ def _print_selection(loaded) -> None:
 @click.command("demo")
 @click.argument("folder", type=click.Path(path_type=Path), default="tenderkit-demo")
 def demo_command(folder: Path) -> None:
-    """Create the sample tender in FOLDER, build its documents, review the sample vendor returns and write
-    the identification sheet of the best-ranked vendor."""
+    """Create the sample tender in FOLDER, publish its DCE (as on the tender's date), review the sample vendor
+    offers and write the identification sheet of the best-ranked vendor."""
     import shutil
 
     from tenderkit.cli.review import emit, ranking_lines
@@ -172,21 +201,32 @@ def demo_command(folder: Path) -> None:
     returns = sample / "returns"
     if returns.is_dir():
         (folder / "returns").mkdir(exist_ok=True)
-        for item in sorted(returns.iterdir()):
-            if item.is_file():
+        for item in sorted(returns.iterdir()):   # offers: folders and zips, as platforms deliver them
+            if item.is_dir():
+                shutil.copytree(item, folder / "returns" / item.name, dirs_exist_ok=True)
+            elif item.is_file():
                 shutil.copyfile(item, folder / "returns" / item.name)
     click.echo(_("Sample tender written to {path}").format(path=folder / "tender.yaml"))
     loaded = load_tender(folder)
-    for path in _build(loaded, pdf=True)[0].values():
-        click.echo("  " + _("wrote {path}").format(path=path))
+    from tenderkit.generate import publish_documents
+    from tenderkit.publication import publication_path
+
+    publication_path(folder).unlink(missing_ok=True)   # a demo folder run again starts a new tender
+    paths, problem = publish_documents(loaded, pdf=True, today=loaded.tender.date)
+    if problem:
+        click.echo(problem, err=True)
+    for kind, path in paths.items():
+        if kind != "publication":
+            click.echo("  " + _("wrote {path}").format(path=path))
     if returns.is_dir():
         click.echo(_("Reviewing the sample vendor returns in {folder}:").format(folder=folder / "returns"))
         run = run_review(loaded)
         emit(ranking_lines(run.review))
         for path in [*run.paths.values(), *run.letters.values()]:
             click.echo("  " + _("wrote {path}").format(path=path))
-        best = run.review.vendors[0].vendor
-        click.echo("  " + _("wrote {path}").format(path=write_vendor_fiche(loaded, best)))
+        ranked = [v for v in run.review.vendors if v.rank is not None]
+        if ranked:   # the identification sheet of the best-ranked regular offer
+            click.echo("  " + _("wrote {path}").format(path=write_vendor_fiche(loaded, ranked[0].vendor)))
 
 
-COMMANDS = [new_command, build_command, demo_command]
+COMMANDS = [new_command, build_command, publish_command, demo_command]

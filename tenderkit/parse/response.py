@@ -49,12 +49,11 @@ class Response(BaseModel):
         return not self.errors
 
     def supplied(self, deliverable_id: str) -> bool:
-        """A document counts as supplied when declared « Fournie : Oui » and, for an offer folder or zip, also
-        attached to it; a bare questionnaire file cannot hold attachments, so its declaration is taken."""
+        """A document counts as supplied only when a file of the offer holds it: declared « Fournie : Oui » and
+        attached in the offer folder or zip. A lone questionnaire holds no attachment: its « Oui » is declared,
+        not supplied — the same content gets the same treatment however it is packaged."""
         declared = self.deliverables.get(deliverable_id)
-        if declared is None or not declared.provided:
-            return False
-        return self.offer is None or declared.attachment is not None
+        return declared is not None and bool(declared.provided) and declared.attachment is not None
 
     def counts(self) -> dict[str, int]:
         counts = {"answered": 0, "empty": 0, "invalid": 0}

@@ -8,6 +8,7 @@ from typing import Any
 from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.tender_context import tender_context
+from tenderkit.review.regularity import minimum_clauses
 from tenderkit.tender.selection import Selection
 from tenderkit.wording import entry, phrase
 
@@ -21,6 +22,7 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
     library = selection.library
     designation = selection.tender.buyer.designation
     themes, trace, numbers = [], [], {}
+    minimum = {c.id for c in minimum_clauses(selection)}
     for theme in library.themes:
         clauses = [c for c in selection.clauses if c.theme == theme.id]
         if not clauses:
@@ -32,6 +34,7 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
             numbers[clause.id] = number
             entries.append({
                 "id": clause.id, "number": number, "title": clause.title, "anchor": f"[[ANCRE:{clause.id}]]",
+                "minimum": phrase("minimum.cctp") if clause.id in minimum else "",
                 "blocks": clause_blocks(clause, designation),
                 "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
                                           if d in selection.applicable_deliverables),

@@ -70,6 +70,7 @@ from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIE
 from tenderkit.review.scoring import item_weights, part_weights
 from tenderkit.text import french_date, french_number, french_typography
 from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label, shown_value
+from tenderkit.wording import phrase
 from tenderkit.xlsx_rows import row_height
 
 TITLE = Font(name=FONT, bold=True, size=14, color=NAVY)
@@ -83,6 +84,10 @@ CHART_TITLE = "Note par partie et complétude, par candidat"
 READER_REMARKS = "Remarques du lecteur de fichiers (en anglais)"
 # the font size of the named style of each vendor-sheet column (xlsx_common.NAMED_STYLES), for row heights
 VENDOR_SIZES = {"flag": 9.9, "clauses": 9, "refs": 9, "location": 9}   # bold 9 pt is about as wide as 9.9 pt
+
+
+FROZEN_NOTE = ("Pondérations publiées dans le règlement de la consultation : elles sont figées et ne peuvent être "
+               "modifiées après la remise des offres.")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -126,6 +131,9 @@ class GridBuilder:
         self.taken = {"synthèse", "graphique", "pondérations", "tenderkit-calcul"}
         self.weight_rows: dict[str, int] = {}
         self.vendor_sheets: dict[str, tuple[str, int]] = {}  # vendor → (sheet title, last row)
+        self.frozen = bool(review.published)   # published weights: shown, never editable (R. 2152-11)
+        self.reasons = {(c["vendor"], c["id"]): c["reason"] for c in review.corrections}
+        self.editable = {} if self.frozen else {"fill": ANSWER_FILL, "protection": UNLOCKED}
 
     def build(self) -> Workbook:
         summary = self.book.active
@@ -155,8 +163,8 @@ class GridBuilder:
 
     def _weights(self, sheet: Worksheet) -> None:
         self._title(sheet, WEIGHTS, "Pondération des questions évaluées",
-                    "Modifiez les pondérations (cellules jaunes, nombres positifs ou nuls) : notes et rangs se "
-                    "recalculent.")
+                    FROZEN_NOTE if self.frozen else "Modifiez les pondérations (cellules jaunes, nombres positifs ou "
+                                                    "nuls) : notes et rangs se recalculent.")
         widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(WEIGHT_COLUMNS, start=1)})
         sheet.column_dimensions["A"].hidden = True
         header_row(sheet, FIRST - 1, [h for h, _, _ in WEIGHT_COLUMNS])
@@ -172,7 +180,8 @@ class GridBuilder:
                       "question": question.text, "clauses": clauses}
             for key, value in values.items():
                 put(sheet.cell(row=row, column=WEIGHT_COLUMN[key]), value, "tk text")
-            weight = put(sheet.cell(row=row, column=WEIGHT_COLUMN["weight"]), weights[qid], "tk answer")
+            weight = put(sheet.cell(row=row, column=WEIGHT_COLUMN["weight"]), weights[qid],
+                         "tk number" if self.frozen else "tk answer")
             weight_cells.append(weight.coordinate)
             sheet.row_dimensions[row].height = row_height((question.section, 24, 10), (question.text, 60, 10),
                                                           (clauses, 34, 10))
@@ -192,8 +201,8 @@ class GridBuilder:
                                                if key not in HIDDEN_VENDOR_COLUMNS))
         self._title(sheet, VENDOR, f"{vendor.vendor} – réponses et points",
                     f"Fichier : {Path(response.file).name} ({response.format}). Les points sont modifiables "
-                    "(cellules jaunes, de 0 au maximum de la question) ; pondérations dans la feuille "
-                    "« Pondérations ».", column=first_visible)
+                    "(cellules jaunes, de 0 au maximum de la question), chaque correction motivée dans la colonne "
+                    "« Motif de correction » ; pondérations dans la feuille « Pondérations ».", column=first_visible)
         put(sheet[VENDOR_CELL], vendor.vendor)
         widths(sheet, {get_column_letter(i): w for i, (_, w, _) in enumerate(VENDOR_COLUMNS, start=1)})
         for key in HIDDEN_VENDOR_COLUMNS:
@@ -229,6 +238,8 @@ class GridBuilder:
             cell = sheet.cell(row=row, column=VENDOR_COLUMN["points"])
             if item.scored:
                 put(cell, item.points, "tk answer")
+                put(sheet.cell(row=row, column=VENDOR_COLUMN["reason"]), self.reasons.get((vendor.vendor, qid)),
+                    "tk answer")
                 points_cells.setdefault(item.max_points, []).append(cell.coordinate)
                 put(sheet.cell(row=row, column=VENDOR_COLUMN["max"]), item.max_points, "tk number", alignment=TOP)
                 formula(sheet.cell(row=row, column=VENDOR_COLUMN["weight"]),
@@ -290,8 +301,12 @@ class GridBuilder:
         review, selection = self.review, self.selection
         put(sheet[VENDOR_CELL], selection.tender.reference)
         self._title(sheet, SUMMARY, "Grille d’évaluation – sécurité numérique",
-                    f"Établie le {french_date(review.date)}. Pondérations modifiables (cellules jaunes) : notes "
-                    "et rangs se recalculent. Les alertes informent le comité ; elles n’éliminent pas.")
+                    f"Établie le {french_date(review.date)}. "
+                    + (f"{review.published} Points corrigeables dans les feuilles des candidats, chaque correction "
+                       "motivée." if self.frozen else "Pondérations modifiables (cellules jaunes) : notes et rangs "
+                                                      "se recalculent.")
+                    + " Les offres irrégulières ne sont pas classées. Les alertes informent le comité ; elles "
+                      "n’éliminent pas.")
         vendors = review.vendors
         widths(sheet, {"A": 12, "B": 48, "C": 13, **{get_column_letter(4 + i): 20 for i in range(len(vendors))}})
         sheet.column_dimensions["A"].hidden = True
@@ -310,7 +325,7 @@ class GridBuilder:
             put(sheet.cell(row=row, column=2), f"Partie {part.part} – {part.sheet}", font=BODY_FONT, alignment=WRAP,
                 border=BORDER)
             weight_cells.append(put(sheet.cell(row=row, column=SUMMARY_WEIGHT_COLUMN), review.part_weights[part.part],
-                                    fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER, font=BOLD).coordinate)
+                                    **self.editable, border=BORDER, font=BOLD).coordinate)
             for index, vendor in enumerate(vendors):
                 title, last = self.vendor_sheets[vendor.vendor]
                 ref = quote_sheetname(title)
@@ -325,36 +340,51 @@ class GridBuilder:
             alignment=WRAP,
             border=BORDER)
         weight_cells.append(put(sheet.cell(row=completeness_row, column=SUMMARY_WEIGHT_COLUMN),
-                                review.completeness_weight, fill=ANSWER_FILL, protection=UNLOCKED, border=BORDER,
+                                review.completeness_weight, **self.editable, border=BORDER,
                                 font=BOLD).coordinate)
         for index, vendor in enumerate(vendors):
             put(sheet.cell(row=completeness_row, column=4 + index), vendor.completeness, number_format="0.0",
                 border=BORDER, font=BODY_FONT)
         _validation(sheet, "Pondération", weight_cells)
-        conformity_row, total_row, rank_row = completeness_row + 1, completeness_row + 2, completeness_row + 3
-        put(sheet.cell(row=conformity_row, column=2), "Note de conformité (parties pondérées, sur 100)",
+        conformity_row, total_row = completeness_row + 1, completeness_row + 2
+        regularity_row, rank_row = completeness_row + 3, completeness_row + 4
+        put(sheet.cell(row=conformity_row, column=2), "Note de conformité (questions pondérées, sur 100)",
             font=BODY_FONT, border=BORDER)
         put(sheet.cell(row=total_row, column=2), "Note globale (sur 100)", font=BOLD, border=BORDER, fill=SECTION_FILL)
         formula(sheet.cell(row=total_row, column=3), f"=SUM(C{first}:C{completeness_row})", border=BORDER,
                 fill=SECTION_FILL)
-        put(sheet.cell(row=rank_row, column=2), "Rang", font=BOLD, border=BORDER)
+        put(sheet.cell(row=regularity_row, column=2), "Régularité de l’offre", font=BOLD, border=BORDER)
+        put(sheet.cell(row=rank_row, column=2), "Rang (offres régulières)", font=BOLD, border=BORDER)
         last_vendor = get_column_letter(3 + max(len(vendors), 1))
-        for index in range(len(vendors)):
+        part_weights = f"$C${first}:$C${last_part}"
+        for index, vendor in enumerate(vendors):
             letter = get_column_letter(4 + index)
-            # weighted means over the parts that have a score (ISNUMBER), as scoring.total_score
+            title, last = self.vendor_sheets[vendor.vendor]
+            ref = quote_sheetname(title)
+            parts_range = f"{ref}!${part_l}${FIRST}:${part_l}${last}"
+
+            def weighted(column: str, ref: str = ref, last: int = last, parts_range: str = parts_range) -> str:
+                return "+".join(f"$C${first + offset}*SUMIFS({ref}!${column}${FIRST}:${column}${last},{parts_range},"
+                                f"{part.part})" for offset, part in enumerate(parts)) or "0"
+            # every scored item weighs its weight × its part's weight, as scoring.conformity_score
             formula(sheet.cell(row=conformity_row, column=4 + index),
-                    f"=IFERROR(SUMPRODUCT($C${first}:$C${last_part},{letter}{first}:{letter}{last_part})"
-                    f"/SUMPRODUCT($C${first}:$C${last_part},--ISNUMBER({letter}{first}:{letter}{last_part})),0)",
+                    f"=IFERROR(({weighted(pts_l)})/({weighted(max_l)})*100,0)",
                     number_format="0.0", font=BODY_FONT, border=BORDER)
+            # conformity weighs the sum of the parts' weights beside completeness, as scoring.total_score
             formula(sheet.cell(row=total_row, column=4 + index),
-                    f"=IFERROR(SUMPRODUCT($C${first}:$C${completeness_row},{letter}{first}:{letter}{completeness_row})"
-                    f"/SUMPRODUCT($C${first}:$C${completeness_row},"
-                    f"--ISNUMBER({letter}{first}:{letter}{completeness_row})),0)",
+                    f"=IFERROR(({letter}{conformity_row}*SUM({part_weights})+{letter}{completeness_row}"
+                    f"*$C${completeness_row})/(SUM({part_weights})+$C${completeness_row}),0)",
                     number_format="0.0", font=BOLD, border=BORDER, fill=SECTION_FILL)
-            # ranked on the total as shown (one decimal, half up as ROUND does), as scoring.rank
+            put(sheet.cell(row=regularity_row, column=4 + index), phrase(f"regularity.status.{vendor.regularity}"),
+                font=BOLD, border=BORDER, alignment=Alignment(horizontal="center"))
+            # ranked among the regular offers (and those invited to regularise) on the total as shown (one
+            # decimal, half up as ROUND does), as scoring.rank; an irregular offer has no rank
             totals = f"$D${total_row}:${last_vendor}${total_row}"
+            statuses = f"$D${regularity_row}:${last_vendor}${regularity_row}"
+            irregular = phrase("regularity.status.irregular")
             formula(sheet.cell(row=rank_row, column=4 + index),
-                    f"=1+SUMPRODUCT(--(ROUND({totals},1)>ROUND({letter}{total_row},1)))", font=BOLD,
+                    f"=IF({letter}{regularity_row}=\"{irregular}\",\"—\",1+SUMPRODUCT(--(ROUND({totals},1)>"
+                    f"ROUND({letter}{total_row},1)),--({statuses}<>\"{irregular}\")))", font=BOLD,
                     border=BORDER, alignment=Alignment(horizontal="center"))
 
         def clauses(status: str) -> list[int]:
@@ -410,6 +440,17 @@ class GridBuilder:
                                                                      "« Graphique »."),
                 font=Font(name=FONT, size=9, italic=True))
             row += 2
+        irregular = [v for v in vendors if v.irregularities]
+        if irregular:
+            row += 1
+            put(sheet.cell(row=row, column=2), "Offres irrégulières ou à régulariser (non classées si irrégulières)",
+                font=BOLD)
+            for vendor in irregular:
+                for found in vendor.irregularities:
+                    row += 1
+                    status = phrase(f"regularity.status.{vendor.regularity}")
+                    put(sheet.cell(row=row, column=2), f"{vendor.vendor} ({status}) : {found.text}", font=BODY_FONT)
+            row += 1
         if review.failed or review.duplicates:
             row += 1
             put(sheet.cell(row=row, column=2), "Fichiers non évalués", font=BOLD)

@@ -41,9 +41,11 @@ from tenderkit.render.xlsx_common import (
     save_workbook,
     widths,
 )
+from tenderkit.review.regularity import minimum_questions
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date, french_typography, xml_safe
 from tenderkit.vocabulary import answer_label
+from tenderkit.wording import phrase
 from tenderkit.xlsx_rows import row_height
 
 HEADER_ROW = 5
@@ -115,6 +117,9 @@ class _Validations:
 
 def _help_text(question: Question, selection: Selection) -> str:
     parts = []
+    minimum = minimum_questions(selection).get(question.id)
+    if minimum is not None:   # an unfavourable answer makes the offer irregular: said first, where it is read
+        parts.append(phrase("minimum.questionnaire", clause=minimum.title))
     if question.help:
         parts.append(question.help)
     if question.answer_type == "choice":

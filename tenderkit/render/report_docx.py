@@ -1,10 +1,10 @@
-"""The committee report (.docx, ``templates/report.docx``): method, weights, ranking, chart, per vendor,
-conclusion, the committee's opinion and signatures.
+"""The committee report (.docx, ``templates/report.docx``): method, weights, regularity, ranking, chart, per
+vendor, conclusion, the committee's corrections, its opinion and signatures.
 
-What the report says is asked of a vendor is what its letter asks (render/letters_docx.py): answers to clarify
-(demande de précisions: a clarification may not modify the offer, practice of art. R. 2152-1 to R. 2152-2),
-unanswered questions and missing documents to supply only where the consultation allows regularisation
-(art. R. 2152-2); otherwise they are only noted as absent."""
+Regularity comes before the ranking (review/regularity.py): irregular offers are shown apart with their reasons,
+eliminated and not ranked (L. 2152-2, R. 2152-1). What the report says is asked of a vendor is what its letter
+asks (render/letters_docx.py): answers to clarify (R. 2161-5 / R. 2161-11), the documents and descriptive
+answers of an offer invited to regularise (R. 2152-2)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from typing import Any
 from tenderkit.grammar import capitalize_first, de, join_and
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import clean_context, render_docx
-from tenderkit.render.letters_docx import WHY, letter_kind
+from tenderkit.render.letters_docx import WHY, draft_note, letter_kind, signatory_context
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
-from tenderkit.review.scoring import item_weights
-from tenderkit.text import french_date, french_number
+from tenderkit.review.regularity import IRREGULAR, REGULAR, TO_REGULARISE, minimum_clauses, summary
+from tenderkit.review.scoring import item_weights, point_values, shares
+from tenderkit.text import french_date, french_number, french_percent
 from tenderkit.wording import counted, phrase
 
 
@@ -37,18 +38,17 @@ def _attention(vendor: VendorReview) -> str:
 
 
 def _follow_up(vendor: VendorReview, regularisation: bool) -> list[str]:
-    """What the vendor's letter asks, and what is only noted: the clarifications (demande de précisions), the
-    gaps to regularise where the consultation allows it, else the gaps noted without a request."""
+    """What the vendor's letter asks: the clarifications (demande de précisions) and, for an offer invited to
+    regularise, the elements to supply; an irregular offer is eliminated and asked nothing."""
+    if vendor.regularity == IRREGULAR:
+        return [phrase("report.eliminated")]
     to_clarify = [counted(len(vendor.issues(kind)), f"report.to_clarify.{kind.value}") for kind in WHY
                   if vendor.issues(kind)]
-    gaps = [counted(len(vendor.unanswered), "report.to_clarify.unanswered") if vendor.unanswered else "",
-            counted(len(vendor.missing_deliverables), "report.attention.missing")
-            if vendor.missing_deliverables else ""]
-    gaps = [g for g in gaps if g]
     sentences = [phrase("report.to_clarify.lead", items=join_and(to_clarify)) if to_clarify
                  else phrase("report.to_clarify.none")]
-    if gaps:
-        sentences.append(phrase("report.to_regularise" if regularisation else "report.noted", items=join_and(gaps)))
+    if vendor.regularity == TO_REGULARISE and regularisation:
+        sentences.append(phrase("report.to_regularise", items=counted(len(vendor.irregularities),
+                                                                      "report.regularisable")))
     return sentences
 
 
@@ -61,10 +61,21 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
     numbers = review.selection.numbers
     questions = review.selection.questions
     regularisation = review.selection.tender.letters.regularisation
+    status = phrase(f"regularity.status.{vendor.regularity}")
+    if vendor.rank is None:
+        heading = phrase("report.heading_unranked", status=status, total=french_number(vendor.total))
+    else:
+        heading = phrase("report.heading_ranked" if vendor.regularity == REGULAR else "report.heading_provisional",
+                         rank=vendor.rank, total=french_number(vendor.total))
     return {
         "name": vendor.vendor,
         "rank": vendor.rank,
-        "tie": sum(v.rank == vendor.rank for v in review.vendors) > 1,
+        "rank_shown": "—" if vendor.rank is None else str(vendor.rank),
+        "heading": heading,
+        "regularity": status,
+        "irregularities": [i.text for i in vendor.irregularities],
+        "reasons": summary(vendor.irregularities),
+        "tie": vendor.rank is not None and sum(v.rank == vendor.rank for v in review.vendors) > 1,
         "total": french_number(vendor.total),
         "conformity": french_number(vendor.conformity),
         "completeness": french_number(vendor.completeness),
@@ -91,18 +102,38 @@ def _vendor_context(review: Review, vendor: VendorReview) -> dict[str, Any]:
 def _letters_note(review: Review) -> list[str]:
     """The conclusion's account of the letters, as they are sent (render/letters_docx.letter_kind)."""
     regularisation = review.selection.tender.letters.regularisation
-    clarified = [v.vendor for v in review.vendors if any(v.issues(kind) for kind in WHY)]
-    gaps = [v.vendor for v in review.vendors if v.unanswered or v.missing_deliverables]
+    ranked = [v for v in review.vendors if v.regularity != IRREGULAR]
+    clarified = [v.vendor for v in ranked if any(v.issues(kind) for kind in WHY)]
+    invited = [v.vendor for v in ranked if regularisation and v.regularity == TO_REGULARISE]
     sentences = []
     if clarified:
         sentences.append(phrase(f"report.letters.clarification.{'many' if len(clarified) > 1 else 'one'}",
                                 vendors=join_and([f"à {name}" for name in clarified])))
-    if gaps and regularisation:
-        sentences.append(phrase(f"report.letters.regularisation.{'many' if len(gaps) > 1 else 'one'}",
-                                of_vendors=join_and([de(name) for name in gaps])))
-    elif gaps:
-        sentences.append(phrase("report.letters.noted"))
+    if invited:
+        sentences.append(phrase(f"report.letters.regularisation.{'many' if len(invited) > 1 else 'one'}",
+                                of_vendors=join_and([de(name) for name in invited])))
+    eliminated = [v.vendor for v in review.vendors if v.regularity == IRREGULAR]
+    if eliminated:
+        sentences.append(phrase(f"report.letters.eliminated.{'many' if len(eliminated) > 1 else 'one'}",
+                                of_vendors=join_and([de(name) for name in eliminated])))
     return sentences
+
+
+def _method(review: Review) -> dict[str, Any]:
+    """The published method as the report restates it: regularisation rule, minimum requirements, the shares
+    of conformity and completeness, what one point is worth."""
+    selection = review.selection
+    tender = selection.tender
+    conformity, completeness = shares(review.part_weights, review.completeness_weight)
+    values = point_values(selection, review.part_weights, review.item_weights, review.completeness_weight)
+    return {
+        "regularisation_rule": phrase("report.regularisation_rule." + ("allowed" if tender.letters.regularisation
+                                                                        else "not_allowed")),
+        "minimum": [c.title for c in minimum_clauses(selection)],
+        "shares": {"conformity": french_percent(conformity), "completeness": french_percent(completeness)},
+        "point_values": [{"part": f"Partie {v['part']}", "weight": french_number(v["weight"], 2),
+                          "count": v["count"], "worth": french_number(v["worth"], 2)} for v in values],
+    }
 
 
 def _question_weights(review: Review) -> list[dict[str, str]]:
@@ -124,7 +155,16 @@ def report_context(review: Review) -> dict[str, Any]:
     context = tender_context(selection)
     signatory = selection.tender.buyer.signatory
     vendors = [_vendor_context(review, v) for v in review.vendors]
+    ranked = [v for v in vendors if v["rank"] is not None]
+    provisional = [v.vendor for v in review.vendors if v.regularity == TO_REGULARISE]
+    context.update(_method(review))
     context.update({
+        "draft": draft_note(review),
+        "published": review.published or "",
+        "corrections": review.corrections,
+        "irregular": [v for v in vendors if v["rank"] is None],
+        "provisional": phrase("report.provisional", of_vendors=join_and([de(n) for n in provisional]))
+                       if provisional else "",
         "review_date": french_date(review.date),
         "buyer_subject": capitalize_first(selection.tender.buyer.designation),
         "offer_count": counted(len(review.vendors), "report.offers"),
@@ -139,10 +179,11 @@ def report_context(review: Review) -> dict[str, Any]:
         "edited_grid": Path(review.edited_grid).name if review.edited_grid else "",
         "vendors": vendors,
         "ranking": [{"rank": v["rank"], "name": v["name"], "total": v["total"], "tie": v["tie"],
+                     "provisional": v["regularity"] == phrase("regularity.status.to_regularise"),
                      "detail": phrase("report.ranking_detail", conformity=v["conformity"],
-                                      completeness=v["completeness"])} for v in vendors],
+                                      completeness=v["completeness"])} for v in ranked],
         "attention": [{"name": v["name"], "text": v["attention"]} for v in vendors if v["attention"]],
-        "signatory": {"name": signatory.name, "title": signatory.title or phrase("default_signatory")},
+        "signatory": signatory_context(signatory),
         "failed": [e for r in review.failed for e in r.errors]
                   + [phrase("report.duplicate", file=Path(r.file).name, vendor=r.vendor) for r in review.duplicates],
     })

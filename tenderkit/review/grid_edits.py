@@ -119,6 +119,9 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
             value = _number(sheet, row, VENDOR_COLUMN["points"], path, float(maximum))
             if value is not None:
                 edits.points[(vendor, key)] = value
+            reason = sheet.cell(row=row, column=VENDOR_COLUMN["reason"]).value
+            if reason is not None and str(reason).strip():
+                edits.reasons[(vendor, key)] = " ".join(str(reason).split())[:500]
     return edits
 
 
@@ -149,7 +152,8 @@ def committee_edits(edits: GridEdits) -> GridEdits:
         completeness_weight=completeness if completeness is not None and edited("completeness", "", "",
                                                                                 completeness) else None,
         item_weights={q: w for q, w in edits.item_weights.items() if edited("item", q, "", w)},
-        points={(v, q): p for (v, q), p in edits.points.items() if edited("points", q, v, p)})
+        points={(v, q): p for (v, q), p in edits.points.items() if edited("points", q, v, p)},
+        reasons=dict(edits.reasons))
 
 
 def takeover_counts(edits: GridEdits, computed: Review) -> tuple[int, bool, int, int]:
@@ -183,3 +187,22 @@ def describe_takeover(edits: GridEdits, computed: Review, where: str = "") -> st
     return (_("Grid {name} {where}: took over {changes} edited by the committee.") if where else
             _("Grid {name}: took over {changes} edited by the committee.")).format(
         name=name, where=where, changes=", ".join(changed))
+
+
+def refuse_weight_edits(edits: GridEdits, published) -> None:
+    """After publication the weights are those published (R. 2152-11, R. 2152-12): a grid whose weights the
+    committee changed is refused in one sentence; corrected points need their reason (« Motif de correction »)."""
+    source = Path(edits.source).name
+    changed = ([_("the weight of part {p}").format(p=p) for p in edits.part_weights]
+               + [_("the weight of item {q}").format(q=q) for q in edits.item_weights]
+               + ([_("the weight of completeness")] if edits.completeness_weight is not None else []))
+    if changed:
+        raise TenderkitError(_("{source}: {changed} was changed in the grid, but the weights were published on "
+                               "{date} and are frozen (correct points instead, each with its reason; or "
+                               "--reset-grid to start again from the published weights).")
+                             .format(source=source, changed=changed[0], date=published.isoformat()))
+    for vendor, question in edits.points:
+        if (vendor, question) not in edits.reasons:
+            raise TenderkitError(_("{source}: the points of {vendor} for item {question} were corrected without a "
+                                   "reason: write it in the « Motif de correction » column of that row.")
+                                 .format(source=source, vendor=vendor, question=question))

@@ -76,8 +76,10 @@ class VendorReview:
     documents_given: int = 0      # required deliverables announced as provided …
     documents_due: int = 0        # … out of those the tender asks
     documents_asked: list[str] = field(default_factory=list)  # deliverable ids this offer owes
-    total: float = 0.0            # ranking score: weighted mean of the parts and completeness
-    rank: int = 0
+    total: float = 0.0            # ranking score: conformity and completeness, weighted (scoring.total_score)
+    rank: int | None = None       # among regular offers (and those invited to regularise); None: not ranked
+    regularity: str = "regular"   # regular | irregular | to_regularise (review/regularity.py)
+    irregularities: list = field(default_factory=list)   # regularity.Irregularity, documents first
     flags: list[Flag] = field(default_factory=list)
     clauses: list[ClauseResult] = field(default_factory=list)
     missing_deliverables: list[str] = field(default_factory=list)   # deliverable ids
@@ -100,6 +102,7 @@ class GridEdits:
     completeness_weight: float | None = None
     item_weights: dict[str, float] = field(default_factory=dict)
     points: dict[tuple[str, str], float] = field(default_factory=dict)   # (vendor, question id) → points
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)   # (vendor, question id) → why corrected
     # the values computed without edits, by (entry, key, vendor) (grid_layout.BASELINE); None: an older grid
     baseline: dict[tuple[str, str, str], float] | None = None
 
@@ -115,4 +118,6 @@ class Review:
     duplicates: list[Response]          # further returns of a vendor already reviewed
     date: dt.date
     taken_over: str | None = None       # one line: what was taken over from the committee's grid
+    published: str | None = None        # one sentence: when the method was published (publication.json)
+    corrections: list = field(default_factory=list)   # the committee's corrected points, each with its reason
     edited_grid: str | None = None      # that grid's path

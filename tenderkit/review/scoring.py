@@ -8,22 +8,26 @@ Rules (also printed in the committee report):
   Where it is not offered, it is treated as unanswered: 0 point, and asked again in the letter.
 - Unanswered or unreadable (invalid) items: 0 point, listed for the clarification letter.
 - Item weight = library weight (or ``weights.questions``) × the largest ``weights.clauses`` multiplier
-  of the clauses it verifies. Part score = weighted points ÷ weighted maximum × 100; a part where nothing is
-  scored for this vendor (every item closed by the flowchart or « sans objet ») has no score (None) and leaves
-  this vendor's means, as « sans objet » leaves a part. Conformity = weighted mean of the part scores by
-  ``weights.parts``.
+  of the clauses it verifies. Conformity = weighted mean over the scored items, each item weighing its weight
+  × its part's weight (``weights.parts``): Σ points × weight ÷ Σ maximum × weight × 100. An item the buyer
+  weighted higher thus always counts more than an unweighted one, whatever the number of items of its part
+  (a mean of part scores would neutralise the published weighting). Part scores (weighted points ÷ weighted
+  maximum of the part × 100; None where nothing is scored for this vendor) are shown for information.
 - Completeness = share of what the tender asks that the offer supplies, 0–100: the mean of two shares, the
   required deliverables announced as provided ÷ those the offer owes (a deliverable asked only by an item of
   the questionnaire is owed when the vendor's answers opened that item), and the applicable required questions of every
   type (yes/no, text, number, date, choice, list) answered readably ÷ those due (a share with nothing asked
   is left out). Documents and answers weigh alike, so 15 missing documents are not drowned by 160 answers.
-- Ranking score (``total``) = weighted mean of the part scores and completeness, completeness weighing
-  ``weights.completeness`` (default 1, like one part; 0 leaves it out).
+- Ranking score (``total``) = weighted mean of conformity and completeness: conformity weighs the sum of the
+  parts' weights, completeness ``weights.completeness`` (default 1, like one part; 0 leaves it out). The
+  shares are fixed for the tender and published (RC extract), the same for every candidate.
+- Regularity comes before ranking (review/regularity.py): irregular offers get no rank; ranks are given among
+  regular offers and those invited to regularise (provisional).
 - Precision: scores are kept at full precision and rounded once, for display, to one decimal, half up as a
   spreadsheet rounds (text.round_half_up): console, JSON, grid, report and chart show the same figures.
-- Ranks: competition ranking (1, 2, 2, 4) on the total *as shown*, rounded to one decimal: two offers shown
-  with the same total share a rank, as the grid's rank formula does. Tied offers are listed in French
-  alphabetical order (accents folded: text.french_sort_key).
+- Ranks: competition ranking (1, 2, 2, 4) among ranked offers on the total *as shown*, rounded to one
+  decimal: two offers shown with the same total share a rank, as the grid's rank formula does. Tied offers
+  are listed in French alphabetical order (accents folded: text.french_sort_key).
 - Flags inform the committee; they never eliminate.
 """
 
@@ -45,6 +49,7 @@ from tenderkit.review.model import (
     Review,
     VendorReview,
 )
+from tenderkit.review.regularity import irregularities, rankable, regularity
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_sort_key, round_half_up
 from tenderkit.vocabulary import FAVOURABLE_POINTS, PARTIAL_POINTS, Answer, Issue, Status
@@ -192,17 +197,33 @@ def part_scores(review: VendorReview, selection: Selection) -> dict[int, float |
     return scores
 
 
-def total_score(parts: dict[int, float | None], weights: dict[int, float], completeness: float | None = None,
-                completeness_weight: float = 0.0) -> float:
-    """Weighted mean of the part scores that exist, and of completeness when given (the grid's formulas compute
-    the same); 0 when nothing weighs."""
-    scored = [p for p in parts if parts[p] is not None]
-    total_weight = sum(weights[p] for p in scored)
-    weighted = sum(parts[p] * weights[p] for p in scored)
-    if completeness is not None:
-        total_weight += completeness_weight
-        weighted += completeness * completeness_weight
-    return _clean(weighted / total_weight) if total_weight else 0.0
+def conformity_score(review: VendorReview, part_weights: dict[int, float]) -> float:
+    """Weighted mean over the scored items, each weighing item weight × part weight, 0–100 (0 when nothing is
+    scored for this vendor)."""
+    due = sum(i.max_points * i.weight * part_weights.get(i.part, 1.0) for i in review.items.values())
+    earned = sum(i.points * i.weight * part_weights.get(i.part, 1.0) for i in review.items.values())
+    return _clean(100 * earned / due) if due else 0.0
+
+
+def conformity_weight(part_weights: dict[int, float]) -> float:
+    """The weight of conformity beside completeness in the total: the sum of the parts' weights."""
+    return sum(part_weights.values())
+
+
+def total_score(conformity: float, completeness: float, part_weights: dict[int, float],
+                completeness_weight: float) -> float:
+    """Weighted mean of conformity and completeness (the grid's formulas compute the same); 0 when nothing
+    weighs."""
+    weight = conformity_weight(part_weights)
+    total_weight = weight + completeness_weight
+    return _clean((conformity * weight + completeness * completeness_weight) / total_weight) if total_weight else 0.0
+
+
+def shares(part_weights: dict[int, float], completeness_weight: float) -> tuple[float, float]:
+    """The shares (0–1) of conformity and completeness in the total, as published."""
+    weight = conformity_weight(part_weights)
+    total_weight = weight + completeness_weight
+    return (weight / total_weight, completeness_weight / total_weight) if total_weight else (0.0, 0.0)
 
 
 def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> ClauseResult:
@@ -232,10 +253,20 @@ def _clause_result(clause, review: VendorReview, numbers: dict[str, str]) -> Cla
 
 
 def rank(vendors: list[VendorReview]) -> None:
-    """Competition ranking (1, 2, 2, 4) by the total as shown (one decimal, half up), as the grid's rank
-    formula: three offers shown at 99,9 all rank first."""
+    """Competition ranking (1, 2, 2, 4) of the ranked offers (regularity.rankable) by the total as shown (one
+    decimal, half up), as the grid's rank formula: three offers shown at 99,9 all rank first. Irregular
+    offers get no rank (None)."""
+    ranked = [v for v in vendors if rankable(v)]
     for vendor in vendors:
-        vendor.rank = 1 + sum(shown(other.total) > shown(vendor.total) for other in vendors)
+        vendor.rank = (1 + sum(shown(other.total) > shown(vendor.total) for other in ranked)
+                       if rankable(vendor) else None)
+
+
+def ranking_order(vendor: VendorReview) -> tuple:
+    """Ranked offers first, by rank then French order; unranked ones after them, by total then name."""
+    if vendor.rank is not None:
+        return (0, vendor.rank, 0.0, french_sort_key(vendor.vendor))
+    return (1, 0, -shown(vendor.total), french_sort_key(vendor.vendor))
 
 
 def review_responses(selection: Selection, responses: list[Response], today: dt.date | None = None,
@@ -272,11 +303,31 @@ def review_responses(selection: Selection, responses: list[Response], today: dt.
         points = {q: p for (v, q), p in edits.points.items() if v == label} if edits else {}
         review = score_response(selection, response, weights, points)
         review.vendor, review.conflicts = label, conflicts[label]
-        review.conformity = total_score(review.parts, parts)
-        review.total = total_score(review.parts, parts, review.completeness, completeness_weight)
+        review.conformity = conformity_score(review, parts)
+        review.total = total_score(review.conformity, review.completeness, parts, completeness_weight)
+        review.irregularities = irregularities(selection, review)
+        review.regularity = regularity(review.irregularities, selection.tender.letters.regularisation)
         vendors.append(review)
     rank(vendors)
-    vendors.sort(key=lambda v: (v.rank, french_sort_key(v.vendor)))
+    vendors.sort(key=ranking_order)
     return Review(selection=selection, part_weights=parts, item_weights=weights,
                   completeness_weight=completeness_weight, vendors=vendors, failed=failed, duplicates=duplicates,
                   date=today or dt.date.today())
+
+
+def point_values(selection: Selection, part_weights: dict[int, float], weights: dict[str, float],
+                 completeness_weight: float) -> list[dict]:
+    """What one point of each kind of scored item is worth in the total (0–100), when every scored item of the
+    selection applies (the flowchart closing some makes each remaining point worth more, in the same
+    proportions): one row per part and effective item weight, with the number of such items."""
+    scored = [q for q in selection.questions.values()
+              if q.expected is not None and q.answer_type in ("yes_no", "yes_no_na")]
+    due = sum(weights[q.id] * part_weights.get(q.part, 1.0) for q in scored)
+    share, _ = shares(part_weights, completeness_weight)
+    kinds: dict[tuple[int, float], int] = {}
+    for question in scored:
+        key = (question.part, weights[question.id])
+        kinds[key] = kinds.get(key, 0) + 1
+    return [{"part": part, "weight": weight, "count": count,
+             "worth": 100 * share * weight * part_weights.get(part, 1.0) / due if due else 0.0}
+            for (part, weight), count in sorted(kinds.items())]

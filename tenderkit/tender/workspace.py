@@ -71,6 +71,7 @@ class Buyer(Model):
     address: str = ""
     contact: Contact = Contact()
     signatory: Signatory = Signatory()
+    profile_url: str = ""   # the buyer's profile (profil d'acheteur) where the DCE is published and replies go
 
 
 class Lot(Model):
@@ -109,6 +110,7 @@ class Letters(Model):
 
     regularisation: bool = False    # the consultation rules allow regularising irregular offers (art. R.2152-2)
     reply_days: int = Field(default=10, ge=1, le=90)   # deadline given to the candidates, in days
+    reply_hour: str = Field(default="12:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")   # hour of that deadline
 
 
 Procedure = Literal["appel_offres_ouvert", "appel_offres_restreint", "procedure_adaptee"]
