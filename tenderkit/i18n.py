@@ -71,3 +71,12 @@ def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (module constants): translate with ``_``
     where it is shown."""
     return message
+
+
+def date_text(day) -> str:
+    """A date in a message: « 1er décembre 2026 » in French, ISO (2026-12-01) in English."""
+    if language() == "en":
+        return day.isoformat()
+    from tenderkit.text import french_date
+
+    return french_date(day)

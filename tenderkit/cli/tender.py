@@ -118,11 +118,13 @@ def publish_command(folder: Path, as_json: bool, pdf: bool, amend: bool) -> None
     if as_json:
         click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{'Amendment recorded' if amend else 'Published'}: weights, method, selection and minimum "
-                   f"requirements are frozen for the review ({paths['publication'].name}).")
+        click.echo((_("Amendment recorded: weights, method, selection and minimum requirements are frozen for the "
+                      "review ({record}).") if amend else
+                    _("Published: weights, method, selection and minimum requirements are frozen for the review "
+                      "({record}).")).format(record=paths["publication"].name))
         for kind, path in paths.items():
             if kind != "publication":
-                click.echo(f"  wrote {path}")
+                click.echo("  " + _("wrote {path}").format(path=path))
     if problem and pdf:
         sys.exit(1)
 

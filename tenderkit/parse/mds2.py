@@ -132,7 +132,8 @@ def read_mds2(extracted: Extracted, form: Mds2Form, path: Path, expect, response
                                      .format(question=question_id, item=item.mds2, typed=typed[:60])
                                      + (f" — {comment[:120]}" if comment else ""))
         if normalized.note and normalized.status != INVALID:
-            response.warnings.append(f"{question_id} (MDS2 {item.mds2}): {normalized.note}")
+            response.warnings.append(_("{question} (MDS2 {item}): {note}")
+                                     .format(question=question_id, item=item.mds2, note=normalized.note))
         response.answers[question_id] = Answer(value=normalized.value, raw=typed, status=normalized.status,
                                                location=location, comment=comment, how="mds2")
         carried += normalized.status != EMPTY

@@ -65,9 +65,11 @@ def _answer(question: Question, cell: Cell, comment: str | None, how: str) -> tu
                     comment=comment, how=how)
     warning = None
     if normalized.note and normalized.status == INVALID:
-        warning = f"{question.id} ({cell.location}): « {str(raw)[:60]} » — {normalized.note}"
+        warning = _("{question} ({location}): « {raw} » — {note}").format(
+            question=question.id, location=cell.location, raw=str(raw)[:60], note=normalized.note)
     elif normalized.note:
-        warning = f"{question.id} ({cell.location}): {normalized.note}"
+        warning = _("{question} ({location}): {note}").format(question=question.id, location=cell.location,
+                                                             note=normalized.note)
     return answer, warning
 
 
@@ -169,7 +171,7 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
                 parsed[question_id], warning = _answer(expect.questions[question_id], cell, None,
                                                        "ocr" if extracted.ocr else "id")
                 if warning:
-                    response.warnings.append(f"{group_id}: {warning}")
+                    response.warnings.append(_("{group}: {warning}").format(group=group_id, warning=warning))
             response.groups[group_id].append(parsed)
     for deliverable_id, (provided, filename) in matched.deliverables.items():
         value = normalize_yes_no(provided.text).value if provided is not None and provided.text else None

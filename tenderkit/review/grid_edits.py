@@ -33,7 +33,7 @@ from tenderkit.grid_layout import (
     WEIGHT_COLUMN,
     WEIGHTS,
 )
-from tenderkit.i18n import _, ngettext
+from tenderkit.i18n import _, date_text, ngettext
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.review.model import GridEdits, Review
 from tenderkit.tender.selection import Selection
@@ -200,7 +200,7 @@ def refuse_weight_edits(edits: GridEdits, published) -> None:
         raise TenderkitError(_("{source}: {changed} was changed in the grid, but the weights were published on "
                                "{date} and are frozen (correct points instead, each with its reason; or "
                                "--reset-grid to start again from the published weights).")
-                             .format(source=source, changed=changed[0], date=published.isoformat()))
+                             .format(source=source, changed=changed[0], date=date_text(published)))
     for vendor, question in edits.points:
         if (vendor, question) not in edits.reasons:
             raise TenderkitError(_("{source}: the points of {vendor} for item {question} were corrected without a "
