@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from tenderkit.i18n import _
 from tenderkit.output import ensure_dir
 from tenderkit.parse.offer import OfferError, is_offer, list_offer
 from tenderkit.parse.safety import MAX_FILE_BYTES, ReturnError, sniff
@@ -135,11 +136,11 @@ def store_return(source: IO[bytes], filename: str | None, returns: Path,
             sniff(temp)
         except ReturnError as error:
             if not is_offer(temp):
-                return None, f"{name}: {error}."
+                return None, _("{file}: {problem}.").format(file=name, problem=error)
             try:  # a whole offer as a zip (questionnaire and attachments): listed within the parser's bounds
                 list_offer(temp)
             except OfferError as problem:
-                return None, f"{name}: {problem}."
+                return None, _("{file}: {problem}.").format(file=name, problem=problem)
         stored = _unique_link(temp, returns, name)
         if known is not None:
             known[digest.hexdigest()] = stored
