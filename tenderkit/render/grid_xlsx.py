@@ -48,6 +48,7 @@ from tenderkit.grid_layout import (
     WEIGHTS,
     part_key,
 )
+from tenderkit.i18n import language
 from tenderkit.render.xlsx_common import (
     ANSWER_FILL,
     BODY_FONT,
@@ -81,7 +82,7 @@ TOP = Alignment(vertical="top")
 RIGHT = Alignment(horizontal="right")
 COMPLETENESS_LABEL = "Complétude : pièces et réponses fournies (%)"
 CHART_TITLE = "Note par partie et complétude, par candidat"
-READER_REMARKS = "Remarques du lecteur de fichiers (en anglais)"
+READER_REMARKS = "Remarques du lecteur de fichiers"
 # the font size of the named style of each vendor-sheet column (xlsx_common.NAMED_STYLES), for row heights
 VENDOR_SIZES = {"flag": 9.9, "clauses": 9, "refs": 9, "location": 9}   # bold 9 pt is about as wide as 9.9 pt
 
@@ -286,9 +287,9 @@ class GridBuilder:
             put(sheet.cell(row=row + 1, column=5), "Aucune", font=BODY_FONT)
             row += 1
         row += 2
-        # the parser's remarks are English sentences (ids replaced by numbers): the label says so
-        put(sheet.cell(row=row, column=4), READER_REMARKS if response.warnings else "Remarques du lecteur de fichiers",
-            font=BOLD)
+        # the parser's remarks are in the messages' language (French unless --lang en, which the label then says)
+        english = response.warnings and language() == "en"
+        put(sheet.cell(row=row, column=4), READER_REMARKS + (" (en anglais)" if english else ""), font=BOLD)
         for warning in response.warnings or ["Aucune"]:
             row += 1
             put(sheet.cell(row=row, column=5), self.selection.with_numbers(warning), font=Font(name=FONT, size=9))
