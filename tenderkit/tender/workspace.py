@@ -163,20 +163,22 @@ def check_against_library(tender: Tender, library: Library, source: Path) -> Non
                                  .format(source=source, key=key, items=', '.join(sorted(facts))))
     types = [t.id for t in library.enisa.procurement_types]
     if tender.procurement_type not in types:
-        raise TenderkitError(f"{source}: procurement_type '{tender.procurement_type}' is unknown "
-                             f"(allowed: {', '.join(types)}).")
+        raise TenderkitError(_("{source}: procurement_type '{procurement_type}' is unknown (allowed: {items}).")
+                             .format(source=source, procurement_type=tender.procurement_type, items=', '.join(types)))
     known = {c.id for c in library.clauses}
     for key in ("include", "exclude", "minimum"):
         for clause_id in getattr(tender.clauses, key):
             if clause_id not in known:
-                raise TenderkitError(f"{source}: clauses.{key} names unknown clause '{clause_id}' "
-                                     "(see `tenderkit library list`).")
+                raise TenderkitError(_("{source}: clauses.{key} names unknown clause '{clause_id}' (see `tenderkit "
+                                       "library list`).").format(source=source, key=key, clause_id=clause_id))
     for clause_id in tender.weights.clauses:
         if clause_id not in known:
-            raise TenderkitError(f"{source}: weights.clauses names unknown clause '{clause_id}'.")
+            raise TenderkitError(_("{source}: weights.clauses names unknown clause '{clause_id}'.")
+                                 .format(source=source, clause_id=clause_id))
     for question_id in tender.weights.questions:
         if question_id not in library.questions:
-            raise TenderkitError(f"{source}: weights.questions names unknown item '{question_id}'.")
+            raise TenderkitError(_("{source}: weights.questions names unknown item '{question_id}'.")
+                                 .format(source=source, question_id=question_id))
     parts = {p.part for p in library.parts}
     for part in tender.weights.parts:
         if part not in parts:
