@@ -94,6 +94,10 @@ def _shown(run, library) -> dict[str, object]:
 
     review = run.review
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
+    deadline = review.selection.tender.deadline
+    if deadline is not None and review.date < deadline:   # no offer is opened before the deadline
+        taken.insert(0, ("err", f"This review is dated before the deadline for offers ({deadline.isoformat()}): its "
+                                "documents are marked « Projet ».", "yellow"))
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
     ranking = ranking_lines(review)
