@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from tenderkit.cli.parse import progress_bar
-from tenderkit.i18n import _, ngettext
+from tenderkit.i18n import _, date_text, ngettext
 
 
 def vendor_record(vendor, library) -> dict:
@@ -96,8 +96,8 @@ def _shown(run, library) -> dict[str, object]:
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
     deadline = review.selection.tender.deadline
     if deadline is not None and review.date < deadline:   # no offer is opened before the deadline
-        taken.insert(0, ("err", f"This review is dated before the deadline for offers ({deadline.isoformat()}): its "
-                                "documents are marked « Projet ».", "yellow"))
+        taken.insert(0, ("err", _("This review is dated before the deadline for offers ({date}): its documents are "
+                                  "marked « Projet ».").format(date=date_text(deadline)), "yellow"))
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
     ranking = ranking_lines(review)
