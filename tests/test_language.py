@@ -111,6 +111,20 @@ def test_errors_are_one_french_sentence_with_erreur(tmp_path):
     assert english.stderr.startswith("Error: ") and "no such tender folder" in english.stderr
 
 
+def test_usage_errors_are_french_too():
+    """click's own errors (a missing argument, a bad value) go through the same catalogue."""
+    missing = tenderkit("review")
+    assert missing.returncode == 2
+    assert missing.stderr.endswith(f"Erreur{NBSP}: Argument «{NBSP}FOLDER{NBSP}» manquant.\n")
+    assert missing.stderr.startswith(f"Utilisation{NBSP}: tenderkit review [OPTIONS] FOLDER\n")
+    bad = tenderkit("parse", "--jobs", "0", "x.xlsx")
+    assert f"Valeur incorrecte pour «{NBSP}--jobs{NBSP}»{NBSP}: un nombre entier d’au moins 1 est attendu." \
+        in bad.stderr
+    english = tenderkit("--lang", "en", "review")
+    assert english.stderr.endswith("Error: Missing argument 'FOLDER'.\n")
+    assert "Usage: tenderkit review" in english.stderr
+
+
 def test_review_prints_french_only(returns_tender):
     result = tenderkit("review", str(returns_tender))
     assert result.returncode == 1, result.stderr                 # notes.xlsx cannot be read

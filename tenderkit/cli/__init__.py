@@ -40,6 +40,23 @@ class TenderkitGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's main, with its own usage errors (missing argument, unknown option…) said in the messages'
+        language (tenderkit.cli.usage_errors) rather than in click's English."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            from tenderkit.cli.usage_errors import show
+
+            show(error)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo(_("Interrupted."), err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
