@@ -172,3 +172,31 @@ def test_counts_agree_in_french():
     assert _("no missing deliverable") == "aucune pièce manquante"
     set_language("en")
     assert ngettext("{n} flag", "{n} flags", 1).format(n=1) == "1 flag"
+
+
+def test_the_web_page_shows_the_parser_in_french(tmp_path):
+    """`tenderkit ui` shows the review's sentences in the messages' language (French by default)."""
+    import html
+    import time
+
+    from starlette.testclient import TestClient
+
+    from tenderkit.web.app import create_app
+    from tenderkit.web.security import csrf_token
+
+    set_language("fr")
+    base, token = "http://127.0.0.1:8767", "language-test-token"
+    client = TestClient(create_app(tmp_path, token), base_url=base)
+    client.cookies.set("tenderkit", token)
+    folder = make_tender(tmp_path / "demo")
+    (folder / "returns").mkdir()
+    (folder / "returns" / "Vide.xlsx").write_bytes(b"")
+    posted = client.post("/t/demo/returns", data={"csrf": csrf_token(token)}, headers={"origin": base},
+                         follow_redirects=False)
+    assert posted.status_code == 303
+    deadline = time.monotonic() + 120
+    while client.get("/t/demo/review.json").json()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    page = html.unescape(client.get("/t/demo").text)
+    assert f"Vide.xlsx{NBSP}: le fichier est vide." in page
+    assert "the file is empty" not in page
