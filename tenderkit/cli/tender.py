@@ -64,8 +64,9 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
                                                  default=False)
     missing = [f"--{k.replace('_name', '')}" for k, _label in REQUIRED if not values.get(k)]
     if missing:
-        raise TenderkitError(_("missing {options} (or give --profile FILE, or run in a terminal to be asked).")
-                             .format(options=", ".join(missing)))
+        raise TenderkitError(ngettext("missing {options} (or give --profile FILE, or run in a terminal to be asked).",
+                                      "missing {options} (or give --profile FILE, or run in a terminal to be asked).",
+                                      len(missing)).format(options=", ".join(missing)))
     path = create_workspace(folder, values, library, force=force)
     click.echo(_("Created {path}. Next: edit it, then `tenderkit build {folder}`.").format(path=path, folder=folder))
 
