@@ -200,3 +200,26 @@ def test_the_web_page_shows_the_parser_in_french(tmp_path):
     page = html.unescape(client.get("/t/demo").text)
     assert f"Vide.xlsx{NBSP}: le fichier est vide." in page
     assert "the file is empty" not in page
+
+
+def test_validation_problems_in_french():
+    """tender.yaml and library problems come from pydantic, whose messages are English: the usual ones are said
+    again in French (the English keeps pydantic's wording)."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ValidationError
+
+    from tenderkit.library.problems import describe_validation_error
+
+    class Model(BaseModel):
+        servers: bool
+        procedure: Literal["ouvert", "restreint"]
+
+    with pytest.raises(ValidationError) as raised:
+        Model(servers="peut-être", procedure="négociée")
+    set_language("fr")
+    assert describe_validation_error(raised.value) == [
+        "servers : doit valoir true ou false (valeur reçue : 'peut-être')".replace(" :", f"{NBSP}:"),
+        "procedure : doit valoir 'ouvert' ou 'restreint' (valeur reçue : 'négociée')".replace(" :", f"{NBSP}:")]
+    set_language("en")
+    assert describe_validation_error(raised.value)[0].startswith("servers: Input should be a valid boolean")
