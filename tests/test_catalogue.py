@@ -125,3 +125,48 @@ def test_the_compiled_catalogue_is_current(catalogue):
                 f"{message.id!r}: tenderkit.mo is older than tenderkit.po (run scripts/translations.sh compile)")
     assert len(compiled._catalog) == len([m for m in catalogue if m.id]) + 1 + sum(  # + the header
         1 for m in catalogue if m.id and m.pluralizable)
+
+
+# Calls whose string argument is a sentence for a person: it must come from the catalogue (_(), ngettext()).
+_SAID_BY = {"TenderkitError", "ReturnError", "OfferError", "LibraryError", "echo", "secho", "prompt", "confirm",
+            "append", "insert", "Problem", "TemplateProblem", "failed", "progress_bar"}
+
+
+def _literal_words(node) -> list[str]:
+    """The words written in a string literal or f-string (not its placeholders)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return re.findall(r"[A-Za-z]{2,}", node.value)
+    if isinstance(node, ast.JoinedStr):
+        return [w for part in node.values if isinstance(part, ast.Constant) for w in _literal_words(part)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):   # "…" + "…", not a path
+        return _literal_words(node.left) + _literal_words(node.right)
+    return []
+
+
+def test_no_sentence_bypasses_the_catalogue():
+    """A message written as a plain or f-string literal in an error, a warning or an echo would stay English
+    whatever the language: each must go through _() or ngettext(). (The web pages' own sentences are French
+    in their templates and tenderkit/web/, by design.)"""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "tenderkit").rglob("*.py")):
+        if "web" in path.relative_to(ROOT / "tenderkit").parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in _SAID_BY:
+                continue
+            if name in ("append", "insert") and not (isinstance(node.func.value, ast.Attribute)
+                                                     and node.func.value.attr in ("errors", "warnings")):
+                continue
+            for argument in node.args:
+                words = _literal_words(argument)
+                if words:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {' '.join(words)[:80]}")
+    assert not found, "wrap these messages in _() (see README « Translations »):\n" + "\n".join(found)

@@ -116,7 +116,8 @@ def check_template(path: Path, sample_context: Mapping[str, Any]) -> list[Templa
                      str(path))
         if top_level:
             known = ", ".join(sorted(sample_context))
-            problems.append(TemplateProblem(where, f"unknown variable '{name}' (known: {known})"))
+            problems.append(TemplateProblem(where, _("unknown variable '{name}' (known: {known})")
+                                            .format(name=name, known=known)))
         else:
-            problems.append(TemplateProblem(where, f"unknown field '{name}'"))
+            problems.append(TemplateProblem(where, _("unknown field '{name}'").format(name=name)))
     return problems
