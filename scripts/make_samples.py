@@ -3,7 +3,7 @@
     .venv/bin/python scripts/make_samples.py
 
 Three offers, as platforms deliver them, three ways of answering: a folder with a clean .xlsx and every
-document; a zip with an .xlsx re-saved with LibreOffice and edited (letterhead rows, an extra column before
+document; a folder with an .xlsx re-saved with LibreOffice and edited (letterhead rows, an extra column before
 « Réponse », renamed sheets) and some documents; a folder with a PDF printout, every answer given, some
 documents missing. Answers come from seeded plans (tenderkit.vendor_sim), so the files are the same at every
 run (but for file dates).
@@ -69,7 +69,7 @@ def main() -> None:
         filled = fill_xlsx(questionnaire, medimaging, work / "medimaging.xlsx")
         resaved = resave_with_libreoffice(filled, work / "medimaging-lo.xlsx")
         edited = vendor_edits(resaved, work / "MedImaging France - reponse.xlsx")
-        make_offer(edited, medimaging, returns / "MedImaging France", zipped=True)
+        make_offer(edited, medimaging, returns / "MedImaging France")
         filled = fill_xlsx(questionnaire, cardiotech, work / "cardiotech.xlsx")
         printed = print_to_pdf(filled, work / "CardioTech Systems.pdf")
         make_offer(printed, cardiotech, returns / "CardioTech Systems")

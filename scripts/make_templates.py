@@ -770,7 +770,7 @@ def rc_extract() -> Document:
               "décimale (la demie vers le haut) ; deux offres de même note arrondie partagent le même rang. "
               "Valeur d’un point dans la note du sous-critère, lorsque toutes les questions notées "
               "s’appliquent :", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    loop_table(doc, ["Partie", "Poids de la question", "Questions", "Un point vaut"],
+    loop_table(doc, ["Partie", "Poids de la question", "Questions", "Un point vaut (sur 100)"],
                ["{{ w.part }}", "{{ w.weight }}", "{{ w.count }}", "{{ w.worth }}"], "w in point_values",
                [6.0, 3.6, 3.0, 4.0], size=9)
     para(doc, "Pondération du sous-critère « sécurité numérique » dans le critère de la valeur technique : "

@@ -108,6 +108,7 @@ DELIVERABLES = Columns(
     Column("asked_by", "Exigée par", 24, size=9),
     Column("delivered", HEADER_DELIVERED, 11, "tk answer"),
     Column("filename", HEADER_FILENAME, 34, "tk answer"),
+    Column("due", "Due", 6, hidden=True),   # hidden helper: 1 when the offer owes it, given earlier answers
 )
 
 # A line printed on every sheet and in the print header, so that the questionnaire is recognised even

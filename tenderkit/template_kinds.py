@@ -18,6 +18,7 @@ from tenderkit.render.checklist_docx import checklist_context
 from tenderkit.render.docx_template import clean_context
 from tenderkit.render.fiche_docx import fiche_context
 from tenderkit.render.letters_docx import letter_context
+from tenderkit.render.rc_extract_docx import rc_extract_context
 from tenderkit.render.report_docx import report_context
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
@@ -61,6 +62,7 @@ KINDS: dict[str, Callable[[Selection], dict[str, Any]]] = {
     "report": _report,
     "letter": lambda selection: clean_context(letter_context(_sample_review(selection),
                                                              _sample_review(selection).vendors[-1])),
+    "rc_extract": lambda selection: clean_context(rc_extract_context(selection, dt.date.today(), [])),
     "fiche": lambda selection: clean_context(fiche_context(selection, _sample_responses(selection)[0],
                                                            dt.date.today())),
 }

@@ -20,7 +20,7 @@ from tenderkit.generate import build_documents
 from tenderkit.grid_layout import COMPLETENESS_KEY, VENDOR_CELL, VENDOR_COLUMN, WEIGHT_COLUMN, part_key
 from tenderkit.office import convert
 from tenderkit.tender.loaded import load_tender
-from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
+from tenderkit.vendor_sim import Typed, fill_xlsx, make_offer, make_plan
 
 SIGNATORY = {"name": "Marc Lefèvre", "title": "Directeur des achats et de la logistique"}
 
@@ -39,9 +39,12 @@ def one_line(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def committee(tmp_path_factory):
-    """Three vendors: a complete one, the same answers without documents nor texts, and one with gaps."""
+    """Three vendors: a complete offer; the same yes/no answers alone, without documents nor texts (irregular);
+    a complete offer with a reservation to clarify. No regularisation, no minimum requirement."""
     buyer = {**demo_data()["buyer"], "signatory": SIGNATORY}
-    folder = make_tender(tmp_path_factory.mktemp("committee") / "tender", buyer=buyer)
+    folder = make_tender(tmp_path_factory.mktemp("committee") / "tender", buyer=buyer,
+                         letters={"regularisation": False, "reply_days": 10},
+                         clauses={"include": [], "exclude": [], "extra": [], "minimum": []})
     loaded = load_tender(folder)
     questionnaire = build_documents(loaded)["questionnaire"]
     questions = loaded.selection.questions
@@ -55,10 +58,10 @@ def committee(tmp_path_factory):
     bare.deliverables = {d: ("Non", None) for d in deliverables}
     gaps = make_plan("Bêta Médical", questions, "favourable", seed=2, plain=True, deliverables=deliverables)
     gaps.answers["p4-audits"] = Typed("Oui sous réserve d’un préavis", "partiel")
-    del gaps.answers["p4-journaux-evenements"]
-    fill_xlsx(questionnaire, complete, returns / "imagerie.xlsx")
+    scratch = folder.parent / "filled"
+    make_offer(fill_xlsx(questionnaire, complete, scratch / "imagerie.xlsx"), complete, returns / "imagerie")
     fill_xlsx(questionnaire, bare, returns / "ecg.xlsx")
-    fill_xlsx(questionnaire, gaps, returns / "beta.xlsx")
+    make_offer(fill_xlsx(questionnaire, gaps, scratch / "beta.xlsx"), gaps, returns / "beta")
     run = run_review(load_tender(folder), jobs=1)
     return folder, run
 
@@ -73,7 +76,7 @@ def test_complete_offer_outranks_an_equal_one_without_documents(committee):
     assert complete.conformity == bare.conformity == 100  # the yes/no answers cannot tell them apart
     assert complete.completeness == 100 and bare.completeness < 60
     assert bare.documents_given == 0 and bare.answers_given < bare.answers_due
-    assert complete.rank == 1 and bare.rank > complete.rank
+    assert complete.rank == 1 and bare.rank is None and bare.regularity == "irregular"   # incomplete: eliminated
     assert bare.total == pytest.approx((bare.conformity * 5 + bare.completeness) / 6, abs=0.01)  # parts 1+1+1+2
 
 
@@ -83,7 +86,8 @@ def test_review_json_gives_completeness_and_rank(committee, run):
     assert result.exit_code == 0
     records = {r["vendor"]: r for r in json.loads(result.stdout)}
     assert records["Imagerie Ouest"]["rank"] == 1 and records["Imagerie Ouest"]["completeness"] == 100
-    assert 0 <= records["ECG Systèmes"]["completeness"] < 60 and records["ECG Systèmes"]["rank"] >= 2
+    assert 0 <= records["ECG Systèmes"]["completeness"] < 60 and records["ECG Systèmes"]["rank"] is None
+    assert records["ECG Systèmes"]["regularity"] == "irregular" and records["Bêta Médical"]["rank"] == 2
     console = run("review", folder, "--jobs", "1").output
     assert "completeness" in console and "conformity" in console
 
@@ -93,17 +97,18 @@ def test_letter_pdf_is_a_clarification_request_signed_by_the_signatory(committee
     text = one_line(pdf_text(run.letters["Bêta Médical"], tmp_path))
     assert "Marc Lefèvre" in text and "Directeur des achats et de la logistique" in text
     assert "À l’attention de Bêta Médical" in text
-    assert "ne peuvent ni modifier votre offre, ni en modifier les caractéristiques essentielles" in text
+    assert "elles ne peuvent ni la modifier, ni en modifier les caractéristiques essentielles" in text
+    assert "article R. 2161-5 du code de la commande publique" in text   # its basis in an appel d'offres ouvert
     assert "compléter votre offre" not in text and "complétant le questionnaire" not in text
-    assert "(s)" not in text and "p4-journaux-evenements" not in text
-    number = run.review.selection.numbers["p4-journaux-evenements"]
+    assert "(s)" not in text and "p4-audits" not in text
+    number = run.review.selection.numbers["p4-audits"]
     assert number in text and "Oui sous réserve d’un" in text  # table cells wrap: check the start
-    assert "pour votre information" in text.lower() and "R. 2152-2" not in text  # no regularisation unless allowed
+    assert "R. 2152-2" not in text  # no regularisation unless allowed
 
 
 def test_no_letter_asks_nothing(committee):
-    """ECG Systèmes only lacks documents and text answers: without regularisation a letter could ask it nothing
-    (a demande de précisions may not have an offer completed), so none is written; the report notes the gaps."""
+    """ECG Systèmes lacks documents and text answers: its offer is irregular and eliminated (R. 2152-1); a
+    demande de précisions may not have an offer completed, so no letter is written; the report gives why."""
     _, run = committee
     assert "ECG Systèmes" not in run.letters and set(run.letters) == {"Bêta Médical"}
     assert not any("ECG" in p.name for p in run.letters.values())
@@ -112,7 +117,8 @@ def test_no_letter_asks_nothing(committee):
 def test_regularisation_wording_only_where_allowed(tmp_path):
     data = demo_data()
     folder = make_tender(tmp_path / "t", buyer={**data["buyer"], "signatory": SIGNATORY},
-                         letters={"regularisation": True, "reply_days": 7})
+                         letters={"regularisation": True, "reply_days": 7},
+                         clauses={"include": [], "exclude": [], "extra": [], "minimum": []})
     loaded = load_tender(folder)
     questionnaire = build_documents(loaded)["questionnaire"]
     plan = make_plan("Imagerie Ouest", loaded.selection.questions, "favourable", seed=1, plain=True)
@@ -132,7 +138,11 @@ def test_regularisation_wording_only_where_allowed(tmp_path):
     assert "précision" not in text.lower()   # it asks no clarification and does not pretend to
     assert "article R. 2152-2 du code de la commande publique" in text
     assert "offerte à tous les candidats dont l’offre est irrégulière" in text
-    assert "délai de 7 jours" in text and "caractéristiques substantielles" in text
+    from tenderkit.render.letters_docx import reply_deadline
+
+    deadline = reply_deadline(run.review.date, 7, "12:00").replace("\u00a0", " ")
+    assert f"au plus tard le {deadline}" in text and "caractéristiques substantielles" in text
+    assert "réponses du questionnaire qui sont notées ne peuvent être ni complétées ni modifiées" in text
     assert Document(str(letter)).core_properties.title == "Invitation à régulariser l’offre — Imagerie Ouest"
     # answers to clarify and elements missing: both, under one title
     letter = run.letters["Œil Vision"]
@@ -141,7 +151,7 @@ def test_regularisation_wording_only_where_allowed(tmp_path):
     assert "À l’attention d’Œil Vision" in text
     assert "Objet : demande de précisions sur votre offre et invitation à la régulariser — " in text
     assert "Demande de précisions et invitation à régulariser l’offre — Œil Vision" in text
-    assert "ne peuvent ni modifier votre offre" in text and "R. 2152-2" in text
+    assert "ne peuvent ni la modifier" in text and "R. 2152-2" in text
     assert run.letter_titles == {"Imagerie Ouest": "Invitation à régulariser l’offre",
                                  "Œil Vision": "Demande de précisions et invitation à régulariser l’offre"}
     # the report says the same: what is asked, under which article
@@ -242,7 +252,12 @@ def test_edited_grid_fed_back_changes_totals_as_computed_by_hand(committee, tmp_
     items = [i for i in beta_review.items.values() if i.part == 4 and i.scored]
     part4 = 100 * sum(i.points * i.weight for i in items) / sum(i.max_points * i.weight for i in items)
     assert beta_review.parts[4] == pytest.approx(part4, abs=0.01)
-    by_hand = (sum(beta_review.parts[p] * w for p, w in new_parts.items()) + beta_review.completeness * 2) / (5 + 2)
+    # conformity: every scored item weighs its weight × its part's weight; total: conformity weighs Σ parts
+    scored = [i for i in beta_review.items.values() if i.scored]
+    conformity = 100 * sum(i.points * i.weight * new_parts[i.part] for i in scored) / sum(
+        i.max_points * i.weight * new_parts[i.part] for i in scored)
+    assert beta_review.conformity == pytest.approx(conformity, abs=0.01)
+    by_hand = (conformity * 5 + beta_review.completeness * 2) / (5 + 2)
     assert beta_review.total == pytest.approx(by_hand, abs=0.01)
     before = vendor(first, "Bêta Médical")
     assert beta_review.total != before.total
@@ -262,7 +277,7 @@ def test_edited_grid_fed_back_changes_totals_as_computed_by_hand(committee, tmp_
     for reviewed in review.vendors:
         column = header.index(reviewed.vendor) + 1
         assert recalculated.cell(row=total_row, column=column).value == pytest.approx(reviewed.total, abs=0.01)
-        assert recalculated.cell(row=total_row + 1, column=column).value == reviewed.rank
+        assert recalculated.cell(row=total_row + 2, column=column).value == (reviewed.rank or "—")
     text = one_line(pdf_text(folder / "out" / first.paths["report"].name, tmp_path))
     assert "grille modifiée par le comité" in text
 
@@ -314,21 +329,21 @@ def report_paragraphs(path: Path) -> str:
     return re.sub(r"[\u00a0\u202f]", " ", text)
 
 
-def test_report_asks_what_the_letters_ask_and_notes_the_rest(committee):
-    """Without regularisation, unanswered questions and missing documents are noted, not « à préciser »."""
+def test_report_asks_what_the_letters_ask_and_eliminates_the_irregular(committee):
+    """Without regularisation, an incomplete offer is irregular: eliminated, with its reasons, asked nothing."""
     _, run = committee
     text = report_paragraphs(run.paths["report"])
     ecg, beta = vendor(run, "ECG Systèmes"), vendor(run, "Bêta Médical")
     assert ecg.unanswered and ecg.missing_deliverables
-    assert (f"Relevé sans demande au candidat, la consultation ne prévoyant pas de régularisation : "
-            f"{len(ecg.unanswered)} questions obligatoires sans réponse et {len(ecg.missing_deliverables)} pièces "
-            "manquantes.") in text
+    assert "L’offre d’ECG Systèmes, irrégulière, est éliminée (article R. 2152-1 du code de la commande publique)" \
+        in text
+    assert "Offre irrégulière, éliminée (article R. 2152-1 du code de la commande publique) : aucune demande ne lui " \
+           "est adressée." in text
     assert "À préciser par le candidat (demande de précisions) : 1 réponse partielle." in text   # Bêta's letter
     assert not re.search(r"À préciser par le candidat[^.]*sans réponse", text)
-    assert "voir la demande de précisions" not in text
     assert "Une demande de précisions est adressée à Bêta Médical sur les réponses à préciser" in text
-    assert "ne sont pas demandées aux candidats, la consultation ne prévoyant pas de régularisation" in text
-    assert "Invitation à régulariser" not in text and "R. 2152-2" not in text
+    assert "analysées en l’état" not in text and "Relevé sans demande" not in text
+    assert "Invitation à régulariser" not in text
     assert beta.vendor in run.letters and ecg.vendor not in run.letters
 
 
@@ -369,7 +384,8 @@ def test_grid_vendor_sheets_show_their_title_size_their_rows_and_french_dates(co
     title = next(c for c in sheet[1] if c.value and c.column > 1)
     assert title.value == "Imagerie Ouest – réponses et points"
     assert not sheet.column_dimensions[title.column_letter].hidden
-    assert str(sheet.cell(row=3, column=title.column).value).startswith("Fichier\u00a0: imagerie.xlsx")
+    note = str(sheet.cell(row=3, column=title.column).value)
+    assert note.startswith("Offre\u00a0: imagerie (dossier), questionnaire imagerie.xlsx")
     widths = {key: (index, width) for index, (_, width, key) in enumerate(VENDOR_COLUMNS, start=1)}
     for row in range(6, sheet.max_row + 1):
         if sheet.cell(row=row, column=1).value is None:

@@ -18,7 +18,7 @@ from tenderkit.generate import build_documents
 from tenderkit.incremental import CACHE, unchanged
 from tenderkit.paths import samples_dir, templates_dir
 from tenderkit.tender.loaded import load_tender
-from tenderkit.vendor_sim import fill_xlsx, make_plan
+from tenderkit.vendor_sim import Typed, fill_xlsx, make_plan
 
 UP_TO_DATE = "Nothing changed since the last review"
 DEMO_RETURNS = samples_dir() / "demo" / "returns"
@@ -34,13 +34,14 @@ def states(folder: Path) -> dict[str, int]:
 
 @pytest.fixture
 def reviewed(tmp_path) -> Path:
-    """The demo tender with its two xlsx returns, reviewed once through the CLI."""
+    """The demo tender with two of its offers (folders: a questionnaire and its documents), reviewed once through
+    the CLI."""
     folder = tmp_path / "tender"
     folder.mkdir()
     shutil.copyfile(samples_dir() / "demo" / "tender.yaml", folder / "tender.yaml")
     (folder / "returns").mkdir()
-    for name in ("Echographie Sud.xlsx", "MedImaging France - reponse.xlsx"):
-        shutil.copyfile(DEMO_RETURNS / name, folder / "returns" / name)
+    for name in ("Echographie Sud", "CardioTech Systems"):
+        shutil.copytree(DEMO_RETURNS / name, folder / "returns" / name)
     first = review(folder)
     assert first.exit_code == 0 and UP_TO_DATE not in first.output, first.output
     return folder
@@ -67,20 +68,21 @@ def test_an_identical_rerun_says_so_and_rewrites_nothing(reviewed):
 
 def test_a_changed_return_recomputes_only_what_depends_on_it(reviewed):
     letters = {n: t for n, t in states(reviewed).items() if "Demande de precisions" in n}
-    assert any("MedImaging" in n for n in letters)
-    # Échographie Sud sends a new return: every item favourable this time
+    assert any("CardioTech" in n for n in letters)
+    # Échographie Sud sends a new return: with a reservation to clarify this time
     loaded = load_tender(reviewed)
     questionnaire = build_documents(loaded)["questionnaire"]
-    plan = make_plan("Échographie Sud", loaded.selection.questions, "risky", seed=99,
+    plan = make_plan("Échographie Sud", loaded.selection.questions, "favourable", seed=99,
                      deliverables=[d.id for d, _ in loaded.selection.deliverables])
-    fill_xlsx(questionnaire, plan, reviewed / "returns" / "Echographie Sud.xlsx")
+    plan.answers["p4-audits"] = Typed("Oui sous réserve d’un préavis", "partiel")
+    fill_xlsx(questionnaire, plan, reviewed / "returns" / "Echographie Sud" / "Echographie Sud.xlsx")
     result = review(reviewed)
     assert result.exit_code == 0 and UP_TO_DATE not in result.stderr
     assert "1 return parsed" in result.stdout
     after = states(reviewed)
-    medimaging = next(n for n in letters if "MedImaging" in n)
-    assert after[medimaging] == letters[medimaging]          # its letter says the same: not rewritten
-    assert f"up to date {reviewed / 'out' / medimaging}" in result.stdout
+    cardiotech = next(n for n in letters if "CardioTech" in n)
+    assert after[cardiotech] == letters[cardiotech]          # its letter says the same: not rewritten
+    assert f"up to date {reviewed / 'out' / cardiotech}" in result.stdout
     assert any("Échographie Sud" in n for n in after if "Demande de precisions" in n)   # it now needs one
 
 
@@ -90,7 +92,7 @@ def _edit_weights(folder: Path) -> None:
 
 
 def _add_return(folder: Path) -> None:
-    shutil.copyfile(DEMO_RETURNS / "CardioTech Systems.pdf", folder / "returns" / "CardioTech Systems.pdf")
+    shutil.copytree(DEMO_RETURNS / "MedImaging France", folder / "returns" / "MedImaging France")
 
 
 def _delete_output(folder: Path) -> None:
@@ -108,8 +110,8 @@ def _own_template(folder: Path) -> None:
 
 
 def _rename_return(folder: Path) -> None:
-    source = folder / "returns" / "MedImaging France - reponse.xlsx"
-    source.rename(folder / "returns" / "MedImaging.xlsx")
+    source = folder / "returns" / "CardioTech Systems"
+    source.rename(folder / "returns" / "CardioTech")
 
 
 @pytest.mark.parametrize("change", [_edit_weights, _add_return, _delete_output, _edit_output, _own_template,

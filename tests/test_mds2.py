@@ -83,6 +83,8 @@ def test_inverse_carry(tender, tmp_path):
 
 
 def test_mds2_review_asks_the_rest_in_the_letter(tmp_path, mds2):
+    """An MDS2 answers part of the questionnaire: the rest is missing, the offer is irregular (it cannot be
+    completed after opening), and the report says why; no letter asks what it did not answer."""
     folder = make_tender(tmp_path / "t")
     (folder / "returns").mkdir()
     (folder / "returns" / "MOS.xlsx").write_bytes(mds2["xlsx"].read_bytes())
@@ -91,7 +93,9 @@ def test_mds2_review_asks_the_rest_in_the_letter(tmp_path, mds2):
     vendor = run.review.vendors[0]
     assert vendor.vendor == "Médical Ouest Systèmes"
     assert "p4-audits" in vendor.unanswered and "p4-journaux-evenements" not in vendor.unanswered
-    assert run.letters
+    assert vendor.regularity == "irregular" and vendor.rank is None
+    assert any(i.kind == "unanswered_scored" and i.item == "p4-audits" for i in vendor.irregularities)
+    assert not run.letters
 
 
 def test_mds2_lookalike_with_garbage(tender, tmp_path):

@@ -123,15 +123,17 @@ def test_declared_no_but_attached_is_reported(tender, offer, tmp_path):
     assert any("attached but not declared" in w for w in response.warnings)
 
 
-def test_bare_questionnaire_keeps_the_declaration(tender, offer, tmp_path):
-    """A questionnaire returned alone cannot carry attachments: its « Fournie : Oui » counts (as before)."""
+def test_bare_questionnaire_declares_documents_it_does_not_hold(tender, offer, tmp_path):
+    """A questionnaire returned alone holds no attachment: its « Fournie : Oui » is declared, not supplied — the
+    same content is treated the same however it is packaged (equal treatment)."""
     loaded, _, files, _, _missing = offer
     alone = tmp_path / "alone.xlsx"
     alone.write_bytes(files["Questionnaire sécurité.xlsx"])
     response = parse_file(alone, expectation(loaded))
     assert response.offer is None and all(d.attachment is None for d in response.deliverables.values())
     review = review_responses(loaded.selection, [response]).vendors[0]
-    assert review.missing_deliverables == []
+    assert review.missing_deliverables == review.documents_asked and review.documents_given == 0
+    assert {i.kind for i in review.irregularities} == {"declared_not_attached"}
 
 
 def test_offer_without_questionnaire_and_hostile_zips(tender, offer, tmp_path):

@@ -224,7 +224,7 @@ def test_typed_cells_keep_the_text_the_vendor_saw(library):
     raw text shown to the committee; the value stays ISO."""
     from tenderkit.paths import samples_dir
 
-    response = parse_file(samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx",
+    response = parse_file(samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx",
                           Expectation(library, library.questions))
     date = response.answers["p1-date-mise-sur-marche"]
     assert (date.raw, date.value) == ("14/02/2019", "2019-02-14")

@@ -129,7 +129,8 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         plan = make_plan("Sonovia Médical", loaded.selection.questions, "favourable", plain=True,
                          deliverables=[d.id for d, _ in loaded.selection.deliverables])
         filled = fill_xlsx(questionnaire, plan, tmp_path / "upload" / "Sonovia.xlsx")
-        samples = [SAMPLE_RETURNS / "Echographie Sud.xlsx", SAMPLE_RETURNS / "MedImaging France - reponse.xlsx"]
+        samples = [SAMPLE_RETURNS / "Echographie Sud" / "Echographie Sud.xlsx",
+                   SAMPLE_RETURNS / "MedImaging France" / "MedImaging France - reponse.xlsx"]
         page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(filled), *map(str, samples)])
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url(re.compile(r"(/review|#classement)$"))   # the progress page, unless already done
@@ -266,7 +267,7 @@ def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp
         # the same return sent again (under another name) is refused: its candidate is not counted twice
         page.goto(served.base + "/t/demo")
         again = tmp_path / "Echographie Sud - renvoi.xlsx"
-        shutil.copyfile(SAMPLE_RETURNS / "Echographie Sud.xlsx", again)
+        shutil.copyfile(SAMPLE_RETURNS / "Echographie Sud" / "Echographie Sud.xlsx", again)
         page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(again)])
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url("**#classement", timeout=120_000)
@@ -311,7 +312,7 @@ def test_hostile_uploads_get_their_sentence_and_the_server_keeps_serving(page, t
         page.goto(served.base + "/")
         expect(page.get_by_role("heading", name="Consultations", exact=True)).to_be_visible()
         page.get_by_role("link", name="2026-BIO-017").click()
-        good = SAMPLE_RETURNS / "Echographie Sud.xlsx"
+        good = SAMPLE_RETURNS / "Echographie Sud" / "Echographie Sud.xlsx"
         page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(text), str(good)])
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url("**#classement", timeout=120_000)

@@ -136,8 +136,8 @@ def upload(client: TestClient, *files: tuple[str, bytes]):
 
 
 def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClient, root: Path):
-    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
-    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
+    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx").read_bytes()
+    other = (samples_dir() / "demo" / "returns" / "MedImaging France" / "MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     returns.mkdir()
     (returns / "Echographie Sud.xlsx").write_bytes(b"the first return, kept as it was")
@@ -151,8 +151,8 @@ def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClie
 
 def test_a_file_already_received_is_refused_and_the_others_kept(client: TestClient, root: Path):
     """The same return sent again (any name) would count its candidate twice: refused, naming the file it repeats."""
-    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx").read_bytes()
-    other = (samples_dir() / "demo" / "returns" / "MedImaging France - reponse.xlsx").read_bytes()
+    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx").read_bytes()
+    other = (samples_dir() / "demo" / "returns" / "MedImaging France" / "MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     assert upload(client, ("Echographie Sud.xlsx", sample), ("Sud bis.xlsx", sample)).status_code == 303
     assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx"]
@@ -175,7 +175,7 @@ def test_uploads_accept_what_parse_accepts(client: TestClient, root: Path, tmp_p
 
     from tenderkit.office import convert
 
-    sample = samples_dir() / "demo" / "returns" / "Echographie Sud.xlsx"
+    sample = samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx"
     ods = convert(sample, "ods", tmp_path / "ods")
     offer = tmp_path / "Offre.zip"
     with zipfile.ZipFile(offer, "w") as archive:

@@ -22,7 +22,7 @@ def used_keys() -> set[str]:
 
 def test_every_static_key_used_by_the_code_exists():
     keys = used_keys()
-    assert {"report.offers", "clauses.not_assessed", "letters.unanswered", "report.to_clarify.lead"} <= keys
+    assert {"report.offers", "clauses.not_assessed", "letters.descriptive", "report.to_clarify.lead"} <= keys
     for key in keys:
         assert phrase(key) if not isinstance(entry(key), dict) else counted(2, key), key
 

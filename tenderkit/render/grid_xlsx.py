@@ -91,6 +91,14 @@ FROZEN_NOTE = ("Pondérations publiées dans le règlement de la consultation : 
                "modifiées après la remise des offres.")
 
 
+def _received(response) -> str:
+    """« Fichier : x.xlsx (xlsx) », or for an offer « Offre : x (dossier), questionnaire q.xlsx »."""
+    if response.offer:
+        kind = "archive zip" if response.offer.get("kind") == "zip" else "dossier"
+        return f"Offre : {Path(response.file).name} ({kind}), questionnaire {response.offer.get('questionnaire')}"
+    return f"Fichier : {Path(response.file).name} ({response.format})"
+
+
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name for a vendor (≤ 31 characters, no []:*?/\\)."""
     base = re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:28] or "Candidat"
@@ -201,7 +209,7 @@ class GridBuilder:
         first_visible = get_column_letter(next(index for index, (_, _, key) in enumerate(VENDOR_COLUMNS, start=1)
                                                if key not in HIDDEN_VENDOR_COLUMNS))
         self._title(sheet, VENDOR, f"{vendor.vendor} – réponses et points",
-                    f"Fichier : {Path(response.file).name} ({response.format}). Les points sont modifiables "
+                    f"{_received(response)}. Les points sont modifiables "
                     "(cellules jaunes, de 0 au maximum de la question), chaque correction motivée dans la colonne "
                     "« Motif de correction » ; pondérations dans la feuille « Pondérations ».", column=first_visible)
         put(sheet[VENDOR_CELL], vendor.vendor)

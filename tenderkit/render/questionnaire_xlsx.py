@@ -44,7 +44,7 @@ from tenderkit.render.xlsx_common import (
 from tenderkit.review.regularity import minimum_questions
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date, french_typography, xml_safe
-from tenderkit.vocabulary import answer_label
+from tenderkit.vocabulary import Answer, answer_label
 from tenderkit.wording import phrase
 from tenderkit.xlsx_rows import row_height
 
@@ -130,6 +130,20 @@ def _help_text(question: Question, selection: Selection) -> str:
         parts.append(f"Si « {answer_label(question.show_if.equals, 'form')} » "
                      f"à la {selection.label(question.show_if.question)}")
     return french_typography(". ".join(p.rstrip(".") for p in parts))
+
+
+def _opening_test(answer: str, equals: str) -> str:
+    """A spreadsheet test that the folded ``answer`` opens the questions shown on ``equals``, as the review
+    reads it (parse/normalize.py) for the answers vendors type most: « Oui », « OUI. », « Oui – cf. doc. »,
+    « Yes », « Oui sous réserve » (a qualified oui opens them too), « Non », « Non, cf. annexe » — but not
+    « Non applicable » nor « Non concerné », which the review reads as « sans objet »."""
+    if equals == Answer.OUI:
+        return f'OR(LEFT({answer},3)="oui",LEFT({answer},3)="yes")'
+    if equals == Answer.NON:
+        return (f'AND(LEFT({answer},3)="non",ISERROR(SEARCH("applicable",{answer})),'
+                f'ISERROR(SEARCH("concern",{answer})))')
+    label = answer_label(equals, "form").lower().replace('"', '""')
+    return f'{answer}="{label}"'
 
 
 def _guidance_text(guidance: str) -> str:
@@ -322,10 +336,9 @@ class QuestionnaireBuilder:
         else:
             parent = self.placed[condition.question]
             prefix = "" if parent.sheet is sheet else f"{quote_sheetname(parent.sheet.title)}!"
-            expected = answer_label(condition.equals, "form").lower().replace('"', '""')
             shown, answered = columns.letter("visible"), columns.letter("answer")
-            formula(visible, f'=IF(AND({prefix}${shown}${parent.row}=1,'
-                             f'LOWER(TRIM({prefix}${answered}${parent.row}))="{expected}"),1,0)')
+            opens = _opening_test(f"LOWER(TRIM({prefix}${answered}${parent.row}))", condition.equals)
+            formula(visible, f'=IF(AND({prefix}${shown}${parent.row}=1,{opens}),1,0)')
         put(sheet.cell(row=row, column=columns.number("required")), 1 if question.required else 0)
         # An automatic height (save_workbook drops customHeight): LibreOffice, which never sizes rows of an
         # xlsx on opening, shows the question whole; Excel and LibreOffice still grow it with the answer.
@@ -407,6 +420,7 @@ class QuestionnaireBuilder:
             for key in ("delivered", "filename"):
                 put(sheet.cell(row=row, column=columns.number(key)), None, fill=ANSWER_FILL, border=BORDER,
                     protection=UNLOCKED, alignment=WRAP, font=BODY_FONT)
+            formula(sheet.cell(row=row, column=columns.number("due")), self._due(deliverable.id))
             validation.add(f"{columns.letter('delivered')}{row}")
             sheet.row_dimensions[row].height = row_height(*(  # automatic height, see _question_row
                 (text, columns[key].width, columns[key].size) for key, text in texts.items()))
@@ -418,6 +432,17 @@ class QuestionnaireBuilder:
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
         sheet.print_area = f"{first_shown}1:{last_shown}{row - 1}"
         self.deliverables_range = (sheet.title, FIRST_ROW, row - 1)
+
+    def _due(self, deliverable_id: str) -> str:
+        """1 when the offer owes the deliverable: always when a selected clause asks for it, else when the
+        flowchart opens one of the questionnaire items that ask for it (as review/scoring.due_deliverables)."""
+        if any(deliverable_id in clause.deliverables for clause in self.selection.clauses):
+            return "=1"
+        visible = layout.PART.letter("visible")
+        cells = [f"{quote_sheetname(placed.sheet.title)}!${visible}${placed.row}=1"
+                 for qid, placed in self.placed.items()
+                 if self.selection.questions[qid].deliverable == deliverable_id]
+        return f"=IF(OR({','.join(cells)}),1,0)" if cells else "=0"
 
     def _summary(self, sheet: Worksheet) -> None:
         widths(sheet, {"A": 2, "B": 55, "C": 18, "D": 18, "E": 18})
@@ -442,14 +467,14 @@ class QuestionnaireBuilder:
             sheet.row_dimensions[row].height = 28
             row += 1
         title, first, last = self.deliverables_range
-        delivered = layout.DELIVERABLES.letter("delivered")
-        span = f"{quote_sheetname(title)}!${delivered}${first}:${delivered}${last}"
-        put(sheet.cell(row=row, column=2), french_typography("Pièces à joindre (colonne « Fournie »)"), border=BORDER,
-            font=BODY_FONT)
-        formula(sheet.cell(row=row, column=3), f"=ROWS({span})",
-                border=BORDER)
-        formula(sheet.cell(row=row, column=4), f'=COUNTIF({span},"<>")',
-                border=BORDER)
+        delivered, due = (f"{quote_sheetname(title)}!${c}${first}:${c}${last}" for c in (
+            layout.DELIVERABLES.letter("delivered"), layout.DELIVERABLES.letter("due")))
+        put(sheet.cell(row=row, column=2), french_typography("Pièces à joindre (« Oui » dans la colonne « Fournie », "
+                                                             "chaque pièce jointe à l’offre)"), border=BORDER,
+            font=BODY_FONT, alignment=WRAP)
+        formula(sheet.cell(row=row, column=3), f"=SUM({due})", border=BORDER)
+        formula(sheet.cell(row=row, column=4), f'=COUNTIFS({due},1,{delivered},"{layout.YES}")', border=BORDER)
+        sheet.row_dimensions[row].height = 28
         formula(sheet.cell(row=row, column=5), f"=C{row}-D{row}", border=BORDER, font=Font(name=FONT, bold=True))
         row += 1
         put(sheet.cell(row=row, column=2), "Total", font=Font(name=FONT, bold=True), border=BORDER)

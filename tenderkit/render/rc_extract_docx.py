@@ -49,7 +49,8 @@ def rc_extract_context(selection: Selection, published: dt.date, amendments: lis
     context.update({
         "published_on": french_date(published),
         "amended": (", modifié le " + ", ".join(french_date(d) for d in amendments)) if amendments else "",
-        "deliverables": [{"number": d["number"], "title": d["title"], "required_by": d["required_by"]}
+        "deliverables": [{"number": d["number"], "title": d["title"],
+                          "required_by": d["required_by"].replace("art. ", "annexe au CCTP, art. ")}
                          for d in cctp["deliverables"]],
         "minimum": [{"title": c.title, "questions": ", ".join(selection.numbers[q] for q in c.questions
                                                              if q in selection.numbers

@@ -124,11 +124,11 @@ def _method(review: Review) -> dict[str, Any]:
     of conformity and completeness, what one point is worth."""
     selection = review.selection
     tender = selection.tender
+    allowed = "allowed" if tender.letters.regularisation else "not_allowed"
     conformity, completeness = shares(review.part_weights, review.completeness_weight)
     values = point_values(selection, review.part_weights, review.item_weights, review.completeness_weight)
     return {
-        "regularisation_rule": phrase("report.regularisation_rule." + ("allowed" if tender.letters.regularisation
-                                                                        else "not_allowed")),
+        "regularisation_rule": phrase(f"report.regularisation_rule.{allowed}"),
         "minimum": [c.title for c in minimum_clauses(selection)],
         "shares": {"conformity": french_percent(conformity), "completeness": french_percent(completeness)},
         "point_values": [{"part": f"Partie {v['part']}", "weight": french_number(v["weight"], 2),
