@@ -18,8 +18,8 @@ from pathlib import Path
 from tenderkit.generate import build_documents
 from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import (
-    Typed,
     Plan,
+    Typed,
     fill_xlsx,
     make_offer,
     make_plan,

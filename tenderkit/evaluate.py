@@ -14,7 +14,7 @@ from typing import Any
 from tenderkit.errors import TenderkitError
 from tenderkit.i18n import _
 from tenderkit.incremental import CACHE, code_state, forget, inputs_of, record
-from tenderkit.output import ensure_dir, remove_stale_temps, replace_set, safe_name, unique_names
+from tenderkit.output import StagedSet, ensure_dir, safe_name, settle, unique_names
 from tenderkit.parse.parser import Expectation
 from tenderkit.parse.response import Response
 from tenderkit.parse.store import parse_returns, return_entries
@@ -25,10 +25,12 @@ from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import letter_context, letter_file_name, letter_kind, letter_title, write_letter
 from tenderkit.render.report_docx import write_report
 from tenderkit.review.grid_edits import (
+    check_baseline,
     committee_edits,
     describe_takeover,
     read_grid_edits,
     refuse_weight_edits,
+    remember_baseline,
     takeover_counts,
 )
 from tenderkit.review.model import GridEdits, Review
@@ -62,9 +64,12 @@ class ReviewRun:
     def remember(self, grid: Path | None, result: dict[str, Any]) -> None:
         """Record this review (and ``result``, what the caller showed) so that an identical re-run answers at
         once; see tenderkit.incremental."""
-        if self.root is not None:
-            record(self.root, self.extra, grid, self.outputs, {**result, "digests": self.digests},
-                   self.review.date, self.inputs)
+        if self.root is None:
+            return
+        # a return stopped by the time or memory budget is read again next time: this result is not kept
+        retry = any(response.retry for response in self.review.failed)
+        record(self.root, self.extra, grid, self.outputs, {**result, "digests": self.digests},
+               self.review.date, None if retry else self.inputs)
 
 
 def _previous_digests(root: Path) -> dict[str, str]:
@@ -89,11 +94,18 @@ def _grid_in_out(path: Path, loaded: LoadedTender) -> GridEdits | None:
     if not path.is_file():
         return None
     try:
-        return committee_edits(read_grid_edits(path, loaded.selection))
+        return _checked_edits(path, loaded)
     except TenderkitError as error:
         raise TenderkitError(_("{error} This is the committee's grid of the last review: correct it, or run "
                                "`tenderkit review DIR --reset-grid` to start again from tender.yaml (the grid is kept "
                                "as a dated copy).").format(error=error)) from None
+
+
+def _checked_edits(path: Path, loaded: LoadedTender) -> GridEdits:
+    """The committee's edits in the grid at ``path``, once its baseline is known to be one a review wrote."""
+    edits = read_grid_edits(path, loaded.selection)
+    check_baseline(edits, loaded.workspace.out)
+    return committee_edits(edits)
 
 
 def _has_edits(path: Path, loaded: LoadedTender) -> bool:
@@ -131,7 +143,7 @@ def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: boo
         raise TenderkitError(_("--grid and --reset-grid exclude each other: --grid takes over a grid's edits, "
                                "--reset-grid starts again from tender.yaml."))
     if grid is not None:
-        return committee_edits(read_grid_edits(grid, loaded.selection)), grid, ""
+        return _checked_edits(grid, loaded), grid, ""
     if reset_grid:
         return None, None, ""
     out_grid = grid_path(loaded)
@@ -139,10 +151,12 @@ def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: boo
 
 
 def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
-                   grid: Path | None = None, reset_grid: bool = False) -> tuple[Review, int]:
-    """Parse what is new in ``returns/`` (the others come from responses/) and score, taking over the
-    committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is written to out/."""
+                   grid: Path | None = None, reset_grid: bool = False, force: bool = False) -> tuple[Review, int]:
+    """Parse what is new in ``returns/`` (the others come from responses/; every return when ``force``) and
+    score, taking over the committee's edits (see :func:`run_review`); (review, returns parsed). Nothing is
+    written to out/."""
     workspace = loaded.workspace
+    settle(workspace.out)   # a review killed while swapping its set in: finish it before reading the grid
     publication = check_unchanged(loaded)   # the weights, method and selection the candidates were told
     edits, source, where = _edits_to_take_over(loaded, grid, reset_grid)
     if publication is not None and edits is not None:
@@ -150,7 +164,7 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
     if not return_entries(workspace):
         raise TenderkitError(_("{folder}: no vendor return to review (put the returned questionnaires in this "
                                "folder).").format(folder=workspace.returns))
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress)
+    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
     today = dt.date.today()
     review = review_responses(loaded.selection, responses, today)
     if edits is not None and (grid is not None or any(takeover_counts(edits, review))):
@@ -200,7 +214,7 @@ def document_paths(loaded: LoadedTender, review: Review) -> tuple[dict[str, Path
 
 def run_review(loaded: LoadedTender, jobs: int | None = None,
                progress: Callable[[Path], None] | None = None, grid: Path | None = None,
-               reset_grid: bool = False) -> ReviewRun:
+               reset_grid: bool = False, force: bool = False) -> ReviewRun:
     """Parse, score and write the committee documents.
 
     The committee's edits are never lost: ``grid`` is a grid whose weights and points the committee edited,
@@ -208,41 +222,56 @@ def run_review(loaded: LoadedTender, jobs: int | None = None,
     grid the last review wrote into out/ are taken over the same way (a line says so). ``reset_grid`` starts
     again from tender.yaml and the answers, after keeping that edited grid as a dated copy in out/.
 
-    Only new or changed returns are parsed (responses/); a letter whose content is the same as the last
-    time is not rewritten. The grid and the report depend on every vendor: they are rewritten."""
+    Only new or changed returns are parsed (responses/; every return with ``force``); a letter whose content
+    is the same as the last time is not rewritten. The grid and the report depend on every vendor: they are
+    rewritten. Everything is written into a staging folder and swapped into out/ as the last step
+    (output.StagedSet): a run that fails or is killed leaves the previous set as it was."""
     workspace = loaded.workspace
     out_grid = grid_path(loaded)
     extra = [loaded.library.root, *workspace.extra_clause_dirs(loaded.tender), templates_dir()]
     inputs = inputs_of(workspace.root, extra, grid)   # before anything is read: a later change is seen next time
     previous = _previous_digests(workspace.root)
     forget(workspace.root)
-    review, parsed = review_returns(loaded, jobs, progress, grid, reset_grid)
+    review, parsed = review_returns(loaded, jobs, progress, grid, reset_grid, force)
     out = ensure_dir(workspace.out)
-    remove_stale_temps(out)
     run = ReviewRun(review, parsed, root=workspace.root, inputs=inputs, extra=extra)
     if reset_grid and out_grid.is_file() and _has_edits(out_grid, loaded):
         run.grid_copy = keep_grid_copy(out_grid, loaded.tender.reference, review.date)
-    if review.vendors:
-        paths, letters = document_paths(loaded, review)
-        run.paths["grid"] = write_grid(review, paths["grid"])
-        run.paths["report"] = write_report(review, template_path(workspace, "report.docx"), paths["report"])
-        template, code = template_path(workspace, "letter.docx"), code_state()
-        for vendor in review.vendors:
-            if vendor.vendor not in letters:
-                continue
-            target, kind = letters[vendor.vendor]
-            digest = _digest(letter_context(review, vendor), template, code)
-            if previous.get(target.name) == digest and target.is_file():
-                run.kept.append(target)
-            else:
-                write_letter(review, vendor, template, target)
-            run.letters[vendor.vendor] = target
-            run.letter_titles[vendor.vendor] = letter_title(kind)
-            run.digests[target.name] = digest
-    # no vendor to grade this time (every return unreadable): the committee's grid stays as it is
-    kept_grid = [out_grid] if not review.vendors and out_grid.is_file() else []
-    replace_set(out, [*run.outputs, *kept_grid])
+    staged = StagedSet(out)   # everything is written aside, then swapped in at once: out/ is always one set
+    try:
+        _write_documents(loaded, run, staged, previous)
+        # no vendor to grade this time (every return unreadable): the committee's grid stays as it is
+        kept_grid = [out_grid] if not review.vendors and out_grid.is_file() else []
+        staged.commit([*run.outputs, *kept_grid])
+    finally:
+        staged.discard()
     return run
+
+
+def _write_documents(loaded: LoadedTender, run: ReviewRun, staged: StagedSet, previous: dict[str, str]) -> None:
+    """Write the grid, the report and the letters whose content changed into ``staged``; ``run`` gets their
+    final paths (in out/, once the set is swapped in)."""
+    review, workspace = run.review, loaded.workspace
+    if not review.vendors:
+        return
+    paths, letters = document_paths(loaded, review)
+    write_grid(review, staged.path(paths["grid"]))
+    remember_baseline(staged.path(paths["grid"]), workspace.out)
+    write_report(review, template_path(workspace, "report.docx"), staged.path(paths["report"]))
+    run.paths.update(grid=paths["grid"], report=paths["report"])
+    template, code = template_path(workspace, "letter.docx"), code_state()
+    for vendor in review.vendors:
+        if vendor.vendor not in letters:
+            continue
+        target, kind = letters[vendor.vendor]
+        digest = _digest(letter_context(review, vendor), template, code)
+        if previous.get(target.name) == digest and target.is_file():
+            run.kept.append(target)
+        else:
+            write_letter(review, vendor, template, staged.path(target))
+        run.letters[vendor.vendor] = target
+        run.letter_titles[vendor.vendor] = letter_title(kind)
+        run.digests[target.name] = digest
 
 
 def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None) -> Path:

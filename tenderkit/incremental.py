@@ -131,8 +131,9 @@ def record(workspace_root: Path, extra: Iterable[Path], grid: Path | None, outpu
             "extra": [str(Path(os.path.abspath(p))) for p in extra], "inputs": inputs,
             "outputs": {path.name: _state(path) for path in outputs}, "result": result}
     try:
-        write_text_atomic(target, json.dumps(data, ensure_ascii=False))
-    except (TenderkitError, OSError):  # a record is an optimisation: it never fails a review that succeeded
+        # ASCII JSON: a file name that is not UTF-8 (Latin-1 bytes from an old Windows zip) is kept as its escapes
+        write_text_atomic(target, json.dumps(data))
+    except (TenderkitError, OSError, ValueError):  # a record is an optimisation: it never fails a review that succeeded
         forget(root)
 
 

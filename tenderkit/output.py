@@ -2,8 +2,14 @@
 
 Temporary files are named ``.tk-tmp-<pid>-…`` next to their target, so that those of a killed run are
 recognised and removed (:func:`remove_stale_temps`). Outputs follow the umask like any file the user makes.
-A review's outputs form one set (:func:`replace_set`): a manifest in the folder lists what the last run
-wrote, so that what a run no longer produces (the letter of a withdrawn return) is removed.
+
+A review's outputs form one set (:class:`StagedSet`): they are written into a staging folder inside the output
+folder (``.tk-staging-<pid>-…``), and swapped in as the run's last step. The swap is a small journal: the
+staging folder first receives the list of the set (written atomically: from then on the set is *committed*),
+then each file is moved into place, the previous set's files this one no longer holds are removed (the letter
+of a withdrawn return) and the manifest is rewritten. A run killed before the commit leaves the previous set
+untouched; one killed during the swap leaves a committed staging folder that :func:`settle` — called by every
+reader of the folder (the next review, the web front end) before it looks — finishes. Nobody reads a mixed set.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -23,7 +30,9 @@ from tenderkit.i18n import _
 from tenderkit.text import untrusted
 
 TEMP_PREFIX = ".tk-tmp-"
+STAGING_PREFIX = ".tk-staging-"
 MANIFEST = ".tenderkit-outputs.json"
+COMMITTED = ".tenderkit-set.json"   # in a staging folder: the set is complete and is being swapped in
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -108,23 +117,78 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def replace_set(folder: Path, written: Iterable[Path]) -> list[str]:
-    """Record ``written`` as the folder's current output set; remove the files of the previous set that
-    this one no longer holds (only files tenderkit listed itself). Returns the names removed."""
-    names = sorted({Path(p).name for p in written})
-    manifest = folder / MANIFEST
+def _previous_set(folder: Path) -> list[str]:
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files", [])
     except (OSError, ValueError, AttributeError):
-        previous = []
-    removed = []
-    for name in previous:
-        if isinstance(name, str) and name not in names and "/" not in name and not name.startswith("."):
-            with contextlib.suppress(FileNotFoundError):
-                (folder / name).unlink()
-                removed.append(name)
-    write_text_atomic(manifest, json.dumps({"files": names}, ensure_ascii=False, indent=1))
-    return removed
+        return []
+    return [n for n in files if isinstance(n, str) and "/" not in n and not n.startswith(".")] \
+        if isinstance(files, list) else []
+
+
+class StagedSet:
+    """A run's outputs, written into a staging folder of ``folder`` (:meth:`path`) and swapped in at once
+    (:meth:`commit`); :meth:`discard` (or a kill before the commit) leaves ``folder`` as it was."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = ensure_dir(folder)
+        try:
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
+        except OSError as error:
+            raise _write_error(folder / STAGING_PREFIX, error) from None
+
+    def path(self, target: Path) -> Path:
+        """Where to write the output whose final place is ``target`` (a file directly in ``folder``)."""
+        return self.staging / Path(target).name
+
+    def commit(self, outputs: Iterable[Path]) -> list[str]:
+        """Make ``outputs`` (final paths: those written through :meth:`path`, and files already in place that
+        the set keeps) the folder's current set; returns the names of the previous set's files removed."""
+        names = sorted({Path(p).name for p in outputs})
+        removed = [n for n in _previous_set(self.folder) if n not in names]
+        write_text_atomic(self.staging / COMMITTED, json.dumps({"files": names, "remove": removed}))
+        _swap(self.folder, self.staging)
+        return removed
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _move(source: Path, target: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):   # already moved (by another reader settling the folder)
+        os.replace(source, target)
+
+
+def _swap(folder: Path, staging: Path) -> None:
+    """Finish the swap of the committed set in ``staging``; each step can be done again (see :func:`settle`)."""
+    try:
+        data = json.loads((staging / COMMITTED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return   # finished meanwhile by another reader
+    files, remove = data.get("files", []), data.get("remove", [])
+    for name in files:
+        if (staging / name).is_file():
+            _move(staging / name, folder / name)
+    for name in remove:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+    write_text_atomic(folder / MANIFEST, json.dumps({"files": files}, ensure_ascii=False, indent=1))
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def settle(folder: Path) -> None:
+    """Finish what a killed run left in ``folder``: a committed set is swapped in, a staging folder whose run
+    is gone (and temporary files of dead runs) removed. Every reader of the folder calls it first."""
+    if not folder.is_dir():
+        return
+    for staging in sorted(folder.glob(f"{STAGING_PREFIX}*")):
+        if (staging / COMMITTED).is_file():
+            _swap(folder, staging)
+            continue
+        match = re.match(rf"{re.escape(STAGING_PREFIX)}(\d+)-", staging.name)
+        if match and not _alive(int(match[1])):
+            shutil.rmtree(staging, ignore_errors=True)
+    remove_stale_temps(folder)
 
 
 def safe_name(text: str, limit: int = 60, fallback: str = "candidat") -> str:

@@ -9,6 +9,7 @@ import re
 import shutil
 import textwrap
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -23,9 +24,15 @@ def row_height(*cells: tuple[str | None, float, float]) -> float:
     for text, width, size in cells:
         if not text:
             continue
-        per_line = max(8, int(width * 1.05 * 10 / size))
-        lines = max(lines, sum(len(textwrap.wrap(part, per_line)) or 1 for part in str(text).split("\n")))
+        lines = max(lines, wrapped_lines(str(text), max(8, int(width * 1.05 * 10 / size))))
     return min(409, lines * 12.75 + 3)
+
+
+@lru_cache(maxsize=1 << 16)
+def wrapped_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes wrapped at ``per_line`` characters (remembered: a grid has the same question texts
+    on every vendor's sheet)."""
+    return sum(len(textwrap.wrap(part, per_line)) or 1 for part in text.split("\n"))
 
 
 def release_row_heights(path: Path) -> None:

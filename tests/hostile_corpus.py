@@ -246,6 +246,105 @@ def bad_entries(returns: Path, outside: Path) -> dict[str, Path]:
     return entries
 
 
+# Issue 19 ----------------------------------------------------------------------------------------------------
+
+def sparse_return(target: Path, size: int, head: bytes = b"") -> Path:
+    """A file of ``size`` bytes that costs no disk (sparse: ``head``, then nothing), as `truncate -s` makes."""
+    with target.open("wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+    return target
+
+
+def quoted_cell_bomb(source: Path, target: Path) -> Path:
+    """An honest return whose first sheet also holds a cell at XFD1048576, written with single quotes
+    (r='XFD1048576'): a guard reading only r="…" let calamine allocate 17 billion cells."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        sheets = sorted(n for n in zin.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == sheets[0]:
+                data = data.replace(b"</sheetData>", b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x"
+                                                     b"</t></is></c></row></sheetData>")
+            zout.writestr(item, data)
+    return target
+
+
+def crashing_reader(parse_file: Callable, name: str) -> Callable:
+    """``parse_file`` that, for the file ``name``, dies as a crashing native reader does: hundreds of lines of
+    backtrace written on its standard error (file descriptor 2, as Rust writes it), then an abort."""
+    def parse(path, expect):
+        if Path(path).name == name:
+            os.write(2, b"thread '<unnamed>' panicked at calamine\nstack backtrace:\n" + b"  at frame\n" * 290)
+            os.abort()
+        return parse_file(path, expect)
+    return parse
+
+
+def set_grid_cell(grid: Path, kind: str, key: str, column: int, value) -> str:
+    """Set, in the committee grid ``grid``, the cell of the row keyed ``key`` of the sheet of kind ``kind``
+    (as a committee member does in Excel); returns the cell as « Sheet!C7 »."""
+    from tenderkit.grid_layout import FIRST, KIND_CELL
+    book = openpyxl.load_workbook(grid)
+    sheet = next(s for s in book.worksheets if s[KIND_CELL].value == kind)
+    row = next(r for r in range(FIRST, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == key)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    book.save(grid)
+    return f"{sheet.title}!{cell.coordinate}"
+
+
+def empty_documents(names) -> dict[str, bytes]:
+    """Zero-byte files under the names the questionnaire declares for its documents (each counted as supplied
+    before issue 19)."""
+    return {name: b"" for name in names}
+
+
+def duplicate_members(target: Path, name: str, contents: list[bytes]) -> Path:
+    """A zip holding several different members under one name (an unzip keeps one, silently)."""
+    import warnings
+    with warnings.catch_warnings(), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")   # zipfile warns of the duplicate name: that is the point
+        for data in contents:
+            archive.writestr(name, data)
+    return target
+
+
+def tamper_grid(grid: Path, how: str) -> str:
+    """Tamper with the committee grid ``grid`` as issue 19 did; returns the start of the sentence expected.
+
+    « hidden copy »: a hidden copy of the first vendor sheet with every point at its maximum (it overrode the
+    visible sheet); « extra sheet »: a sheet tenderkit did not write; « emptied reference »: the summary's
+    hidden tender reference emptied (the other-tender check was skipped); « edited baseline »: a computed point
+    of the very hidden baseline sheet changed (the computed value then passed for a committee edit)."""
+    from tenderkit.grid_layout import BASELINE_FIRST, FIRST, KIND_CELL, SUMMARY, VENDOR, VENDOR_CELL, VENDOR_COLUMN
+    book = openpyxl.load_workbook(grid)
+    if how == "hidden copy":
+        vendor = next(s for s in book.worksheets if s[KIND_CELL].value == VENDOR)
+        copy = book.copy_worksheet(vendor)
+        for row in range(FIRST, copy.max_row + 1):
+            maximum = copy.cell(row=row, column=VENDOR_COLUMN["max"]).value
+            if isinstance(maximum, int | float) and maximum:
+                copy.cell(row=row, column=VENDOR_COLUMN["points"]).value = maximum
+        copy.sheet_state = "hidden"
+        expected = f"sheet « {copy.title} » is hidden"
+    elif how == "extra sheet":
+        book.create_sheet("Notes").append(["Nos remarques"])
+        expected = "sheet « Notes » was not written by tenderkit"
+    elif how == "emptied reference":
+        summary = next(s for s in book.worksheets if s[KIND_CELL].value == SUMMARY)
+        summary[VENDOR_CELL].value = None
+        expected = "the tender reference of sheet « Synthèse » (its hidden cell A2) is empty"
+    else:
+        baseline = book["tenderkit-calcul"]
+        row = next(r for r in range(BASELINE_FIRST, baseline.max_row + 1) if baseline.cell(row=r, column=1).value
+                   == "points" and baseline.cell(row=r, column=4).value)
+        baseline.cell(row=row, column=4).value = 0
+        expected = "its hidden sheet « tenderkit-calcul » is not as tenderkit wrote it"
+    book.save(grid)
+    return expected
+
+
 def main(out: Path) -> None:
     """Write the corpus in ``out`` from the demo tender's questionnaire."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -275,7 +374,26 @@ def main(out: Path) -> None:
     many_pages_pdf(out / "many-pages.pdf")
     macro_docx(paste_into_word(good, out / "good.docx"), out / "macro.docx")
     awkward_names(good, out)
+    # issue 19
+    sparse_return(out / "sparse-20GB.xlsx", 20 * 1024 ** 3)          # no disk used
+    quoted_cell_bomb(good, out / "quoted-cell-bomb.xlsx")
+    declared = {d.id: f"{d.id}.pdf" for d, _ in loaded.selection.deliverables}
+    declared["certificat-ce"] = "Certificat_CE_MDR_2017-745.pdf"    # a junk « 745.txt » is not that document
+    plan = make_plan("Vendeur", questions, "favourable", plain=True, deliverables=list(declared))
+    plan.deliverables = {d: ("Oui", name) for d, name in declared.items()}
+    offer = fill_xlsx(questionnaire, plan, out / "offer-questionnaire.xlsx").read_bytes()
+    other = fill_xlsx(questionnaire, make_plan("Vendeur", questions, "risky", seed=5), out / "other.xlsx").read_bytes()
+    _write_files(out / "empty-documents", {"Questionnaire.xlsx": offer, **empty_documents(declared.values())})
+    _write_files(out / "junk-745", {"Questionnaire.xlsx": offer, "f/745.txt": b"zzz"})
+    _write_files(out / "two-questionnaires", {"Questionnaire.xlsx": offer, "Questionnaire v2.xlsx": other})
+    duplicate_members(out / "duplicate-members.zip", "Questionnaire.xlsx", [offer, other])
     print(f"hostile corpus written to {out}")
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
 
 
 if __name__ == "__main__":

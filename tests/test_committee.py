@@ -200,16 +200,19 @@ def test_grid_cells_are_validated_locked_and_print_readably(committee):
         assert sheet.protection.sheet and not sheet.protection.password
         if sheet.sheet_state == "veryHidden":
             continue   # the computed values kept for the next review: never shown, never printed
-        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        # fit to one page across (an absent fitToWidth is 1, ECMA-376 §18.3.1.64)
+        assert sheet.page_setup.orientation == "landscape" and (sheet.page_setup.fitToWidth or 1) == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
         # every table repeats its header; the chart prints alone on its page, without any header
         assert bool(sheet.print_title_rows) is (sheet.title != "Graphique")
-    assert book["Graphique"].page_setup.fitToHeight == 1
+    assert (book["Graphique"].page_setup.fitToHeight or 1) == 1
     sheet = vendors["Imagerie Ouest"]
     points = sheet.cell(row=_row_of(sheet, "p4-audits"), column=VENDOR_COLUMN["points"])
     assert points.protection.locked is False
     rules = {str(r.sqref): r for r in sheet.data_validations.dataValidation}
     rule = next(r for ref, r in rules.items() if points.coordinate in ref.split())
-    assert (rule.type, rule.operator, rule.formula1, rule.formula2) == ("decimal", "between", "0", "1")
+    # an absent operator is « between » (ECMA-376 §18.3.1.32)
+    assert (rule.type, rule.operator or "between", rule.formula1, rule.formula2) == ("decimal", "between", "0", "1")
     weighted = sheet.cell(row=_row_of(sheet, "p4-audits"), column=VENDOR_COLUMN["weighted"])
     assert str(weighted.value).startswith("=") and weighted.protection.locked is not False
     assert sheet.column_dimensions["A"].hidden  # ids stay in a hidden column
@@ -223,7 +226,7 @@ def test_grid_cells_are_validated_locked_and_print_readably(committee):
     assert "Clauses partiellement conformes" in labels and any("Complétude" in str(x) for x in labels)
     assert not summary._charts
     chart = book["Graphique"]._charts[0]
-    assert chart.x_axis.delete is False and chart.dataLabels.showVal
+    assert not chart.x_axis.delete and all(series.dLbls.showVal for series in chart.series)   # part labels shown
 
 
 def test_edited_grid_fed_back_changes_totals_as_computed_by_hand(committee, tmp_path, run):
@@ -294,7 +297,7 @@ def test_bad_grid_is_one_sentence(committee, tmp_path, run):
         run_review(load_tender(folder), jobs=1, grid=bad)
     cell.value = -1
     book.save(bad)
-    with pytest.raises(TenderkitError, match="must be 0 or more"):
+    with pytest.raises(TenderkitError, match="must be between 0 and 100"):
         run_review(load_tender(folder), jobs=1, grid=bad)
     (tmp_path / "notes.xlsx").write_text("pas un classeur", encoding="utf-8")
     result = run("review", folder, "--grid", tmp_path / "notes.xlsx")

@@ -29,7 +29,8 @@ def test_export_contract(run, library):
         if question["show_if"] is not None:
             assert set(question["show_if"]) == {"question", "equals"}
             assert question["show_if"]["question"] in ids
-    assert len(data["clauses"]) == 21  # 20 from the CCTP seed + the HDS hosting clause
+    assert len(data["clauses"]) == 25  # 20 from the CCTP seed, the HDS hosting clause, 4 for hosted services
+    assert sum(c["own_wording"] for c in data["clauses"]) == 4
     for clause in data["clauses"]:
         assert {"id", "theme", "title", "text", "deliverables", "references", "questions"} <= set(clause)
         assert isinstance(clause["text"], str) and clause["text"]
@@ -62,8 +63,8 @@ def test_installed_command_runs_from_any_directory(tmp_path: Path):
     assert command, "the tenderkit console script is not installed next to this Python"
     result = subprocess.run([command, "library", "validate"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    assert "Library valid: 21 clauses" in result.stdout
+    assert "Library valid: 25 clauses" in result.stdout
     # the French catalogue ships with the package: the installed command speaks French by default
     french = subprocess.run([command, "library", "validate"], cwd=tmp_path, capture_output=True, text=True,
                             check=False, env={k: v for k, v in os.environ.items() if k != "TENDERKIT_LANG"})
-    assert "Bibliothèque valide\u00a0: clauses\u00a0: 21" in french.stdout, french.stdout
+    assert "Bibliothèque valide\u00a0: clauses\u00a0: 25" in french.stdout, french.stdout

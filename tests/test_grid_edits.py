@@ -112,7 +112,8 @@ def test_the_text_question_row_between_scored_rows_is_skipped(grid, tmp_path):
 
 @pytest.mark.parametrize("value, message", [
     ("beaucoup", "should be a number, not « beaucoup »"), (True, "should be a number"),
-    (-1, "is -1; it must be 0 or more"), ("=1+1", "should be a number"),
+    (-1, "is -1; it must be between 0 and 100"), ("=1+1", "should be a number"),
+    (1e27, "is 1e\\+27; it must be between 0 and 100"),
 ])
 def test_a_weight_that_is_not_a_positive_number_is_refused(grid, tmp_path, value, message):
     chosen, _, _, path = grid

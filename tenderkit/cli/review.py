@@ -50,6 +50,7 @@ def emit(lines: list[Line]) -> None:
 def ranking_lines(review) -> list[Line]:
     """One console line per vendor: the ranked offers best first (a provisional rank for those invited to
     regularise), then the irregular ones apart, not ranked, each with its reasons."""
+    from tenderkit.review.regularity import summary
     from tenderkit.text import french_number
 
     def line(vendor, place: str) -> Line:
@@ -84,13 +85,14 @@ def ranking_lines(review) -> list[Line]:
                                       "commande publique): {n}").format(n=len(irregular)), "red"))
         for vendor in irregular:
             lines.append(line(vendor, "—"))
-            lines += [("out", f"      {found.text}", None) for found in vendor.irregularities]
+            lines.append(("out", f"      {summary(vendor.irregularities)}", None))
     return lines
 
 
 def _shown(run, library) -> dict[str, object]:
     """What `review` prints (console and --json) and its exit status, recorded for an identical re-run."""
-    from tenderkit.text import french_number
+    from tenderkit.review.scoring import shares
+    from tenderkit.text import french_percent
 
     review = run.review
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
@@ -106,7 +108,10 @@ def _shown(run, library) -> dict[str, object]:
     return {"json": [("err", line, colour) for _stream, line, colour in taken] + [("out", records, None)]
                     + [("err", "; ".join(r.errors), None) for r in review.failed],
             "before": taken + [("out", f"✗ {error}", "red") for r in review.failed for error in r.errors],
-            "vendors": len(review.vendors), "weight": french_number(review.completeness_weight, 2),
+            "vendors": len(review.vendors), "weight": _("conformity {conformity} and completeness {completeness}")
+            .format(**{name: french_percent(share) for name, share in zip(
+                ("conformity", "completeness"), shares(review.part_weights, review.completeness_weight),
+                strict=True)}),
             "ranking": ranking, "outputs": [str(p) for p in run.outputs],
             # the documents are written; the exit status tells scripts that some returns were unreadable
             "code": 1 if review.failed else 0}
@@ -116,8 +121,8 @@ def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
     vendors = ngettext("{n} vendor reviewed", "{n} vendors reviewed", shown["vendors"]).format(n=shown["vendors"])
     returns = ngettext("{n} return parsed", "{n} returns parsed", parsed).format(n=parsed)
-    lines.append(("out", _("{vendors} ({returns}, the others unchanged); total = parts and completeness (weight "
-                           "{weight}).").format(vendors=vendors, returns=returns, weight=shown["weight"]), None))
+    lines.append(("out", _("{vendors} ({returns}, the others unchanged); total = {weight}.")
+                  .format(vendors=vendors, returns=returns, weight=shown["weight"]), None))
     lines += [tuple(line) for line in shown["ranking"]]
     lines += [("out", "  " + (_("up to date {path}") if path in kept else _("wrote {path}")).format(path=path), None)
               for path in shown["outputs"]]
@@ -135,7 +140,8 @@ def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
 @click.option("--reset-grid", "reset_grid", is_flag=True,
               help="Start again from tender.yaml's weights and the computed points, after keeping the grid the "
                    "committee edited in out/ as a dated copy (without it, those edits are taken over).")
-@click.option("--force", is_flag=True, help="Review again even if nothing changed since the last review.")
+@click.option("--force", is_flag=True, help="Review again, parsing every return again, even if nothing changed "
+                                            "since the last review.")
 def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | None, reset_grid: bool,
                    force: bool) -> None:
     """Parse what is new in FOLDER/returns/, score the vendors and write the committee grid, the report and
@@ -170,9 +176,9 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
     if bar:
         with bar:
             run = run_review(loaded, jobs or default_jobs(), lambda _path: bar.update(1), grid=grid,
-                             reset_grid=reset_grid)
+                             reset_grid=reset_grid, force=force)
     else:
-        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid)
+        run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid, force=force)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
     if run.grid_copy is not None:

@@ -58,7 +58,10 @@ def show_lines(library: Library, entry_id: str) -> list[Line] | None:
         clause = library.clause(entry_id)
         lines = [(f"{clause.title}  ({clause.id}, {library.theme_title(clause.theme)})", True),
                  (clause_text(clause), False)]
+        if clause.own_wording:
+            lines.append(("\n" + _("Own wording: no seed passage supports this clause; the buyer reviews it."), False))
         for label, values in (
+            (_("Source"), [clause.source] if clause.source else []),
             (_("Applies if"), [f"{k}={v}" for k, v in clause.applies_if.items()] or [_("always")]),
             (_("Deliverables"), [library.deliverables[d].title for d in clause.deliverables]),
             ("ANSM", [f"{r} {library.ansm_by_id[r].title}" for r in clause.references.ansm]),
@@ -67,10 +70,26 @@ def show_lines(library: Library, entry_id: str) -> list[Line] | None:
         ):
             lines.append(("\n" + _("{label}:").format(label=label), False))
             lines += [(f"  {value}", False) for value in values or ["—"]]
+        lines += _correction_lines(clause.corrections())
         return lines
     if entry_id in library.questions:
         return _json_lines(question_record(library.questions[entry_id]))
     return _catalog_lines(library, entry_id.upper())
+
+
+def _correction_lines(corrections: list) -> list[Line]:
+    """Each corrected seed passage beside its correction and reason; each own-wording block."""
+    lines: list[Line] = []
+    for item in corrections:
+        if item.seed_text is not None:
+            lines += [("\n" + _("Corrected seed passage:"), False),
+                      ("  " + _("seed:   {text}").format(text=item.seed_text), False),
+                      ("  " + _("text:   {text}").format(text=item.text), False),
+                      ("  " + _("reason: {text}").format(text=item.reason), False)]
+        elif item.own_wording:
+            lines += [("\n" + _("Own wording (no seed passage; the buyer reviews it):"), False),
+                      (f"  {item.text}", False)]
+    return lines
 
 
 def _catalog_lines(library: Library, upper_id: str) -> list[Line] | None:

@@ -7,7 +7,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tenderkit.i18n import N_, _
-from tenderkit.library.models import YES_NO_TYPES, Deliverable, Library, ShowIf
+from tenderkit.library.models import (
+    CONDITION_ATTRIBUTES,
+    PROCEDURES,
+    TEMPLATE_VARIABLES,
+    YES_NO_TYPES,
+    Bullets,
+    Deliverable,
+    Library,
+    ShowIf,
+    Text,
+    block_lines,
+)
 from tenderkit.library.problems import Problem
 
 NORMALIZED_YES_NO = {"yes_no": ("oui", "non"), "yes_no_na": ("oui", "non", "na")}
@@ -43,11 +54,48 @@ def cross_check(library: Library, deliverables: list[Deliverable], part_files: d
         for dup in sorted(_duplicates(ids)):
             problems.append(Problem(path, dup, _(name)))
 
-    def check_applies_if(path: Path, entry: str, condition: dict[str, bool]) -> None:
-        for key in condition:
-            if key not in facts:
+    allowed = {"procurement_type": {t.id for t in library.enisa.procurement_types}, "procedure": set(PROCEDURES)}
+
+    def check_applies_if(path: Path, entry: str, condition: dict) -> None:
+        for key, value in condition.items():
+            if key in CONDITION_ATTRIBUTES:
+                values = [value] if isinstance(value, str) else value
+                if not isinstance(values, list) or not values:
+                    problems.append(Problem(path, entry, _("applies_if {key} must be a value or a list of values")
+                                                         .format(key=key)))
+                    continue
+                for item in values:
+                    if item not in allowed[key]:
+                        known = ", ".join(sorted(allowed[key]))
+                        problems.append(Problem(path, entry, _("applies_if {key} names unknown value '{item}' (known: "
+                                                               "{items})").format(key=key, item=item, items=known)))
+            elif key not in facts:
+                known = ", ".join([*sorted(facts), *CONDITION_ATTRIBUTES])
                 problems.append(Problem(path, entry, _("applies_if names an unknown profile fact '{key}' (known: "
-                                                       "{items})").format(key=key, items=', '.join(sorted(facts)))))
+                                                       "{items})").format(key=key, items=known)))
+            elif not isinstance(value, bool):
+                problems.append(Problem(path, entry, _("applies_if {key} must be true or false, not {value!r}")
+                                                     .format(key=key, value=value)))
+
+    def check_text(path: Path, entry: str, line: object) -> None:
+        """A correction keeps the seed's original and says why; a Text is a correction, own wording or a
+        condition."""
+        if not isinstance(line, Text):
+            return
+        check_applies_if(path, entry, line.applies_if)
+        if line.seed_text is not None and not line.seed_text.strip():
+            problems.append(Problem(path, entry, _("seed_text is empty (the seed's original wording)")))
+        if line.seed_text is not None and not (line.reason or "").strip():
+            problems.append(Problem(path, entry, _("a correction needs its reason (seed_text: {seed_text!r})")
+                                                 .format(seed_text=line.seed_text[:40])))
+        if line.reason is not None and line.seed_text is None and not line.own_wording:
+            problems.append(Problem(path, entry, _("a reason without seed_text: give the seed's original wording")))
+        if line.seed_text is not None and line.seed_text.split() == line.text.split():
+            problems.append(Problem(path, entry, _("seed_text is the same as the text: no correction")))
+        if line.seed_text is not None and line.own_wording:
+            problems.append(Problem(path, entry, _("own wording has no seed_text (it corrects no seed passage)")))
+
+    known_variables = set(TEMPLATE_VARIABLES) | set(library.variables)
 
     for deliverable in deliverables:
         check_applies_if(root / "deliverables.yaml", deliverable.id, deliverable.applies_if)
@@ -75,6 +123,21 @@ def cross_check(library: Library, deliverables: list[Deliverable], part_files: d
             if ref not in questions:
                 problems.append(Problem(path, clause.id, _("unknown questionnaire item '{ref}'").format(ref=ref)))
         check_applies_if(path, clause.id, clause.applies_if)
+        for block in clause.text:
+            if isinstance(block, Bullets):
+                check_applies_if(path, clause.id, block.applies_if)
+            for line in block_lines(block):
+                check_text(path, clause.id, line)
+        for name in sorted(clause.variables() - known_variables):
+            problems.append(Problem(path, clause.id, _("unknown variable {{{{ {name} }}}} (variables.yaml lists "
+                                                       "the buyer's variables)").format(name=name)))
+        if not clause.own_wording and not clause.source and path.parent == root / "clauses":
+            problems.append(Problem(path, clause.id, _("give the seed passage it comes from (source:) or mark it "
+                                                       "own_wording: true")))
+    for phase in library.enisa.phases:
+        if not isinstance(phase.description, str):
+            for line in phase.description:
+                check_text(root / "catalogs" / "enisa.yaml", phase.id, line)
 
     problems += _check_questionnaire(library, part_files, check_applies_if)
     problems += _check_catalogs(library)
@@ -115,6 +178,10 @@ def _check_questionnaire(library: Library, part_files: dict[int, Path], check_ap
                 if item.id in duplicated:
                     problems.append(Problem(path, item.id, _("id is used more than once in the questionnaire")))
                 check_applies_if(path, item.id, item.applies_if)
+                if item.seed_text is not None and not (item.reason or "").strip():
+                    problems.append(Problem(path, item.id, _("a corrected text needs its reason beside seed_text")))
+                if item.reason is not None and item.seed_text is None:
+                    problems.append(Problem(path, item.id, _("a reason without seed_text: give the seed's original")))
                 message = _show_if_problem(library, item.show_if, order[item.id], order)
                 if message:
                     problems.append(Problem(path, item.id, message))
@@ -184,7 +251,7 @@ def _check_catalogs(library: Library) -> list[Problem]:
                                                                .format(key=key, ref=ref)))
 
     for sheet_field in library.afib.identification_sheet:
-        for ref in sheet_field.source:
+        for ref, _value in sheet_field.items():
             if ref not in library.questions:
                 problems.append(Problem(afib_path, sheet_field.id, _("source names unknown item '{ref}'")
                                                                    .format(ref=ref)))

@@ -7,6 +7,7 @@ is retried once, since the file it held may be innocent; the other files never s
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -61,10 +62,24 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
+def _silence_stderr() -> None:
+    """A worker prints nothing: a reader that crashes (a Rust panic or abort in calamine, an interpreter
+    error) would put its backtrace on the buyer's terminal; the parent says what happened in one sentence."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    faulthandler.disable()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection, lang: str) -> None:
     """Body of a worker process: parse ``path`` in the language ``lang`` and send the response's data back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     set_language(lang)
+    _silence_stderr()
     _limit_memory(budget.memory_mb)
     if os.environ.get(KILL_HOOK_ENV) and os.environ[KILL_HOOK_ENV] == path.name:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -72,19 +87,22 @@ def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection, l
         response = parse_file(path, expect)
     except MemoryError:
         response = failed(path, _("reading it needed more than the {mb} MB of memory allowed for one return")
-                          .format(mb=budget.memory_mb))
+                          .format(mb=budget.memory_mb), retry=True)
     try:
         sender.send(response.model_dump())
     except MemoryError:
-        sender.send(failed(path, _("reading it needed more memory than allowed for one return")).model_dump())
+        sender.send(failed(path, _("reading it needed more memory than allowed for one return"),
+                           retry=True).model_dump())
     finally:
         sender.close()
 
 
-def failed(path: Path, problem: str) -> Response:
-    """The response of a file that could not be read, with one sentence saying why."""
+def failed(path: Path, problem: str, retry: bool = False) -> Response:
+    """The response of a file that could not be read, with one sentence saying why; ``retry``: the budget
+    refused it (time, memory), so the next review reads it again instead of keeping this answer."""
     return Response(file=str(path), vendor=path.stem,
-                    errors=[_("{file}: {problem}.").format(file=display_name(path), problem=problem)]).sanitized()
+                    errors=[_("{file}: {problem}.").format(file=display_name(path), problem=problem)],
+                    retry=retry).sanitized()
 
 
 @dataclass
@@ -134,7 +152,9 @@ def parse_many(paths: Sequence[Path], expect: Expectation, jobs: int | None = No
         if response is None and retry and job.attempt < RETRIES:
             queue.append((job.index, job.attempt + 1))
             return
-        results[job.index] = response if response is not None else failed(paths[job.index], problem or "")
+        # a file stopped by the budget (killed, out of time) is read again at the next review
+        results[job.index] = response if response is not None else failed(paths[job.index], problem or "",
+                                                                          retry=True)
         if progress:
             progress(paths[job.index])
 

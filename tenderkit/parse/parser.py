@@ -18,7 +18,7 @@ from tenderkit.parse.foreign import read_other_questionnaire
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.match import match_answers
 from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, normalize_yes_no
-from tenderkit.parse.offer import is_offer, offer_hash, parse_offer
+from tenderkit.parse.offer import hash_file, is_offer, offer_hash, parse_offer
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.text import shown_text
@@ -48,14 +48,11 @@ class Expectation:
     vendor_names: dict[str, str] | None = None
 
 
-def file_hash(path: Path) -> str:
+def file_hash(path: Path, deadline: float | None = None) -> str:
+    """The SHA-256 of a return (of a folder offer's files); past ``deadline`` (time.monotonic()), TooSlow."""
     if path.is_dir():
-        return offer_hash(path)
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return offer_hash(path, deadline)
+    return hash_file(path, hashlib.sha256(), deadline).hexdigest()
 
 
 def _answer(question: Question, cell: Cell, comment: str | None, how: str) -> tuple[Answer, str | None]:

@@ -12,7 +12,7 @@ from tenderkit.i18n import N_, _
 from tenderkit.parse import ocr
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.pdf_cells import table_texts
-from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, pdf_page_count
+from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, check_pdf_pages
 
 ENCRYPTED = N_("the PDF is password-protected (encrypted); ask the vendor for an unprotected copy")
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
@@ -21,10 +21,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", 
 
 def read_pdf(path: Path) -> Extracted:
     extracted = Extracted(format="pdf")
-    declared = pdf_page_count(path)  # before pdfplumber walks the page tree
-    if declared is not None and declared > MAX_PDF_PAGES:
-        raise ReturnError(_("the PDF declares {count} pages, more than the {limit} of any questionnaire printout")
-                          .format(count=declared, limit=MAX_PDF_PAGES))
+    check_pdf_pages(path)  # before pdfplumber walks the page tree
     try:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages

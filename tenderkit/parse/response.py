@@ -43,6 +43,8 @@ class Response(BaseModel):
     ocr: bool = False               # read by OCR from a scan: every answer is to be checked (« à vérifier »)
     # an offer folder or zip: kind, questionnaire (path inside), attachments, declared_absent, undeclared
     offer: dict[str, Any] | None = None
+    # refused by the time or memory budget (a busy machine may be the cause): read again at the next review
+    retry: bool = False
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,7 @@ class Response(BaseModel):
         keys = ("value", "raw", "status", "location", "comment", "how", "altered")  # altered: an extension
         data["answers"] = {qid: {k: a[k] for k in keys} for qid, a in data["answers"].items()}
         data["counts"] = self.counts()
+        del data["retry"]   # internal: whether the next review reads the file again
         return data
 
 

@@ -17,6 +17,7 @@ from tenderkit.errors import system_reason
 from tenderkit.i18n import _
 
 MAX_FILE_BYTES = 50 * 1024 * 1024          # a questionnaire return is a few hundred KB
+MAX_OFFER_BYTES = 2 * 1024 * 1024 * 1024   # an offer zip (attachments are listed, never decompressed)
 MAX_ZIP_MEMBERS = 5000
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # all members together
 MAX_MEMBER_RATIO = 200                     # uncompressed / compressed, for members above 1 MB
@@ -30,6 +31,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 XLS_STREAMS = ("Workbook", "Book")         # the OLE stream of an Excel 97–2003 (BIFF8) or Excel 5 workbook
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+DOCUMENT_HEAD_BYTES = 4096                 # what is read of an attached document to tell that it is one
+# The first bytes of the documents an offer may attach: PDF, Office 97 (OLE), Office, OpenDocument and zip
+# archives, RTF, PNG, JPEG, GIF, TIFF, BMP, 7-Zip, RAR, gzip (WebP and text are recognised apart).
+_DOCUMENT_MAGIC = (PDF_MAGIC, OLE_MAGIC, ZIP_MAGIC, b"{\\rtf", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a",
+                   b"GIF89a", b"II*\x00", b"MM\x00*", b"BM", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x1f\x8b")
 
 
 class ReturnError(Exception):
@@ -84,6 +90,33 @@ def _check_zip(path: Path) -> str:
     raise ReturnError(_("the file is a zip archive, not an Excel, Word or PDF document"))
 
 
+def _too_large(size: int) -> str:
+    return (_("the file is {mb} MB, larger than the {limit} MB accepted for a questionnaire return")
+            .format(mb=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
+
+
+def first_look(path: Path) -> str | None:
+    """Why the regular file ``path`` cannot be a return, from its size and first bytes only (before anything
+    reads or hashes it): empty, or larger than any reader accepts (a zip may be an offer, up to
+    MAX_OFFER_BYTES). None when it may be read, and for what is not a regular file (its reader says why)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size == 0:
+            return _("the file is empty")
+        if info.st_size <= MAX_FILE_BYTES:
+            return None
+        is_zip = _read(path, len(ZIP_MAGIC)) == ZIP_MAGIC
+    except OSError:
+        return None   # the worker says why it cannot be read
+    if not is_zip:
+        return _too_large(info.st_size)
+    if info.st_size > MAX_OFFER_BYTES:
+        return _("the offer zip is larger than {gb} GB").format(gb=MAX_OFFER_BYTES // 1024 ** 3)
+    return None
+
+
 def sniff(path: Path) -> Sniffed:
     """The real format of ``path`` from its content (not its extension), after the safety checks."""
     try:
@@ -110,8 +143,7 @@ def sniff(path: Path) -> Sniffed:
     if size == 0:
         raise ReturnError(_("the file is empty"))
     if size > MAX_FILE_BYTES:
-        raise ReturnError(_("the file is {mb} MB, larger than the {limit} MB accepted for a questionnaire return")
-                          .format(mb=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
+        raise ReturnError(_too_large(size))
     if head.startswith(ZIP_MAGIC):
         return Sniffed(_check_zip(path), size)
     if head.lstrip().startswith(PDF_MAGIC) or PDF_MAGIC in head[:1024]:
@@ -129,6 +161,27 @@ def sniff(path: Path) -> Sniffed:
     if _looks_like_text(head):
         raise ReturnError(_("the file is plain text, not an Excel, Word or PDF document (wrong extension?)"))
     raise ReturnError(_("the file is not an Excel, Word or PDF document"))
+
+
+def check_return(path: Path) -> Sniffed:
+    """Every check a return passes before a reader opens it: :func:`sniff`, then the bounds the format's reader
+    applies first (an .ods's repeated cells, a PDF's declared pages). Uploads run the same checks."""
+    sniffed = sniff(path)
+    if sniffed.format == "ods":
+        from tenderkit.parse.calamine import check_ods
+
+        check_ods(path)
+    elif sniffed.format == "pdf":
+        check_pdf_pages(path)
+    return sniffed
+
+
+def check_pdf_pages(path: Path) -> None:
+    """Refuse a PDF whose page tree declares more pages than any questionnaire printout."""
+    declared = pdf_page_count(path)
+    if declared is not None and declared > MAX_PDF_PAGES:
+        raise ReturnError(_("the PDF declares {count} pages, more than the {limit} of any questionnaire "
+                            "printout").format(count=declared, limit=MAX_PDF_PAGES))
 
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -196,6 +249,36 @@ def _mimetype(path: Path) -> str:
 def _read(path: Path, limit: int = 1024 * 1024) -> bytes:
     with path.open("rb") as handle:
         return handle.read(limit)
+
+
+def document_problem(head: bytes) -> str | None:
+    """Why a file whose first bytes (up to DOCUMENT_HEAD_BYTES) are ``head`` is not a document the committee can
+    read, in a few words (« empty »…); None for a PDF, an Office or OpenDocument file, an image, a text or an
+    archive, recognised by their first bytes."""
+    if not head:
+        return "empty"
+    if head.startswith(_DOCUMENT_MAGIC) or PDF_MAGIC in head[:1024] or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return None
+    text = _text(head)
+    if text is None:
+        return _("not a document (neither PDF, Office, OpenDocument, image, text nor archive)")
+    return None if any(character.isalnum() for character in text) else _("blank (no letter or digit)")
+
+
+def _text(head: bytes) -> str | None:
+    """``head`` as text (UTF-16 with its mark, UTF-8 possibly cut mid-character, else Windows-1252), or None
+    when it holds bytes no text has."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    for cut in range(4):
+        try:
+            text = head[:len(head) - cut].decode("utf-8")
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = head.decode("cp1252", "replace")
+    return None if any(ord(c) < 9 or 13 < ord(c) < 32 for c in text) else text
 
 
 def _looks_like_text(head: bytes) -> bool:

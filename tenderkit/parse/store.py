@@ -1,12 +1,18 @@
 """Parsed responses stored in the workspace (``DIR/responses/<bounded stem>-<hash of the name>.json``), each
-with the SHA-256 of the return and a fingerprint of what parsing depended on (tool, questionnaire, question
-set, vendor names), so that a review re-parses only what changed in ``returns/``."""
+with the SHA-256 of the return and a fingerprint of what parsing depended on (the parser's code, the library's
+questions and documents, the exact selection of question ids, the reference and vendor names), so that a review
+re-parses only what changed in ``returns/``, and a stored parse is never reused for another selection.
+
+A return is measured and its first bytes looked at before it is hashed: a file no reader accepts (empty, too
+large) is refused at once, and hashing stops at the per-file time budget (the worker then reads the file
+within that same budget)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,15 +20,17 @@ from pydantic import ValidationError
 
 from tenderkit import __version__
 from tenderkit.i18n import language
+from tenderkit.incremental import code_state
 from tenderkit.output import ensure_dir, safe_name, write_text_atomic
-from tenderkit.parse.batch import failed, parse_many
+from tenderkit.parse.batch import Budget, failed, parse_many
 from tenderkit.parse.entries import entry_problem
-from tenderkit.parse.offer import OfferError
+from tenderkit.parse.offer import OfferError, TooSlow
 from tenderkit.parse.parser import Expectation, file_hash
 from tenderkit.parse.response import Response
+from tenderkit.parse.safety import first_look
 from tenderkit.tender.workspace import Workspace
 
-STORE_FORMAT = 3  # 3: offers (attachment, offer, ocr, how)
+STORE_FORMAT = 4  # 3: offers (attachment, offer, ocr, how); 4: fingerprint of the exact selection
 
 
 def return_files(workspace: Workspace) -> list[Path]:
@@ -54,11 +62,15 @@ def _stored_path(workspace: Workspace, source: Path) -> Path:
 
 
 def _fingerprint(expect: Expectation) -> str:
-    """What a stored response depends on besides the file: tool, questionnaire version, question set and the
+    """What a stored response depends on besides the file: the parser's code, the library's version, the exact
+    questions selected (ids and what they ask) and the documents, the reference, the vendor names and the
     language of its warnings and errors."""
-    names = json.dumps(sorted((expect.vendor_names or {}).items()), ensure_ascii=False)
-    return (f"{STORE_FORMAT}/{__version__}/{expect.library.meta.version}/{len(expect.questions)}/"
-            f"{expect.reference}/{names}/{language()}")
+    library = expect.library
+    depends = {"questions": {qid: question.model_dump(mode="json") for qid, question in expect.questions.items()},
+               "deliverables": {did: d.model_dump(mode="json") for did, d in sorted(library.deliverables.items())},
+               "reference": expect.reference, "vendors": sorted((expect.vendor_names or {}).items())}
+    digest = hashlib.sha256(json.dumps(depends, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"{STORE_FORMAT}/{__version__}/{code_state()}/{library.meta.version}/{digest}/{language()}"
 
 
 def load_stored(workspace: Workspace, source: Path, digest: str, expect: Expectation) -> Response | None:
@@ -84,20 +96,30 @@ def store(workspace: Workspace, response: Response, expect: Expectation, source:
 
 
 def parse_returns(workspace: Workspace, expect: Expectation, jobs: int | None = None,
-                  progress: Callable[[Path], None] | None = None) -> tuple[list[Response], int]:
-    """Every return of the workspace, parsing only new or changed files; (responses, how many parsed).
-    An entry of returns/ that is not read (link leaving returns/, pipe…) gets a response with its sentence."""
+                  progress: Callable[[Path], None] | None = None, reuse: bool = True) -> tuple[list[Response], int]:
+    """Every return of the workspace, parsing only new or changed files (every file when not ``reuse``);
+    (responses, how many parsed). An entry of returns/ that is not read (link leaving returns/, pipe, empty or
+    oversized file) gets a response with its sentence."""
     entries = return_entries(workspace)
     responses: dict[Path, Response] = {}
     to_parse = []
+    budget = Budget.from_env()
     for path, problem in entries:
         if problem is not None:
             responses[path] = failed(path, problem)
             continue
-        try:
-            stored = load_stored(workspace, path, file_hash(path), expect)
-        except (OSError, OfferError):  # unreadable here: its worker says why in one sentence
-            stored = None
+        problem = first_look(path)   # size and type before any hashing: a 20 GB file is refused at once
+        if problem is not None:
+            responses[path] = failed(path, problem)
+            if progress:
+                progress(path)
+            continue
+        stored = None
+        if reuse:
+            try:
+                stored = load_stored(workspace, path, file_hash(path, time.monotonic() + budget.seconds), expect)
+            except (OSError, OfferError, TooSlow):  # unreadable or slow here: its worker says why in one sentence
+                stored = None
         if stored is not None:
             responses[path] = stored
             if progress:

@@ -19,8 +19,12 @@ MAX_ROWS = 20000          # non-empty rows: a stray « . » at B20001 declares a
 MAX_COLUMNS = 200
 _HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>([^<]{0,2000})<")
 # A cell reference, and a sheet's declared dimension: calamine allocates the rectangle that spans them.
-_CELL_REF = re.compile(rb'<(?:\w{1,20}:)?c [^>]{0,200}?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_DIMENSION = re.compile(rb'<(?:\w{1,20}:)?dimension ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+# XML allows both quote styles around an attribute (r="A1" and r='A1'), and spaces around « = ».
+_ATTRIBUTE = rb'[^>]{0,200}?\b%s\s{0,8}=\s{0,8}["\']'
+_REF = rb'\$?([A-Za-z]{1,3})\$?([0-9]{1,7})'
+_CELL_REF = re.compile(rb'<(?:\w{1,20}:)?c\s' + _ATTRIBUTE % b"r" + _REF + rb'["\']')
+_DIMENSION = re.compile(rb'<(?:\w{1,20}:)?dimension\s' + _ATTRIBUTE % b"ref" + _REF + rb'(?::' + _REF + rb')?["\']')
+_ROW_REF = re.compile(rb'<(?:\w{1,20}:)?row\s' + _ATTRIBUTE % b"r" + rb'([0-9]{1,7})["\']')
 MAX_CALAMINE_CELLS = 1_000_000   # the rectangle calamine would allocate; a questionnaire sheet spans ~2000
 
 
@@ -43,7 +47,7 @@ def print_texts(path: Path) -> list[str]:
 
 def _column(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
 
@@ -68,9 +72,10 @@ def calamine_safe(path: Path) -> bool:
                     references = _CELL_REF.findall(data)
                     columns.update(column for column, _ in references)
                     rows.update(row for _, row in references)
+                    rows.update(_ROW_REF.findall(data))
                     tail = data[-300:]  # a reference cut by the block boundary is whole in the next window
             if rows:
-                numbers, letters = [int(r) for r in rows], [_column(c) for c in columns]
+                numbers, letters = [int(r) for r in rows], [_column(c) for c in columns] or [1]
                 if (max(numbers) - min(numbers) + 1) * (max(letters) - min(letters) + 1) > MAX_CALAMINE_CELLS:
                     return False
     return True

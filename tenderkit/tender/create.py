@@ -45,7 +45,8 @@ def tender_yaml(values: dict[str, Any], library: Library, folder: Path) -> str:
     environment.filters["yaml"] = _yaml_scalar
     template = environment.from_string((templates_dir() / TENDER_FILE).read_text(encoding="utf-8"))
     data = {**DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
-    data["profile"] = {f.id: values.get("profile", {}).get(f.id, f.default) for f in library.facts}
+    kind = data.get("procurement_type") or "medical_device"
+    data["profile"] = {f.id: values.get("profile", {}).get(f.id, f.default_for(kind)) for f in library.facts}
     return template.render(
         **data, facts=library.facts, dir=str(folder),
         procurement_types=", ".join(t.id for t in library.enisa.procurement_types)) + "\n"

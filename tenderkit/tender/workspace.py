@@ -87,13 +87,16 @@ class ClauseOverrides(Model):
     minimum: list[str] = []       # minimum requirements: refusing one makes an offer irregular (L. 2152-2)
 
 
+MAX_WEIGHT = 100.0   # a weight is a number from 0 to 100 (an absurd one, 1e27, overflowed the scores)
+
+
 class Weights(Model):
     """Scoring weights, editable by the buyer; the committee grid carries them as editable cells."""
 
     parts: dict[int, float] = {1: 1.0, 2: 1.0, 3: 1.0, 4: 2.0}
     clauses: dict[str, float] = {}   # multiplier of the items that verify a clause
     questions: dict[str, float] = {}  # override of an item's own weight
-    completeness: float = Field(default=1.0, ge=0)  # weight of completeness beside the parts (0: ignored)
+    completeness: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)  # beside the parts (0: ignored)
 
     @field_validator("parts", "clauses", "questions")
     @classmethod
@@ -101,8 +104,9 @@ class Weights(Model):
         for key, value in values.items():
             if not math.isfinite(value):
                 raise ValueError(_("weight of {key} must be a number (not {value})").format(key=key, value=value))
-            if value < 0:
-                raise ValueError(_("weight of {key} must not be negative").format(key=key))
+            if not 0 <= value <= MAX_WEIGHT:
+                raise ValueError(_("weight of {key} must be between 0 and {limit:g} (not {value:g})")
+                                 .format(key=key, limit=MAX_WEIGHT, value=value))
         return values
 
 
@@ -130,6 +134,7 @@ class Tender(Model):
     clauses: ClauseOverrides = ClauseOverrides()
     weights: Weights = Weights()
     letters: Letters = Letters()
+    variables: dict[str, str | int | float] = {}   # the buyer's values of clause_library/variables.yaml
     vendors: dict[str, str] = {}        # file stem → vendor name, when a return does not name itself
 
     @field_validator("reference", mode="before")
@@ -150,8 +155,9 @@ class Tender(Model):
 
 
 def profile_facts(tender: Tender, library: Library) -> dict[str, bool]:
-    """The tender's profile with the library's defaults for omitted facts."""
-    return {fact.id: tender.profile.get(fact.id, fact.default) for fact in library.facts}
+    """The tender's profile with the library's defaults for omitted facts (by procurement type: a cloud service
+    has no hardware on site unless the profile says so)."""
+    return {fact.id: tender.profile.get(fact.id, fact.default_for(tender.procurement_type)) for fact in library.facts}
 
 
 def check_against_library(tender: Tender, library: Library, source: Path) -> None:
@@ -171,6 +177,10 @@ def check_against_library(tender: Tender, library: Library, source: Path) -> Non
             if clause_id not in known:
                 raise TenderkitError(_("{source}: clauses.{key} names unknown clause '{clause_id}' (see `tenderkit "
                                        "library list`).").format(source=source, key=key, clause_id=clause_id))
+    for name in tender.variables:
+        if name not in library.variables:
+            raise TenderkitError(_("{source}: variables.{name} is not a variable of the library (allowed: {items}).")
+                                 .format(source=source, name=name, items=', '.join(sorted(library.variables))))
     for clause_id in tender.weights.clauses:
         if clause_id not in known:
             raise TenderkitError(_("{source}: weights.clauses names unknown clause '{clause_id}'.")

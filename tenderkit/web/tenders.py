@@ -7,10 +7,15 @@ from pathlib import Path
 
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import output_names
+from tenderkit.output import settle
+from tenderkit.publication import publication_path
 from tenderkit.tender.workspace import TENDER_FILE, Workspace
-from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown
+from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown, tender_key
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
+def published(folder: Path) -> bool:
+    """The tender's DCE was published (`tenderkit publish`): what would change it is read-only on the pages."""
+    return publication_path(folder).is_file()
 
 
 @dataclass
@@ -58,13 +63,15 @@ def list_tenders(root: Path) -> list[TenderEntry]:
         if (plain_name(child.name) and not child.name.startswith(".") and child.is_dir()
                 and (child / TENDER_FILE).is_file() and inside(child, root)
                 and child.resolve().parent == root.resolve()):
-            entries.append(describe(child.name, child, root))
+            entries.append(describe(tender_key(child.name), child, root))
     return entries
 
 
 def out_files(workspace: Workspace) -> list[Path]:
-    """The documents of out/ (temporary and hidden files skipped), by name."""
+    """The documents of out/ (temporary and hidden files skipped), by name; a review's set that a killed run
+    left half swapped in is finished first (output.settle), so that the page never lists a mixed set."""
     if not workspace.out.is_dir():
         return []
-    return sorted(p for p in workspace.out.iterdir()
-                  if not p.name.startswith((".", "~$")) and child_file(workspace.out, p.name) is not None)
+    settle(workspace.out)
+    return sorted(p for p in workspace.out.iterdir() if not p.name.startswith((".", "~$"))
+                  and child_file(workspace.out, p.name, workspace.root) is not None)

@@ -24,8 +24,15 @@ def fact_label(fact_id: str, library: Library | None = None) -> str:
     return (fact.short or fact.label) if fact else fact_id
 
 
-def _facts(pairs: Iterable[tuple[str, bool]], library: Library | None) -> str:
-    return join_and([f"{fact_label(k, library)} ({'oui' if v else 'non'})" for k, v in pairs])
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return value if isinstance(value, str) else " ou ".join(map(str, value))
+
+
+def _facts(pairs: Iterable[tuple[str, object]], library: Library | None) -> str:
+    """« Serveurs (oui) »; a procurement type or a procedure is shown by its id."""
+    return join_and([f"{fact_label(k, library)} ({_value(v)})" for k, v in pairs])
 
 
 def decision_reason(decision: Decision, library: Library | None = None) -> str:
@@ -82,3 +89,15 @@ def reading_summary(parsed: int, total: int) -> str:
     if others == 0:
         return read
     return f"{read} à cette analyse, {'l’autre inchangé' if others == 1 else f'les {others} autres inchangés'}"
+
+
+def regularity(value: object) -> str:
+    """An offer's regularity as the ranking shows it: « Régulière », « Irrégulière », or the core's own word."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "Régulière" if value else "Irrégulière"
+    labels = {"regular": "Régulière", "irregular": "Irrégulière", "to_regularise": "À régulariser",
+              "unacceptable": "Inacceptable", "inappropriate": "Inappropriée"}
+    text = str(getattr(value, "value", value))
+    return labels.get(text, text)
