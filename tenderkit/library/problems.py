@@ -59,10 +59,12 @@ _PYDANTIC = {
 
 def _pydantic_message(item: dict) -> str:
     """The problem of one pydantic error item, in the messages' language when its type is known."""
+    if language() == "en":
+        return item["msg"].rstrip(".")
     if item["type"] == "value_error" and item.get("ctx", {}).get("error") is not None:
         return str(item["ctx"]["error"]).rstrip(".")   # our validators' own (translated) sentence
     message = _PYDANTIC.get(item["type"])
-    if message is None or language() == "en":
+    if message is None:
         return item["msg"].rstrip(".")
     context = {key: str(value).replace("' or '", _("' or '")) for key, value in item.get("ctx", {}).items()}
     try:
