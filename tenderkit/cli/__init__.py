@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -109,6 +110,7 @@ def quiet_libraries(verbose: bool) -> None:
     """Silence the warnings and log lines of the libraries reading vendor files, unless ``--verbose``."""
     if verbose:
         logging.basicConfig(level=logging.WARNING)
+        os.environ["TK_VERBOSE_WORKERS"] = "1"   # parse workers keep their stderr (tenderkit/parse/batch.py)
         return
     warnings.simplefilter("ignore")
     for name in ("pdfminer", "pdfplumber", "openpyxl", "docx", "PIL"):

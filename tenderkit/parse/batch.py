@@ -62,6 +62,9 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
+VERBOSE_ENV = "TK_VERBOSE_WORKERS"   # set by `tenderkit --verbose` (not a TENDERKIT_* setting of the review)
+
+
 def _silence_stderr() -> None:
     """A worker prints nothing: a reader that crashes (a Rust panic or abort in calamine, an interpreter
     error) would put its backtrace on the buyer's terminal; the parent says what happened in one sentence."""
@@ -79,7 +82,8 @@ def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection, l
     """Body of a worker process: parse ``path`` in the language ``lang`` and send the response's data back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     set_language(lang)
-    _silence_stderr()
+    if not os.environ.get(VERBOSE_ENV):   # --verbose: the libraries' warnings and tracebacks are wanted
+        _silence_stderr()
     _limit_memory(budget.memory_mb)
     if os.environ.get(KILL_HOOK_ENV) and os.environ[KILL_HOOK_ENV] == path.name:
         os.kill(os.getpid(), signal.SIGKILL)
