@@ -153,7 +153,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         ranking = page.locator("table.ranking")
         expect(ranking).to_be_visible()
         headers = ranking.locator("thead th").all_inner_texts()
-        assert headers == ["Rang", "Candidat", "Note globale /100", "Conformité /100", "Complétude", "Régularité",
+        assert headers == ["Rang", "Candidat", "Régularité", "Note globale /100", "Conformité /100", "Complétude",
                            "Alertes", "Sans réponse", "Pièces manquantes"]
         rows = ranking.locator("tbody tr")
         expect(rows).to_have_count(3)
@@ -162,10 +162,10 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         assert "Échographie Sud" in rows.nth(0).inner_text() and "Sonovia Médical" in rows.nth(1).inner_text()
         for tied in (0, 1):
             assert rows.nth(tied).locator("td").nth(0).inner_text() == "1"
-            assert rows.nth(tied).locator("td").nth(2).inner_text() == "100"
+            assert rows.nth(tied).locator("td").nth(3).inner_text() == "100"
         review = run_review(load_tender(folder)).review
         for index, vendor in enumerate(review.vendors):   # completeness as the review computed it
-            cell = rows.nth(index).locator("td").nth(4).inner_text().replace("\u202f", " ").replace("\u00a0", " ")
+            cell = rows.nth(index).locator("td").nth(5).inner_text().replace("\u202f", " ").replace("\u00a0", " ")
             assert cell == f"{french_number(vendor.completeness)} %", (vendor.vendor, cell)
         assert any(v.completeness < 100 for v in review.vendors)
         expect(page.get_by_role("link", name="2026-BIO-017 - Grille d'evaluation.xlsx")).to_be_visible()
@@ -282,7 +282,7 @@ def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp
         expect(page.get_by_role("alert")).to_contain_text(
             "Echographie Sud - renvoi.xlsx : contenu identique à « Echographie Sud/Echographie Sud.xlsx », déjà reçu")
         expect(rows).to_have_count(3)
-        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "non classée"]
+        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "—"]
         assert sorted(p.name for p in (root / "demo" / "returns").iterdir()) == sorted(
             p.name for p in SAMPLE_RETURNS.iterdir())
 

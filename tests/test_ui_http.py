@@ -5,7 +5,9 @@ tender at its own address."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import io
 import os
 import re
 import shutil
@@ -283,3 +285,76 @@ def test_latin1_file_names_in_returns_break_no_page(root: Path):
         after = browser.reviewed("demo")
         assert "\ufffdchographie Sud.xlsx" in after
         assert browser.get("/").status_code == 200
+
+
+def test_the_desk_forms_hold_against_forged_posts(root: Path, tmp_path: Path):
+    """Issue 22's forms attacked as the other forms are: a withdrawal naming a path, text that looks like markup,
+    a template or YAML, absurd weights and dates, DCE fields changed after publication by a forged form."""
+    import yaml
+
+    from tenderkit.generate import publish_documents
+    from tenderkit.tender.loaded import load_tender
+
+    folder = root / "demo"
+    (folder / "returns").mkdir()
+    (folder / "returns" / "Sud.xlsx").write_bytes(SUD)
+    form = {"reference": "2026-BIO-017", "title": "T", "buyer_name": "CH", "procedure": "appel_offres_ouvert",
+            "procurement_type": "medical_device"}
+    with serve(root) as served:
+        browser = Browser(served)
+        for name in ("../tender.yaml", "", "Sud.xlsx/..", "returns/Sud.xlsx"):
+            refused = browser.post("/t/demo/retirer", {"name": name})
+            assert refused.status_code == 400 and "n’est pas (ou plus) dans returns/" in french(refused.text)
+        assert (folder / "tender.yaml").is_file() and (folder / "returns" / "Sud.xlsx").is_file()
+        assert not (folder / "returns-retires").exists()
+
+        title = "Échographes {{ 7*7 }} <b>gras</b> & « suite » # pas un commentaire\n: clé: valeur"
+        saved = browser.post("/t/demo/edit", {**form, "title": title, "contact_email": "=cmd|' /C calc'!A0",
+                                               "reply_hour": "09:30", "contact_phone": "yes"})
+        assert saved.status_code == 303
+        data = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
+        assert data["title"] == title and data["buyer"]["contact"]["email"] == "=cmd|' /C calc'!A0"
+        # text that YAML 1.1 reads otherwise (« 09:30 » base 60, « yes » a boolean) stays text
+        assert data["letters"]["reply_hour"] == "09:30" and data["buyer"]["contact"]["phone"] == "yes"
+        page = browser.get("/t/demo").text
+        assert "&lt;b&gt;gras&lt;/b&gt;" in page and "{{ 7*7 }}" in html.unescape(page) and "<b>gras" not in page
+
+        before = (folder / "tender.yaml").read_text(encoding="utf-8")
+        for field, value, sentence in (
+                ("weight_part_1", "1e27", "Poids de la partie 1 : indiquez un nombre de 0 à 100"),
+                ("weight_part_1", "nan", "Poids de la partie 1 : indiquez un nombre de 0 à 100"),
+                ("weight_completeness", "-1", "Poids de la complétude : indiquez un nombre de 0 à 100"),
+                ("deadline", "2027-02-30", "Date limite de remise des offres : choisissez une date"),
+                ("reply_days", "3,5", "Délai de réponse des candidats aux courriers (jours) : indiquez un nombre"),
+                ("reply_hour", "25:00", "Heure limite de réponse aux courriers : cette valeur n’est pas acceptée"),
+                ("procedure", "gre_a_gre", "Procédure : choisissez l’une des procédures de la liste"),
+                ("reference", "A/B", "Référence : retirez les caractères")):
+            weights = {"weights_shown": "1", **{f"weight_part_{n}": "1" for n in range(1, 5)},
+                       "weight_completeness": "1"}
+            refused = browser.post("/t/demo/edit", {**form, **weights, field: value})
+            assert refused.status_code == 400 and sentence in french(refused.text), (field, value)
+        assert (folder / "tender.yaml").read_text(encoding="utf-8") == before     # nothing written
+
+        assert browser.get("/t/demo/dce.zip").status_code == 404      # nothing built yet: a sentence, no zip
+        loaded = load_tender(folder)
+        publish_documents(loaded, today=dt.date(2026, 1, 1))
+        published = (folder / "tender.yaml").read_text(encoding="utf-8")
+        for amend in ("", "1"):     # forged: DCE fields sent anyway, with or without « amend » past the deadline
+            forged = browser.post("/t/demo/edit", {**form, "profile_shown": "1", "procedure": "procedure_adaptee",
+                                                   "weights_shown": "1", "weight_part_1": "9", "amend": amend,
+                                                   **{f"weight_part_{n}": "1" for n in range(2, 5)},
+                                                   "weight_completeness": "1", "minimum_shown": "1",
+                                                   "minimum": "droit-audit"})
+            assert forged.status_code == 303
+            after = yaml.safe_load((folder / "tender.yaml").read_text(encoding="utf-8"))
+            frozen = yaml.safe_load(published)
+            for key in ("profile", "weights", "procedure"):
+                assert after.get(key) == frozen.get(key), (amend, key)
+            assert after["clauses"]["minimum"] == frozen["clauses"]["minimum"]
+        refused = browser.post("/t/demo/clauses", {"clause": "droit-audit"})
+        assert refused.status_code == 409 and "Le DCE est publié" in french(refused.text)
+        zipped = browser.get("/t/demo/dce.zip")
+        assert zipped.status_code == 200 and zipped.headers["content-type"] == "application/zip"
+        names = zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
+        assert names and not any("Aide-memoire" in n for n in names)
+        assert any("Extrait du reglement" in n for n in names)

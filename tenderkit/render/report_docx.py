@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.grammar import capitalize_first, de, join_and
+from tenderkit.render.chart_png import PALETTE
 from tenderkit.render.letters_docx import WHY, draft_note, letter_kind, signatory_context
 from tenderkit.render.tender_context import tender_context
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
@@ -19,6 +20,8 @@ from tenderkit.review.regularity import IRREGULAR, REGULAR, TO_REGULARISE, minim
 from tenderkit.review.scoring import item_weights, point_values, shares
 from tenderkit.text import french_date, french_number, french_percent
 from tenderkit.wording import counted, phrase
+
+CHART_VENDORS = 30   # the chart shows the first offers of the ranking table; its caption says so beyond
 
 
 def _attention(vendor: VendorReview) -> str:
@@ -165,6 +168,7 @@ def report_context(review: Review) -> dict[str, Any]:
         "review_date": french_date(review.date),
         "buyer_subject": capitalize_first(selection.tender.buyer.designation),
         "offer_count": counted(len(review.vendors), "report.offers"),
+        "chart_caption": chart_caption(review),
         "part_weights": [{"label": f"Partie {p.part} – {p.title}", "weight": french_number(review.part_weights[p.part],
                                                                                               2)}
                          for p in selection.parts],
@@ -192,3 +196,22 @@ def write_report(review: Review, template: Path, target: Path) -> Path:
     from tenderkit.render.report_sections import write_sections_report
 
     return write_sections_report([(None, review)], template, target)
+
+
+def chart_data(review: Review) -> tuple[list[str], dict[str, list[float | None]]]:
+    """The chart's categories and series: the first CHART_VENDORS offers of the ranking table; grouped by part,
+    one colour per vendor, while there are colours enough, else grouped by vendor, one colour per part."""
+    parts = review.selection.parts
+    labels = [phrase("report.chart_part", part=p.part) for p in parts] + [phrase("report.chart_completeness")]
+    vendors = review.vendors[:CHART_VENDORS]
+    scores = {v.vendor: [v.parts[p.part] for p in parts] + [v.completeness] for v in vendors}
+    if len(vendors) <= len(PALETTE):
+        return labels, scores
+    return list(scores), {label: [values[index] for values in scores.values()] for index, label in enumerate(labels)}
+
+
+def chart_caption(review: Review) -> str:
+    """The sentence under the chart, saying which offers it shows."""
+    if len(review.vendors) <= CHART_VENDORS:
+        return phrase("report.chart_caption")
+    return phrase("report.chart_caption_first", shown=CHART_VENDORS, count=len(review.vendors))

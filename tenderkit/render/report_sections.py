@@ -16,13 +16,13 @@ from typing import Any
 from tenderkit.render.chart_png import bar_chart
 from tenderkit.render.docx_template import Picture, clean_context, render_docx
 from tenderkit.render.lots_method import merge_method
-from tenderkit.render.report_docx import report_context
+from tenderkit.render.report_docx import chart_data, report_context
 from tenderkit.review.model import Review
 from tenderkit.tender.workspace import Lot
 from tenderkit.wording import phrase
 
 SECTION_KEYS = ("vendors", "ranking", "attention", "letters_note", "failed", "offer_count", "irregular", "provisional",
-                "corrections")
+                "corrections", "chart_caption")
 FIRST_SECTION = 3   # sections 1 and 2 (context, method) come before the lots' sections
 
 Section = tuple[Lot | None, Review]
@@ -51,9 +51,7 @@ def report_sections_context(sections: Sequence[Section], charts: Sequence[Path])
 
 
 def _chart(review: Review, target: Path) -> Path:
-    parts = review.selection.parts
-    return bar_chart([phrase("report.chart_part", part=p.part) for p in parts] + [phrase("report.chart_completeness")],
-                     {v.vendor: [v.parts[p.part] for p in parts] + [v.completeness] for v in review.vendors}, target)
+    return bar_chart(*chart_data(review), target)
 
 
 def write_sections_report(sections: Sequence[Section], template: Path, target: Path) -> Path:

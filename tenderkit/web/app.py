@@ -29,7 +29,6 @@ from tenderkit.web.wording import (
     decision_reason,
     fact_label,
     reading_summary,
-    regularity,
     shown_answer,
     shown_value,
 )
@@ -81,7 +80,6 @@ def templates() -> Jinja2Templates:
     environment.filters["answer"] = shown_answer
     environment.filters["number_plain"] = plain_number
     environment.filters["counted"] = counted
-    environment.filters["regularity"] = regularity
     environment.filters["french_date"] = french_date
     environment.filters["iso_french_date"] = lambda text: french_date(dt.date.fromisoformat(str(text)))
     environment.globals["fact_label"] = fact_label

@@ -1,6 +1,6 @@
 """« Télécharger le DCE (zip) »: the documents of a tender's out/ that are published to the candidates — the
-CCTP annex, the questionnaire(s), their PDF copies and the extract of the consultation rules — never the
-buyer's internal checklist nor the committee's documents."""
+CCTP annex, the RGPD annex when written, the questionnaire(s), their PDF copies and the extract of the
+consultation rules — never the buyer's internal checklist nor the committee's documents."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tenderkit.tender.workspace import Workspace
 from tenderkit.web.paths import child_file
 from tenderkit.wording import file_name
 
-PUBLISHED_KINDS = ("cctp", "questionnaire", "rc_extract")   # the RC extract is written by `publish`
+PUBLISHED_KINDS = ("cctp", "rgpd_annex", "questionnaire", "rc_extract")   # the RC extract: by `publish`
 SUFFIXES = (".docx", ".xlsx", ".pdf")
 
 

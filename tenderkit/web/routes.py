@@ -159,7 +159,6 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     if run is not None and any(r.vendors for r in reviews(run)):   # the committee documents: with the ranking
         shown_above = {p.name for p in run.outputs}
         documents["others"] = [name for name in documents["others"] if name not in shown_above]
-    vendors = [v for review in reviews(run) for v in review.vendors] if run is not None else []
     publication = load_publication(folder)
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
@@ -170,9 +169,7 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
             "published": publication, "amendment_pending": bool(
                 publication and differences(publication.frozen, frozen(loaded))),
             "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
-            # an offer's regularity (review/regularity.py); a tender in lots shows a ranking per lot instead of
-            # a « Lot » column
-            "has_regularity": any(hasattr(v, "regularity") for v in vendors),
+            # a tender in lots shows a ranking per lot instead of a « Lot » column
             "has_lots": False,
             **documents}
 

@@ -52,6 +52,7 @@ FIELDS = [
           "bool"),
     Field("reply_days", ("letters", "reply_days"), "Délai de réponse des candidats aux courriers (jours)",
           "integer"),
+    Field("reply_hour", ("letters", "reply_hour"), "Heure limite de réponse aux courriers"),
 ]
 BY_NAME = {f.name: f for f in FIELDS}
 BY_PATH = {f.path: f for f in FIELDS}

@@ -13,6 +13,8 @@ from tenderkit.tender.workspace import TENDER_FILE, Workspace
 from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown, tender_key
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
+
+
 def published(folder: Path) -> bool:
     """The tender's DCE was published (`tenderkit publish`): what would change it is read-only on the pages."""
     return publication_path(folder).is_file()

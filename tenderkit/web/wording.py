@@ -89,15 +89,3 @@ def reading_summary(parsed: int, total: int) -> str:
     if others == 0:
         return read
     return f"{read} à cette analyse, {'l’autre inchangé' if others == 1 else f'les {others} autres inchangés'}"
-
-
-def regularity(value: object) -> str:
-    """An offer's regularity as the ranking shows it: « Régulière », « Irrégulière », or the core's own word."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "Régulière" if value else "Irrégulière"
-    labels = {"regular": "Régulière", "irregular": "Irrégulière", "to_regularise": "À régulariser",
-              "unacceptable": "Inacceptable", "inappropriate": "Inappropriée"}
-    text = str(getattr(value, "value", value))
-    return labels.get(text, text)
