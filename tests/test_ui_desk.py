@@ -112,7 +112,7 @@ def test_edit_the_tender_then_download_the_dce_zip(page, tmp_path: Path):
         page.get_by_role("link", name="Annuler").click()
 
         # the rebuilt questionnaire carries them; the DCE zip has the published documents, not the checklist
-        page.get_by_role("button", name="Générer le DCE").click()
+        page.get_by_role("button", name="Générer le DCE").click(timeout=180_000)   # PDFs by LibreOffice: slow
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
         page.get_by_role("button", name="Publier le DCE").click(timeout=180_000)   # the RC extract; DCE frozen
         expect(page.get_by_role("status")).to_contain_text("DCE publié")
