@@ -336,7 +336,7 @@ def cctp() -> Document:
               "médicaux intégrant du logiciel, sur les lignes directrices de l’ENISA pour la passation de marchés "
               "des hôpitaux et sur le questionnaire standardisé de l’AFIB.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(doc, "Dans la présente annexe, « le titulaire » désigne le titulaire du marché et « l’établissement » "
-              "désigne {{ buyer.designation }}. Le titulaire remet avec son offre le questionnaire de sécurité "
+              "désigne {{ buyer.designation }}. Le candidat remet avec son offre le questionnaire de sécurité "
               "numérique dûment complété ainsi que les pièces énumérées à l’article « Pièces à joindre à "
               "l’offre ». Les réponses au questionnaire et les pièces sont évaluées selon la méthode et les "
               "pondérations définies au règlement de la consultation ; les exigences signalées « Exigence "
@@ -393,11 +393,15 @@ def checklist() -> Document:
     para(doc, "Aide-mémoire de l’acheteur", style="Title")
     para(doc, "Bonnes pratiques de cybersécurité pour la passation du marché (ENISA)", style="Subtitle")
     para(doc, "Objet du marché : {{ tender.title }} — référence {{ tender.reference }}", bold=True)
-    para(doc, "Type de marché : {{ tender.procurement_type }}. Document interne, à ne pas joindre au DCE. Il "
-              "rappelle ce que l’établissement doit faire en plus de l’annexe de sécurité du CCTP : chaque bonne "
-              "pratique de l’ENISA qui concerne ce type de marché et ce profil figure une fois, sous la première "
-              "phase où elle s’engage ; la colonne « Phases » indique toutes celles qu’elle concerne. "
+    para(doc, "Type de marché : {{ tender.procurement_type }}. Procédure : {{ procedure }}. Document interne, à ne "
+              "pas joindre au DCE. Il rappelle ce que l’établissement doit faire en plus de l’annexe de sécurité du "
+              "CCTP : d’abord les étapes de la consultation, cochées quand tenderkit les constate faites, puis "
+              "chaque bonne pratique de l’ENISA qui concerne ce type de marché et ce profil, une fois, sous la "
+              "première phase où elle s’engage ; la colonne « Phases » indique toutes celles qu’elle concerne. "
               "Date : {{ date }}.")
+    para(doc, "Étapes de la consultation", style="Heading 1")
+    loop_table(doc, ["Fait", "À faire", "État"], ["{{ t.mark }}", "{{ t.title }}", "{{ t.state }}"],
+               "t in todos", [1.1, 9.4, 6.1])
     tag(doc, "{%p for phase in phases %}")
     para(doc, "À engager dès la {{ phase.title|lower }}", style="Heading 1")
     para(doc, "{{ phase.description }}", italic=True, size=9.5).paragraph_format.keep_with_next = True
@@ -790,6 +794,9 @@ def fiche() -> Document:
               "(référence {{ tender.reference }}). À vérifier lors de l’installation, puis à tenir à jour pendant "
               "toute la durée de vie de l’équipement.", italic=True, size=9.5)
     loop_table(doc, ["Rubrique", "Informations"], ["{{ f.label }}", "{{ f.text }}"], "f in fields", [4.6, 12.0])
+    subheading(doc, "À compléter lors de l’installation")
+    table = loop_table(doc, ["Rubrique", "Valeur"], ["{{ label }}", ""], "label in installation", [4.6, 12.0])
+    table.rows[2].height = Cm(0.9)
     tag(doc, "{%p for g in groups %}")
     para(doc, "{{ g.title }}", style="Heading 2")
     bullet_list(doc, "item in g.entries", "{{ item }}")
@@ -805,9 +812,110 @@ def fiche() -> Document:
     return doc
 
 
+def rgpd_annex() -> Document:
+    """« Annexe RGPD — clauses de sous-traitance (article 28 du RGPD) »: the project's wording of article 28,
+    with the buyer's variables (``v``)."""
+    doc = new_document()
+    footer(doc, "{{ tender.reference }} — Annexe RGPD : clauses de sous-traitance (article 28 du RGPD)")
+    para(doc, "{{ buyer.name }}", bold=True, size=12, color=BLUE)
+    para(doc, "{{ title }}", style="Title")
+    para(doc, "{{ tender.title }} — référence {{ tender.reference }}", style="Subtitle")
+    para(doc, "La présente annexe fait partie du dossier de consultation. Elle lie {{ buyer.name }}, responsable "
+              "du traitement, ci-après « l’établissement », et le titulaire du marché, sous-traitant au sens de "
+              "l’article 28 du règlement (UE) 2016/679 (RGPD), ci-après « le titulaire ». Le candidat la signe et "
+              "la joint à son offre (question du questionnaire de sécurité numérique « Signer les clauses "
+              "spécifiques RGPD en annexe ») ; elle s’applique au titulaire dès la notification du marché.",
+         align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    sections = [
+        ("1. Objet et durée",
+         ["La présente annexe fixe les conditions dans lesquelles le titulaire traite, pour le compte de "
+          "l’établissement, les données à caractère personnel nécessaires à l’exécution du marché "
+          "« {{ tender.title }} ». Elle s’applique pendant toute la durée du marché, puis jusqu’à la restitution "
+          "et à la suppression des données prévues à l’article 9."]),
+        ("2. Nature et finalité du traitement",
+         ["Le titulaire traite les données pour {{ v.finalite_traitement }}. Les opérations de traitement sont "
+          "celles que cette finalité exige : enregistrement, conservation, consultation, transmission, sauvegarde, "
+          "restitution et effacement. Il ne traite les données pour aucune autre finalité."]),
+        ("3. Catégories de données et de personnes concernées",
+         ["Personnes concernées : {{ v.categories_personnes }}.",
+          "Données traitées : {{ v.categories_donnees }}. Les données de santé sont des données sensibles au sens "
+          "de l’article 9 du RGPD."]),
+        ("4. Obligations du titulaire", ["Le titulaire s’engage à :"]),
+    ]
+    obligations = [
+        "traiter les données uniquement sur instruction documentée de l’établissement, y compris pour les "
+        "transferts vers un pays tiers, et l’informer immédiatement si une instruction lui paraît contraire au RGPD ;",
+        "garantir la confidentialité des données et veiller à ce que les personnes autorisées à les traiter "
+        "s’engagent à la respecter et reçoivent la formation nécessaire ;",
+        "tenir le registre des activités de traitement effectuées pour le compte de l’établissement (article 30, "
+        "paragraphe 2, du RGPD) ;",
+        "communiquer à l’établissement le nom et les coordonnées de son délégué à la protection des données, "
+        "s’il en a désigné un.",
+    ]
+    later = [
+        ("5. Sous-traitants ultérieurs",
+         ["Le candidat joint à son offre la liste de ses sous-traitants ultérieurs, avec leur rôle et le lieu "
+          "du traitement. Le titulaire ne recrute pas d’autre sous-traitant sans l’autorisation écrite préalable "
+          "de l’établissement et l’informe de tout changement envisagé, auquel il peut s’opposer. Il impose à "
+          "chacun les obligations de la présente annexe et demeure pleinement responsable de leur exécution "
+          "devant l’établissement."]),
+        ("6. Sécurité des données",
+         ["Le titulaire met en œuvre les mesures techniques et organisationnelles appropriées de l’article 32 du "
+          "RGPD, notamment celles de l’annexe au CCTP relative à la sécurité numérique : chiffrement des données en "
+          "transit et au repos, contrôle des accès, journalisation, sauvegardes et tests de restauration."]),
+    ]
+    hosting = ("Les données sont hébergées et traitées dans {{ v.zone_hebergement }} ; les données de santé sont "
+               "hébergées par un hébergeur certifié « hébergeur de données de santé » (HDS), conformément à "
+               "l’article L.1111-8 du code de la santé publique.")
+    end = [
+        ("7. Notification des violations de données",
+         ["Le titulaire notifie à l’établissement ({{ v.contact_protection_donnees }}) toute violation de données à "
+          "caractère personnel dans un délai maximal de {{ v.delai_notification_violation }} après en avoir pris "
+          "connaissance. La notification donne les informations de l’article 33, paragraphe 3, du RGPD (nature de "
+          "la violation, catégories et nombre approximatif de personnes et d’enregistrements concernés, "
+          "conséquences probables, mesures prises ou envisagées), pour que l’établissement puisse notifier la "
+          "CNIL dans les 72 heures et, le cas échéant, informer les personnes concernées."]),
+        ("8. Assistance à l’établissement",
+         ["Le titulaire aide l’établissement à répondre aux demandes d’exercice des droits des personnes "
+          "concernées (articles 12 à 22 du RGPD), à réaliser les analyses d’impact relatives à la protection des "
+          "données et, le cas échéant, la consultation préalable de la CNIL (articles 35 et 36), et à respecter "
+          "ses obligations de sécurité et de notification (articles 32 à 34)."]),
+        ("9. Fin du marché : restitution et suppression des données",
+         ["Au terme du marché, quelle qu’en soit la cause, le titulaire restitue à l’établissement l’ensemble des "
+          "données dans un délai maximal de {{ v.delai_restitution }}, dans un format ouvert et exploitable, puis "
+          "supprime toutes les copies qu’il détient, sauvegardes comprises, sauf obligation légale de "
+          "conservation. Il remet à l’établissement un procès-verbal de suppression."]),
+        ("10. Audits",
+         ["Le titulaire met à la disposition de l’établissement toutes les informations nécessaires pour "
+          "démontrer le respect de ses obligations et permet la réalisation d’audits, y compris d’inspections, "
+          "par l’établissement ou par un auditeur qu’il mandate (article 28, paragraphe 3, point h, du RGPD)."]),
+    ]
+    for title, paragraphs in sections:
+        para(doc, title, style="Heading 1")
+        for text in paragraphs:
+            para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    for text in obligations:
+        para(doc, text, style="List Bullet")
+    for title, paragraphs in later:
+        para(doc, title, style="Heading 1")
+        for text in paragraphs:
+            para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p if hosting %}")
+    para(doc, hosting, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    tag(doc, "{%p endif %}")
+    for title, paragraphs in end:
+        para(doc, title, style="Heading 1")
+        for text in paragraphs:
+            para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    subheading(doc, "Signature du candidat")
+    blank_table(doc, ["Nom, prénom et qualité du signataire", "Date", "Signature et cachet"], [6.6, 3.4, 6.6],
+                rows=1, height=2.6)
+    return doc
+
+
 BUILDERS = {"cctp.docx": cctp, "checklist.docx": checklist, "report.docx": report, "letter.docx": letter,
             "rc_extract.docx": rc_extract,
-            "fiche.docx": fiche}
+            "fiche.docx": fiche, "rgpd_annex.docx": rgpd_annex}
 
 
 def main(names: list[str]) -> None:

@@ -94,6 +94,7 @@ INSTRUCTIONS_SHEET = "Instructions"
 SUMMARY_SHEET = "Synthèse"
 DELIVERABLES_SHEET = "Pièces à joindre"
 META_SHEET = "tenderkit"
+SHEET_SEPARATOR = "\n"   # between sheet names in one cell of the META_SHEET (a sheet name has no line break)
 LISTS_SHEET = "Listes"
 HEADER_DELIVERED = "Fournie"
 HEADER_FILENAME = "Nom du fichier"

@@ -19,6 +19,7 @@ from tenderkit.render.fiche_docx import fiche_context
 from tenderkit.render.letters_docx import letter_context
 from tenderkit.render.rc_extract_docx import rc_extract_context
 from tenderkit.render.report_docx import report_context
+from tenderkit.render.rgpd_annex_docx import rgpd_annex_context
 from tenderkit.review.model import Review
 from tenderkit.review.scoring import review_responses
 from tenderkit.tender.selection import Selection
@@ -64,6 +65,7 @@ KINDS: dict[str, Callable[[Selection], dict[str, Any]]] = {
     "rc_extract": lambda selection: clean_context(rc_extract_context(selection, dt.date.today(), [])),
     "fiche": lambda selection: clean_context(fiche_context(selection, _sample_responses(selection)[0],
                                                            dt.date.today())),
+    "rgpd_annex": lambda selection: clean_context(rgpd_annex_context(selection)),
 }
 
 

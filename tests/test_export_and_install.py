@@ -28,7 +28,8 @@ def test_export_contract(run, library):
         if question["show_if"] is not None:
             assert set(question["show_if"]) == {"question", "equals"}
             assert question["show_if"]["question"] in ids
-    assert len(data["clauses"]) == 21  # 20 from the CCTP seed + the HDS hosting clause
+    assert len(data["clauses"]) == 25  # 20 from the CCTP seed, the HDS hosting clause, 4 for hosted services
+    assert sum(c["own_wording"] for c in data["clauses"]) == 4
     for clause in data["clauses"]:
         assert {"id", "theme", "title", "text", "deliverables", "references", "questions"} <= set(clause)
         assert isinstance(clause["text"], str) and clause["text"]
@@ -61,4 +62,4 @@ def test_installed_command_runs_from_any_directory(tmp_path: Path):
     assert command, "the tenderkit console script is not installed next to this Python"
     result = subprocess.run([command, "library", "validate"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    assert "Library valid: 21 clauses" in result.stdout
+    assert "Library valid: 25 clauses" in result.stdout

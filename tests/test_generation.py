@@ -44,7 +44,8 @@ def full(tmp_path):
 def test_full_profile_has_every_clause_and_question(full):
     loaded, paths = full
     text = docx_text(paths["cctp"])
-    assert len(loaded.selection.clauses) == 21
+    hosted_only = {"reversibilite", "niveaux-service", "sauvegardes"}  # a device on site is not a hosted service
+    assert {c.id for c in loaded.selection.clauses} == {c.id for c in loaded.library.clauses} - hosted_only
     for clause in loaded.selection.clauses:
         assert clause.title in text, clause.title
     assert "le CHU de Bourgneuf se réserve" not in text and "Le CHU de Bourgneuf se réserve le droit" in text
@@ -236,7 +237,7 @@ def test_templates_check_reports_each_problem_with_where(tmp_path, run):
     assert "syntax error: Encountered unknown tag 'endfro'" in result.output
     shipped = sorted(templates_dir().glob("*.docx"))
     assert {p.name for p in shipped} == {"cctp.docx", "checklist.docx", "report.docx", "letter.docx", "fiche.docx",
-                                         "rc_extract.docx"}
+                                         "rc_extract.docx", "rgpd_annex.docx"}
     ok = run("templates", "check", *shipped)
     assert ok.exit_code == 0 and ok.output.count("renders correctly") == len(shipped)
 
@@ -256,7 +257,7 @@ def test_templates_check_unknown_variable(tmp_path, run):
 
 def test_new_asks_questions_interactively(tmp_path, run):
     answers = "\n".join(["2027-ECG-004", "Électrocardiographes", "Hôpital Nord", "l’Hôpital Nord",
-                         "medical_device", "y", "n", "n", "y", "n", "Jeanne Roux", "Directrice des achats",
+                         "medical_device", "y", "n", "n", "y", "n", "y", "n", "Jeanne Roux", "Directrice des achats",
                          "y"]) + "\n"
     result = run("new", tmp_path / "i", "--ask", input=answers)
     assert result.exit_code == 0, result.output
@@ -265,4 +266,5 @@ def test_new_asks_questions_interactively(tmp_path, run):
     assert data["buyer"]["signatory"] == {"name": "Jeanne Roux", "title": "Directrice des achats", "delegation": False}
     assert data["letters"]["regularisation"] is True
     assert data["profile"] == {"network_connected": True, "servers": False, "telemaintenance": False,
-                               "patient_data": True, "external_hosting": False}
+                               "patient_data": True, "external_hosting": False, "hardware": True,
+                               "hosted_service": False}

@@ -12,6 +12,7 @@ import pytest
 from helpers import SEEDS
 
 from tenderkit.library.export import clause_text
+from tenderkit.library.models import Text, block_lines, line_text
 from tenderkit.paths import library_dir
 from tenderkit.text import fold
 
@@ -76,10 +77,14 @@ def seed(name: str) -> str:
 
 
 def test_twenty_clauses_with_the_seed_titles(library):
-    # the CCTP seed's twenty clauses, plus the hosting clause drawn from the ANSM report (R12, R63)
-    titles = [c.title for c in library.clauses]
+    # the CCTP seed's twenty clauses, plus the hosting clause drawn from the ANSM report (R12, R63), plus the
+    # hosted-service clauses in the project's own words
+    titles = [c.title for c in library.clauses if not c.own_wording]
     assert sorted(titles) == sorted([*SEED_CLAUSE_TITLES, "Hébergement des données de santé"])
-    assert len({c.id for c in library.clauses}) == 21
+    assert len({c.id for c in library.clauses if not c.own_wording}) == 21
+    assert {c.id for c in library.clauses if c.own_wording} == {
+        "reversibilite", "localisation-donnees", "niveaux-service", "sauvegardes"}
+    assert all(c.source for c in library.clauses)
     # grouped by theme, in the seed's order: the stored-secrets clause joins « Protection des données »
     assert (
         titles.index("Protection des secrets stockés")
@@ -88,7 +93,7 @@ def test_twenty_clauses_with_the_seed_titles(library):
 
 
 def test_themes_are_the_seed_headings(library):
-    assert [t.title.upper() for t in library.themes] == SEED_THEMES
+    assert [t.title.upper() for t in library.themes] == [*SEED_THEMES, "SERVICE HÉBERGÉ"]
     assert {c.theme for c in library.clauses} == {t.id for t in library.themes}
 
 
@@ -96,12 +101,44 @@ DRAWN_FROM_OTHER_SEEDS = {"hebergement-donnees-sante": ("ansm-recommandations-cy
                                                          "afib-questionnaire-securite-numerique-acquisition.txt")}
 
 
+def seed_version(clause) -> str:
+    """The clause as the seed words it: each correction replaced by its seed_text (once, when the text is split
+    by condition), the project's own paragraphs left out."""
+    chunks: list[str] = []
+    for block in clause.text:
+        for line in block_lines(block):
+            if isinstance(line, Text) and line.own_wording:
+                continue
+            text = line.seed_text if isinstance(line, Text) and line.seed_text else line_text(line)
+            if text not in chunks:
+                chunks.append(text)
+    return "\n".join(chunks)
+
+
+def test_every_correction_keeps_the_seed_passage_it_corrects(library):
+    """A correction's seed_text is the seed's wording (words in order), and says why it was changed."""
+    seeds = {name: " ".join(words(seed(name))) for name in (
+        "cctp-clauses-securite-informatique.txt", "afib-questionnaire-securite-numerique-acquisition.txt",
+        "enisa-lignes-directrices-achats-cybersecurite-hopitaux.txt")}
+    corrected = [(c.id, t.seed_text, t.reason) for c in library.clauses for t in c.corrections() if t.seed_text]
+    corrected += [(q.id, q.seed_text, q.reason) for q in library.questions.values() if q.seed_text]
+    corrected += [(p.id, t.seed_text, t.reason) for p in library.enisa.phases if not isinstance(p.description, str)
+                  for t in p.description if isinstance(t, Text) and t.seed_text]
+    assert len(corrected) >= 9
+    for entry, seed_text, reason in corrected:
+        assert reason, entry
+        passage = " ".join(words(seed_text))
+        assert any(passage in text for text in seeds.values()), (entry, seed_text)
+
+
 def test_clause_texts_are_faithful_to_the_seed(library):
     """Nearly every word of every clause is in the seed, in order (only documented typo fixes differ)."""
     seed_words = words(seed("cctp-clauses-securite-informatique.txt"))
     joined = " ".join(seed_words)
     for clause in library.clauses:
-        text = clause_text(clause).replace("{{ Etablissement }}", "").replace("{{ etablissement }}", "")
+        if clause.own_wording:
+            continue
+        text = seed_version(clause).replace("{{ Etablissement }}", "").replace("{{ etablissement }}", "")
         clause_words = words(text)
         if clause.id in DRAWN_FROM_OTHER_SEEDS:  # not in the CCTP seed: its words come from its sources
             sources = set(words(" ".join(seed(name) for name in DRAWN_FROM_OTHER_SEEDS[clause.id])))

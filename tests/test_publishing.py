@@ -125,7 +125,8 @@ def test_hds_demanded_exactly_when_hosting_applies(built):
         assert ("Certificat d’hébergeur de données de santé" in published) == hosting, name
         assert ("L.1111-8" in "\n".join(texts["cctp"])) == hosting, name
         assert ("hors du territoire national" in published) == hosting, name
-        assert ("l’hébergeur est agréé" in "\n".join(texts["questionnaire"])) == hosting, name
+        assert ("l’hébergeur est certifié" in "\n".join(texts["questionnaire"])) == hosting, name
+        assert "ASIP" not in published, name  # the seed's « agréé … par l’ASIP », corrected
 
 
 def test_hds_needs_health_data_hosted_outside(tmp_path):
@@ -192,7 +193,7 @@ def test_buyer_notes_go_to_the_checklist_not_to_vendors(built):
 def test_checklist_lists_each_practice_once_for_the_profile(built):
     for name, (loaded, paths, _) in built.items():
         document = Document(str(paths["checklist"]))
-        ids = [row.cells[1].text for table in document.tables for row in table.rows[1:]]
+        ids = [row.cells[1].text for table in document.tables[1:] for row in table.rows[1:]]  # [0]: the to-dos
         assert ids and len(ids) == len(set(ids)), name
         assert ("BP4" in ids) == PROFILES[name]["network_connected"], name  # Wi-Fi practice
         assert set(ids) == {bp.id for bp in loaded.selection.good_practices}

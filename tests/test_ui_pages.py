@@ -63,7 +63,8 @@ def test_new_tender_form(client: TestClient, root: Path):
     assert tender.tender.buyer.signatory.title == "Directeur des achats"
     assert tender.tender.buyer.contact.name == "Service biomédical — Claire Martin"
     assert tender.selection.facts == {"network_connected": True, "servers": True, "telemaintenance": False,
-                                      "patient_data": False, "external_hosting": False}
+                                      "patient_data": False, "external_hosting": False, "hardware": False,
+                                      "hosted_service": False}  # unticked boxes are « no »
     again = post(client, "/tenders", reference="2027-IMG-001", title="IRM", buyer_name="CH")
     assert again.status_code == 400
     assert ("Une consultation existe déjà dans le dossier « 2027-IMG-001 » : choisissez une autre référence."

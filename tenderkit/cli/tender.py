@@ -55,7 +55,7 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
         values["procurement_type"] = click.prompt("ENISA procurement type", type=click.Choice(types),
                                                   default="medical_device")
         for fact in library.facts:
-            values["profile"][fact.id] = click.confirm(fact.label, default=fact.default)
+            values["profile"][fact.id] = click.confirm(fact.label, default=fact.default_for(values["procurement_type"]))
         values["signatory_name"] = click.prompt("Who signs the letters and the report (name)", default="")
         values["signatory_title"] = click.prompt("Signatory's title (e.g. Directeur des achats)", default="")
         values["regularisation"] = click.confirm("Do the consultation rules allow regularising irregular offers",

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderkit.library.models import Bullets, Clause, Library, Question
+from tenderkit.library.models import Bullets, Clause, Library, Question, Text, line_text
+
+
+def _condition(item: object) -> str:
+    condition = getattr(item, "applies_if", None)
+    if not condition:
+        return ""
+    shown = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in condition.items()}
+    return f"[if {', '.join(f'{k}={v}' for k, v in shown.items())}] "
 
 
 def clause_text(clause: Clause) -> str:
-    """The clause text as plain text: paragraphs separated by blank lines, bullets as « – » lines."""
+    """The clause text as plain text: paragraphs separated by blank lines, bullets as « – » lines; a block kept
+    only on a condition starts with « [if fact=value] »."""
     chunks = []
     for block in clause.text:
         if isinstance(block, Bullets):
-            chunks.append("\n".join(f"– {item}" for item in block.bullets))
+            chunks.append(_condition(block) + "\n".join(f"– {_condition(item)}{line_text(item)}"
+                                                        for item in block.bullets))
         else:
-            chunks.append(block)
+            chunks.append(_condition(block) + line_text(block))
     return "\n\n".join(chunks)
 
 
@@ -37,6 +47,8 @@ def question_record(question: Question) -> dict[str, Any]:
         "deliverable": question.deliverable,
         "help": question.help,
         "unit": question.unit,
+        "seed_text": question.seed_text,
+        "reason": question.reason,
     }
 
 
@@ -47,11 +59,13 @@ def clause_record(library: Library, clause: Clause) -> dict[str, Any]:
         "theme_id": clause.theme,
         "title": clause.title,
         "text": clause_text(clause),
-        "blocks": [b.model_dump() if isinstance(b, Bullets) else b for b in clause.text],
+        "blocks": [b.model_dump() if isinstance(b, Bullets | Text) else b for b in clause.text],
         "deliverables": [{"id": d, "title": library.deliverables[d].title} for d in clause.deliverables],
         "references": clause.references.model_dump(),
         "questions": list(clause.questions),
         "applies_if": dict(clause.applies_if),
+        "source": clause.source,
+        "own_wording": clause.own_wording,
     }
 
 

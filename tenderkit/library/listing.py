@@ -54,7 +54,10 @@ def show_lines(library: Library, entry_id: str) -> list[Line] | None:
         clause = library.clause(entry_id)
         lines = [(f"{clause.title}  ({clause.id}, {library.theme_title(clause.theme)})", True),
                  (clause_text(clause), False)]
+        if clause.own_wording:
+            lines.append(("\nOwn wording: no seed passage supports this clause; the buyer reviews it.", False))
         for label, values in (
+            ("Source", [clause.source] if clause.source else []),
             ("Applies if", [f"{k}={v}" for k, v in clause.applies_if.items()] or ["always"]),
             ("Deliverables", [library.deliverables[d].title for d in clause.deliverables]),
             ("ANSM", [f"{r} {library.ansm_by_id[r].title}" for r in clause.references.ansm]),
@@ -63,10 +66,23 @@ def show_lines(library: Library, entry_id: str) -> list[Line] | None:
         ):
             lines.append((f"\n{label}:", False))
             lines += [(f"  {value}", False) for value in values or ["—"]]
+        lines += _correction_lines(clause.corrections())
         return lines
     if entry_id in library.questions:
         return _json_lines(question_record(library.questions[entry_id]))
     return _catalog_lines(library, entry_id.upper())
+
+
+def _correction_lines(corrections: list) -> list[Line]:
+    """Each corrected seed passage beside its correction and reason; each own-wording block."""
+    lines: list[Line] = []
+    for item in corrections:
+        if item.seed_text is not None:
+            lines += [("\nCorrected seed passage:", False), (f"  seed:   {item.seed_text}", False),
+                      (f"  text:   {item.text}", False), (f"  reason: {item.reason}", False)]
+        elif item.own_wording:
+            lines += [("\nOwn wording (no seed passage; the buyer reviews it):", False), (f"  {item.text}", False)]
+    return lines
 
 
 def _catalog_lines(library: Library, upper_id: str) -> list[Line] | None:

@@ -26,6 +26,7 @@ from tenderkit.library.models import (
     Question,
     QuestionnaireMeta,
     Theme,
+    Variable,
 )
 from tenderkit.library.problems import LibraryError, Problem, describe_validation_error
 from tenderkit.library.validate import cross_check
@@ -118,6 +119,7 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
     facts = reader.entries(root / "profile.yaml", ProfileFact, profile.get("facts", []))
     themes = reader.entries(root / "themes.yaml", Theme)
     deliverables = reader.entries(root / "deliverables.yaml", Deliverable)
+    variables = reader.entries(root / "variables.yaml", Variable) if (root / "variables.yaml").is_file() else []
     clauses: list[Clause] = []
     clause_paths: list[Path] = []
 
@@ -163,6 +165,7 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
         root=root, facts=facts, themes=themes, deliverables={d.id: d for d in deliverables},
         clauses=clauses, meta=meta, parts=sorted(parts, key=lambda p: p.part), ansm=ansm, enisa=enisa,
         afib=afib, questions=_flatten(parts), clause_paths=clause_paths,
+        variables={v.id: v for v in variables},
     )
     problems = reader.problems + cross_check(library, deliverables, part_file)
     problems += collect_mds2(library)[2]  # the MDS2 mapping and foreign questionnaires' markers

@@ -6,7 +6,18 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from tenderkit.library.models import YES_NO_TYPES, Deliverable, Library, ShowIf
+from tenderkit.library.models import (
+    CONDITION_ATTRIBUTES,
+    PROCEDURES,
+    TEMPLATE_VARIABLES,
+    YES_NO_TYPES,
+    Bullets,
+    Deliverable,
+    Library,
+    ShowIf,
+    Text,
+    block_lines,
+)
 from tenderkit.library.problems import Problem
 
 NORMALIZED_YES_NO = {"yes_no": ("oui", "non"), "yes_no_na": ("oui", "non", "na")}
@@ -42,11 +53,44 @@ def cross_check(library: Library, deliverables: list[Deliverable], part_files: d
         for dup in sorted(_duplicates(ids)):
             problems.append(Problem(path, dup, f"{name} id is used more than once"))
 
-    def check_applies_if(path: Path, entry: str, condition: dict[str, bool]) -> None:
-        for key in condition:
-            if key not in facts:
+    allowed = {"procurement_type": {t.id for t in library.enisa.procurement_types}, "procedure": set(PROCEDURES)}
+
+    def check_applies_if(path: Path, entry: str, condition: dict) -> None:
+        for key, value in condition.items():
+            if key in CONDITION_ATTRIBUTES:
+                values = [value] if isinstance(value, str) else value
+                if not isinstance(values, list) or not values:
+                    problems.append(Problem(path, entry, f"applies_if {key} must be a value or a list of values"))
+                    continue
+                for item in values:
+                    if item not in allowed[key]:
+                        problems.append(Problem(path, entry, f"applies_if {key} names unknown value '{item}' "
+                                                             f"(known: {', '.join(sorted(allowed[key]))})"))
+            elif key not in facts:
+                known = ", ".join([*sorted(facts), *CONDITION_ATTRIBUTES])
                 problems.append(Problem(path, entry, f"applies_if names an unknown profile fact '{key}' "
-                                                     f"(known: {', '.join(sorted(facts))})"))
+                                                     f"(known: {known})"))
+            elif not isinstance(value, bool):
+                problems.append(Problem(path, entry, f"applies_if {key} must be true or false, not {value!r}"))
+
+    def check_text(path: Path, entry: str, line: object) -> None:
+        """A correction keeps the seed's original and says why; a Text is a correction, own wording or a
+        condition."""
+        if not isinstance(line, Text):
+            return
+        check_applies_if(path, entry, line.applies_if)
+        if line.seed_text is not None and not line.seed_text.strip():
+            problems.append(Problem(path, entry, "seed_text is empty (the seed's original wording)"))
+        if line.seed_text is not None and not (line.reason or "").strip():
+            problems.append(Problem(path, entry, f"a correction needs its reason (seed_text: {line.seed_text[:40]!r})"))
+        if line.reason is not None and line.seed_text is None and not line.own_wording:
+            problems.append(Problem(path, entry, "a reason without seed_text: give the seed's original wording"))
+        if line.seed_text is not None and line.seed_text.split() == line.text.split():
+            problems.append(Problem(path, entry, "seed_text is the same as the text: no correction"))
+        if line.seed_text is not None and line.own_wording:
+            problems.append(Problem(path, entry, "own wording has no seed_text (it corrects no seed passage)"))
+
+    known_variables = set(TEMPLATE_VARIABLES) | set(library.variables)
 
     for deliverable in deliverables:
         check_applies_if(root / "deliverables.yaml", deliverable.id, deliverable.applies_if)
@@ -73,6 +117,21 @@ def cross_check(library: Library, deliverables: list[Deliverable], part_files: d
             if ref not in questions:
                 problems.append(Problem(path, clause.id, f"unknown questionnaire item '{ref}'"))
         check_applies_if(path, clause.id, clause.applies_if)
+        for block in clause.text:
+            if isinstance(block, Bullets):
+                check_applies_if(path, clause.id, block.applies_if)
+            for line in block_lines(block):
+                check_text(path, clause.id, line)
+        for name in sorted(clause.variables() - known_variables):
+            problems.append(Problem(path, clause.id, f"unknown variable {{{{ {name} }}}} (variables.yaml lists "
+                                                     "the buyer's variables)"))
+        if not clause.own_wording and not clause.source and path.parent == root / "clauses":
+            problems.append(Problem(path, clause.id, "give the seed passage it comes from (source:) or mark it "
+                                                     "own_wording: true"))
+    for phase in library.enisa.phases:
+        if not isinstance(phase.description, str):
+            for line in phase.description:
+                check_text(root / "catalogs" / "enisa.yaml", phase.id, line)
 
     problems += _check_questionnaire(library, part_files, check_applies_if)
     problems += _check_catalogs(library)
@@ -111,6 +170,10 @@ def _check_questionnaire(library: Library, part_files: dict[int, Path], check_ap
                 if item.id in duplicated:
                     problems.append(Problem(path, item.id, "id is used more than once in the questionnaire"))
                 check_applies_if(path, item.id, item.applies_if)
+                if item.seed_text is not None and not (item.reason or "").strip():
+                    problems.append(Problem(path, item.id, "a corrected text needs its reason beside seed_text"))
+                if item.reason is not None and item.seed_text is None:
+                    problems.append(Problem(path, item.id, "a reason without seed_text: give the seed's original"))
                 message = _show_if_problem(library, item.show_if, order[item.id], order)
                 if message:
                     problems.append(Problem(path, item.id, message))
@@ -173,7 +236,7 @@ def _check_catalogs(library: Library) -> list[Problem]:
                     problems.append(Problem(enisa_path, bp.id, f"{key} names unknown id '{ref}'"))
 
     for sheet_field in library.afib.identification_sheet:
-        for ref in sheet_field.source:
+        for ref, _ in sheet_field.items():
             if ref not in library.questions:
                 problems.append(Problem(afib_path, sheet_field.id, f"source names unknown item '{ref}'"))
     return problems

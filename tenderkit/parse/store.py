@@ -60,15 +60,23 @@ def _stored_path(workspace: Workspace, source: Path) -> Path:
     return workspace.responses / f"{safe_name(source.stem, 40)}-{digest}.json"
 
 
+_last: tuple[Expectation, str] | None = None   # the fingerprint of the last expectation (one per review)
+
+
 def _fingerprint(expect: Expectation) -> str:
     """What a stored response depends on besides the file: the parser's code, the library's version, the exact
     questions selected (ids and what they ask) and the documents, the reference and the vendor names."""
+    global _last
+    if _last is not None and _last[0] is expect:
+        return _last[1]
     library = expect.library
     depends = {"questions": {qid: question.model_dump(mode="json") for qid, question in expect.questions.items()},
                "deliverables": {did: d.model_dump(mode="json") for did, d in sorted(library.deliverables.items())},
                "reference": expect.reference, "vendors": sorted((expect.vendor_names or {}).items())}
     digest = hashlib.sha256(json.dumps(depends, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"{STORE_FORMAT}/{__version__}/{code_state()}/{library.meta.version}/{digest}"
+    fingerprint = f"{STORE_FORMAT}/{__version__}/{code_state()}/{library.meta.version}/{digest}"
+    _last = (expect, fingerprint)
+    return fingerprint
 
 
 def load_stored(workspace: Workspace, source: Path, digest: str, expect: Expectation) -> Response | None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderkit.library.variables import clause_blocks
 from tenderkit.render.docx_template import clean_context, render_docx
-from tenderkit.render.tender_context import tender_context
+from tenderkit.render.tender_context import tender_blocks, tender_context
 from tenderkit.review.regularity import minimum_clauses
 from tenderkit.tender.selection import Selection
 from tenderkit.wording import entry, phrase
@@ -20,7 +19,6 @@ def _number_key(number: str) -> tuple[int, ...]:
 def cctp_context(selection: Selection) -> dict[str, Any]:
     """The plain data the CCTP template reads (see templates/cctp.docx)."""
     library = selection.library
-    designation = selection.tender.buyer.designation
     themes, trace, numbers = [], [], {}
     minimum = {c.id for c in minimum_clauses(selection)}
     for theme in library.themes:
@@ -35,7 +33,7 @@ def cctp_context(selection: Selection) -> dict[str, Any]:
             entries.append({
                 "id": clause.id, "number": number, "title": clause.title, "anchor": f"[[ANCRE:{clause.id}]]",
                 "minimum": phrase("minimum.cctp") if clause.id in minimum else "",
-                "blocks": clause_blocks(clause, designation),
+                "blocks": tender_blocks(selection, clause),
                 "deliverables": ", ".join(library.deliverables[d].title for d in clause.deliverables
                                           if d in selection.applicable_deliverables),
             })

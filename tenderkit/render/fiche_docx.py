@@ -25,15 +25,20 @@ def _shown(answer: Answer | None, answer_type: str = "") -> str | None:
 
 
 def fiche_context(selection: Selection, response: Response, today) -> dict[str, Any]:
+    """The AFIB sheet's fields under the poster's headings, each item of a field under its short label (never
+    the vendor-facing question); the repeated groups (other workstations, servers…) likewise; and the blank
+    fields the buyer fills at installation."""
     library = selection.library
+    labels: dict[str, str] = {}
     fields = []
     for field in library.afib.identification_sheet:
         lines = []
-        for qid in field.source:
+        for qid, label in field.items():
             question = library.questions.get(qid)
             shown = _shown(response.answers.get(qid), question.answer_type if question else "")
-            if shown and question:
-                lines.append(f"{library.questions[qid].text} : {shown}")
+            labels[qid] = label or field.label
+            if shown:
+                lines.append(f"{label} : {shown}" if label else shown)
         fields.append({"label": field.label, "text": "\n".join(lines) or "à compléter"})
     groups = []
     for group_id, items in response.groups.items():
@@ -42,10 +47,12 @@ def fiche_context(selection: Selection, response: Response, today) -> dict[str, 
             continue
         described = []
         for number, item in enumerate(items, start=2):
-            parts = [f"{library.questions[q].text} : {_shown(a, library.questions[q].answer_type)}"
-                     for q, a in item.items() if _shown(a)]
-            described.append(f"{group.label} n° {number} — " + " ; ".join(parts))
-        groups.append({"title": f"{group.plural} supplémentaires", "entries": described})
+            parts = [f"{labels[q]} : {_shown(a, library.questions[q].answer_type)}"
+                     for q, a in item.items() if q in labels and _shown(a)]
+            if parts:
+                described.append(f"{group.label} n° {number} — " + " ; ".join(parts))
+        if described:
+            groups.append({"title": f"{group.plural} supplémentaires", "entries": described})
     responsibilities = library.afib.responsibilities
     rows = [{"biomedical": b or "", "it": i or ""}
             for b, i in zip_longest(responsibilities.get("biomedical", []), responsibilities.get("it", []))]
@@ -55,6 +62,7 @@ def fiche_context(selection: Selection, response: Response, today) -> dict[str, 
         "vendor": {"name": response.vendor},
         "fields": fields,
         "groups": groups,
+        "installation": list(library.afib.installation_fields),
         "responsibilities": {"rows": rows, "perimeter": list(responsibilities.get("perimeter_biomedical", [])),
                              "note": str(responsibilities.get("perimeter_note", ""))},
     })

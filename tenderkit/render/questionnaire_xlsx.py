@@ -179,6 +179,7 @@ class QuestionnaireBuilder:
         self.part_ranges: dict[int, tuple[str, int, int]] = {}  # part → (sheet, first row, last row)
         self.deliverables_range: tuple[str, int, int] = ("", 0, 0)
         self.vendor_cell = ""
+        self.extra_row_sheets: list[str] = []   # the repeatable groups' sheets, blank until a vendor fills them
 
     def build(self) -> Workbook:
         book = self.book
@@ -395,7 +396,9 @@ class QuestionnaireBuilder:
         print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}", self.stamp)
         total_width = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(questions) + 2))
         sheet.page_setup.fitToWidth = max(1, round(total_width / PAGE_WIDTH))  # a wide table: several pages
+        sheet.page_setup.fitToHeight = 1   # the blank rows print on one page, never more
         sheet.print_title_cols = "A:A"
+        self.extra_row_sheets.append(sheet.title)
 
     def _deliverables(self, sheet: Worksheet) -> None:
         columns = layout.DELIVERABLES
@@ -491,7 +494,8 @@ class QuestionnaireBuilder:
         tender, meta = self.selection.tender, self.library.meta
         values = [("reference", tender.reference), ("questionnaire", meta.id), ("version", meta.version),
                   ("generated", date.today().isoformat()), ("questions", len(self.selection.questions)),
-                  ("tenderkit", __version__), ("vendor_cell", f"{layout.INSTRUCTIONS_SHEET}!{self.vendor_cell}")]
+                  ("tenderkit", __version__), ("vendor_cell", f"{layout.INSTRUCTIONS_SHEET}!{self.vendor_cell}"),
+                  ("extra_row_sheets", layout.SHEET_SEPARATOR.join(self.extra_row_sheets))]
         for row, (key, value) in enumerate(values, start=1):
             put(sheet.cell(row=row, column=1), key)
             put(sheet.cell(row=row, column=2), value)
@@ -502,3 +506,18 @@ class QuestionnaireBuilder:
 
 def write_questionnaire(selection: Selection, target: Path) -> Path:
     return save_workbook(QuestionnaireBuilder(selection).build(), target)
+
+
+def without_blank_sheets(questionnaire: Path, target: Path) -> Path:
+    """A copy of the questionnaire for its published PDF: the extra-row sheets (blank until a vendor describes
+    another workstation, server or software) are hidden, so that the PDF carries no page of empty grids."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(questionnaire)
+    meta = book[layout.META_SHEET]
+    names = next((str(row[1] or "") for row in meta.iter_rows(values_only=True) if row[0] == "extra_row_sheets"), "")
+    for name in filter(None, names.split(layout.SHEET_SEPARATOR)):
+        if name in book.sheetnames:
+            book[name].sheet_state = "hidden"
+    book.save(target)
+    return target

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tenderkit.library.models import Clause
+from tenderkit.library.variables import buyer_values, clause_blocks
 from tenderkit.tender.selection import Selection
 from tenderkit.text import french_date
 
@@ -23,3 +25,9 @@ def tender_context(selection: Selection) -> dict[str, Any]:
                    "deadline": french_date(tender.deadline) if tender.deadline else ""},
         "date": french_date(tender.date or date.today()),
     }
+
+
+def tender_blocks(selection: Selection, clause: Clause) -> list[dict]:
+    """A clause's text for this tender: its designation and variables, the blocks its profile keeps."""
+    return clause_blocks(clause, selection.tender.buyer.designation,
+                         buyer_values(selection.tender, selection.library), selection.conditions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -33,14 +34,25 @@ def pdf_lines(pdf: Path) -> list[list[str]]:
         return [[_norm(line) for line in (page.extract_text() or "").splitlines()] for page in document.pages]
 
 
+def _key(text: str) -> str:
+    """A line compared without any space: the PDF's text layer puts a space between « 10. » and the heading's
+    title only when the gap the numbering tab leaves is wide enough, and that gap depends on the font metrics
+    LibreOffice uses (a first run with a fresh profile may lay out with another font): « 10.Pièces à joindre »
+    must still be found."""
+    return re.sub(r"\s+", "", text)
+
+
 def heading_pages(lines: list[list[str]], entries: list[str]) -> list[int | None]:
     """The page (1-based) of each heading, in document order: the first page, from the previous heading's,
-    with a line that is exactly the heading (a TOC line carries its dotted tab leader, so never matches)."""
+    with a line (or two consecutive lines, for a heading that wraps) that is exactly the heading, spaces aside
+    (a TOC line carries its dotted tab leader and page number, so never matches)."""
+    keys = [{_key(line) for line in page} | {_key(a + b) for a, b in pairwise(page)}
+            for page in lines]
     pages: list[int | None] = []
     page = 0
     for entry in entries:
-        wanted = _norm(entry)
-        found = next((index for index in range(page, len(lines)) if wanted in lines[index]), None)
+        wanted = _key(_norm(entry))
+        found = next((index for index in range(page, len(keys)) if wanted and wanted in keys[index]), None)
         pages.append(None if found is None else found + 1)
         page = found if found is not None else page
     return pages

@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "designation": "l’établissement", "address": "", "contact_name": "", "contact_email": "",
     "contact_phone": "", "lots": [], "deadline": None, "procurement_type": "medical_device",
     "signatory_name": "", "signatory_title": "", "signatory_delegation": False, "regularisation": False,
-    "reply_days": 10, "procedure": "appel_offres_ouvert", "minimum": [],
+    "reply_days": 10, "reply_hour": "12:00", "procedure": "appel_offres_ouvert", "minimum": [],
     # the defaults of tender.yaml's model, written as the buyer would type them (1, not 1.0)
     "part_weights": {part: _plain(weight) for part, weight in Weights().parts.items()}, "clause_weights": {},
     "question_weights": {}, "completeness_weight": _plain(Weights().completeness),
@@ -44,7 +44,8 @@ def tender_yaml(values: dict[str, Any], library: Library, folder: Path) -> str:
     environment.filters["yaml"] = _yaml_scalar
     template = environment.from_string((templates_dir() / TENDER_FILE).read_text(encoding="utf-8"))
     data = {**DEFAULTS, **{k: v for k, v in values.items() if v is not None}}
-    data["profile"] = {f.id: values.get("profile", {}).get(f.id, f.default) for f in library.facts}
+    kind = data.get("procurement_type") or "medical_device"
+    data["profile"] = {f.id: values.get("profile", {}).get(f.id, f.default_for(kind)) for f in library.facts}
     return template.render(
         **data, facts=library.facts, dir=str(folder),
         procurement_types=", ".join(t.id for t in library.enisa.procurement_types)) + "\n"
@@ -64,6 +65,7 @@ def profile_values(data: dict[str, Any]) -> dict[str, Any]:
         "signatory_delegation": signatory.get("delegation"), "procedure": data.get("procedure"),
         "minimum": (data.get("clauses") or {}).get("minimum"),
         "regularisation": letters.get("regularisation"), "reply_days": letters.get("reply_days"),
+        "reply_hour": letters.get("reply_hour"),
         "part_weights": weights.get("parts"), "clause_weights": weights.get("clauses"),
         "question_weights": weights.get("questions"), "completeness_weight": weights.get("completeness"),
         "reference": data.get("reference"), "title": data.get("title"), "buyer_name": buyer.get("name"),

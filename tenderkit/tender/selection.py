@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tenderkit.library.models import Clause, Deliverable, GoodPractice, Library, Part, Question, Section
+from tenderkit.library.models import (
+    CONDITION_ATTRIBUTES,
+    Clause,
+    Deliverable,
+    GoodPractice,
+    Library,
+    Part,
+    Question,
+    Section,
+)
 from tenderkit.tender.workspace import Tender, profile_facts
 from tenderkit.vocabulary import answer_label
 
@@ -19,8 +28,14 @@ FORCED = "forced"          # a deliverable asked by included clauses (``by``), a
 NOT_ASKED = "not-asked"    # a deliverable no selected clause or questionnaire item asks for
 
 
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value if isinstance(value, str) else "|".join(value)
+
+
 def _yes_no(facts) -> str:
-    return ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in facts)
+    return ", ".join(f"{k}={_shown(v)}" for k, v in facts)
 
 
 @dataclass(frozen=True)
@@ -53,12 +68,33 @@ class Decision:
         return "always applies"
 
 
-def _condition(applies_if: dict[str, bool], facts: dict[str, bool]) -> Decision:
+def holds(want, have) -> bool:
+    """One key of a condition: a yes/no fact equals its value; an attribute (procurement type, procedure) is
+    the value or one of the listed values."""
+    if isinstance(want, list):
+        return have in want
+    return have == want
+
+
+def _condition(applies_if: dict, facts: dict) -> Decision:
+    """``facts``: the profile facts and the tender's attributes (:func:`condition_values`)."""
     if not applies_if:
         return Decision(True, ALWAYS)
-    needs = tuple(applies_if.items())
-    failed = tuple((k, bool(facts.get(k))) for k, v in applies_if.items() if facts.get(k) != v)
+    needs = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in applies_if.items())
+    failed = tuple((k, facts.get(k) if k in CONDITION_ATTRIBUTES else bool(facts.get(k)))
+                   for k, v in applies_if.items() if not holds(v, facts.get(k)))
     return Decision(not failed, PROFILE, needs, failed)
+
+
+def applies(applies_if: dict, facts: dict) -> bool:
+    """Whether a condition holds for these facts (:func:`condition_values`)."""
+    return all(holds(v, facts.get(k)) for k, v in applies_if.items())
+
+
+def condition_values(tender: Tender, library: Library) -> dict:
+    """What conditions test: the profile facts, the ENISA procurement type and the procedure."""
+    return {**profile_facts(tender, library), "procurement_type": tender.procurement_type,
+            "procedure": tender.procedure}
 
 
 @dataclass
@@ -68,6 +104,7 @@ class Selection:
     tender: Tender
     library: Library
     facts: dict[str, bool]
+    conditions: dict = field(default_factory=dict)   # the facts and the tender's attributes (condition_values)
     clause_decisions: list[tuple[Clause, Decision]] = field(default_factory=list)
     section_decisions: list[tuple[Part, Section, Decision]] = field(default_factory=list)
     item_decisions: list[tuple[Question, Decision]] = field(default_factory=list)  # items with their own applies_if
@@ -153,7 +190,7 @@ class Selection:
         asked |= {q.deliverable for q in self.questions.values() if q.deliverable}
         decisions = []
         for deliverable in self.library.deliverables.values():
-            decision = _condition(deliverable.applies_if, self.facts)
+            decision = _condition(deliverable.applies_if, self.conditions)
             forced = [c.id for c in self.clauses if c.id in self.tender.clauses.include
                       and deliverable.id in c.deliverables]
             if not decision.selected and forced:
@@ -200,7 +237,7 @@ class Selection:
     def good_practice_decisions(self) -> list[tuple[GoodPractice, Decision]]:
         """ENISA good practices of this procurement type, each with its profile condition."""
         kind = self.tender.procurement_type
-        return [(bp, _condition(bp.applies_if, self.facts)) for bp in self.library.enisa.good_practices
+        return [(bp, _condition(bp.applies_if, self.conditions)) for bp in self.library.enisa.good_practices
                 if kind in bp.procurement_types]
 
     @cached_property
@@ -211,8 +248,8 @@ class Selection:
 
 def select(tender: Tender, library: Library) -> Selection:
     """Apply the profile, then the buyer's include/exclude overrides (which win)."""
-    facts = profile_facts(tender, library)
-    selection = Selection(tender=tender, library=library, facts=facts)
+    facts = condition_values(tender, library)
+    selection = Selection(tender=tender, library=library, facts=profile_facts(tender, library), conditions=facts)
     for clause in library.clauses:
         decision = _condition(clause.applies_if, facts)
         if clause.id in tender.clauses.exclude:

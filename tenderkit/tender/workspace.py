@@ -132,6 +132,7 @@ class Tender(Model):
     clauses: ClauseOverrides = ClauseOverrides()
     weights: Weights = Weights()
     letters: Letters = Letters()
+    variables: dict[str, str | int | float] = {}   # the buyer's values of clause_library/variables.yaml
     vendors: dict[str, str] = {}        # file stem → vendor name, when a return does not name itself
 
     @field_validator("reference", mode="before")
@@ -151,8 +152,9 @@ class Tender(Model):
 
 
 def profile_facts(tender: Tender, library: Library) -> dict[str, bool]:
-    """The tender's profile with the library's defaults for omitted facts."""
-    return {fact.id: tender.profile.get(fact.id, fact.default) for fact in library.facts}
+    """The tender's profile with the library's defaults for omitted facts (by procurement type: a cloud service
+    has no hardware on site unless the profile says so)."""
+    return {fact.id: tender.profile.get(fact.id, fact.default_for(tender.procurement_type)) for fact in library.facts}
 
 
 def check_against_library(tender: Tender, library: Library, source: Path) -> None:
@@ -172,6 +174,10 @@ def check_against_library(tender: Tender, library: Library, source: Path) -> Non
             if clause_id not in known:
                 raise TenderkitError(f"{source}: clauses.{key} names unknown clause '{clause_id}' "
                                      "(see `tenderkit library list`).")
+    for name in tender.variables:
+        if name not in library.variables:
+            raise TenderkitError(f"{source}: variables.{name} is not a variable of the library (allowed: "
+                                 f"{', '.join(sorted(library.variables))}).")
     for clause_id in tender.weights.clauses:
         if clause_id not in known:
             raise TenderkitError(f"{source}: weights.clauses names unknown clause '{clause_id}'.")

@@ -24,8 +24,15 @@ def fact_label(fact_id: str, library: Library | None = None) -> str:
     return (fact.short or fact.label) if fact else fact_id
 
 
-def _facts(pairs: Iterable[tuple[str, bool]], library: Library | None) -> str:
-    return join_and([f"{fact_label(k, library)} ({'oui' if v else 'non'})" for k, v in pairs])
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return value if isinstance(value, str) else " ou ".join(map(str, value))
+
+
+def _facts(pairs: Iterable[tuple[str, object]], library: Library | None) -> str:
+    """« Serveurs (oui) »; a procurement type or a procedure is shown by its id."""
+    return join_and([f"{fact_label(k, library)} ({_value(v)})" for k, v in pairs])
 
 
 def decision_reason(decision: Decision, library: Library | None = None) -> str:
