@@ -80,7 +80,12 @@ def quiet_libraries(verbose: bool) -> None:
     """Silence the warnings and log lines of the libraries reading vendor files, unless ``--verbose``."""
     if verbose:
         logging.basicConfig(level=logging.WARNING)
+        from tenderkit.parse import batch  # imported only here: a plain command stays light
+
+        batch.VERBOSE = True   # the parse workers keep their stderr too
         return
+    if "tenderkit.parse.batch" in sys.modules:   # an earlier --verbose command of this process
+        sys.modules["tenderkit.parse.batch"].VERBOSE = False
     warnings.simplefilter("ignore")
     for name in ("pdfminer", "pdfplumber", "openpyxl", "docx", "PIL"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)

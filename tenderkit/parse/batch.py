@@ -22,6 +22,7 @@ from tenderkit.parse.response import Response, display_name
 TIMEOUT_ENV = "TENDERKIT_PARSE_TIMEOUT"        # seconds per file
 MEMORY_ENV = "TENDERKIT_PARSE_MEMORY_MB"       # address space per worker
 KILL_HOOK_ENV = "TENDERKIT_TEST_KILL_WORKER"   # tests only: a worker parsing this file name kills itself
+VERBOSE = False   # `tenderkit --verbose`: a worker's own stderr (library warnings, a crash's backtrace) is shown
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 2048
 RETRIES = 1
@@ -77,7 +78,8 @@ def _silence_stderr() -> None:
 def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection) -> None:
     """Body of a worker process: parse ``path`` and send the response's data back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _silence_stderr()
+    if not VERBOSE:
+        _silence_stderr()
     _limit_memory(budget.memory_mb)
     if os.environ.get(KILL_HOOK_ENV) and os.environ[KILL_HOOK_ENV] == path.name:
         os.kill(os.getpid(), signal.SIGKILL)
