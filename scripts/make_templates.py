@@ -537,7 +537,7 @@ def report() -> Document:
     para(doc, "{{ provisional }}", italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     tag(doc, "{%p endif %}")
     para(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "Notes par partie et complétude, par candidat.", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ chart_caption }}", italic=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(doc, "{%p if failed %}")
     para(doc, "Fichiers reçus non évalués :", bold=True)
     bullet_list(doc, "f in failed", "{{ f }}")
@@ -854,11 +854,11 @@ def rgpd_annex() -> Document:
     ]
     later = [
         ("5. Sous-traitants ultérieurs",
-         ["Le titulaire ne recrute pas d’autre sous-traitant sans l’autorisation écrite préalable de "
-          "l’établissement. Il joint à son offre la liste de ses sous-traitants ultérieurs, avec leur rôle et le "
-          "lieu du traitement, et informe l’établissement de tout changement envisagé, qui peut s’y opposer. Il "
-          "impose à chacun les obligations de la présente annexe et demeure pleinement responsable de leur "
-          "exécution devant l’établissement."]),
+         ["Le candidat joint à son offre la liste de ses sous-traitants ultérieurs, avec leur rôle et le lieu "
+          "du traitement. Le titulaire ne recrute pas d’autre sous-traitant sans l’autorisation écrite préalable "
+          "de l’établissement et l’informe de tout changement envisagé, auquel il peut s’opposer. Il impose à "
+          "chacun les obligations de la présente annexe et demeure pleinement responsable de leur exécution "
+          "devant l’établissement."]),
         ("6. Sécurité des données",
          ["Le titulaire met en œuvre les mesures techniques et organisationnelles appropriées de l’article 32 du "
           "RGPD, notamment celles de l’annexe au CCTP relative à la sécurité numérique : chiffrement des données en "

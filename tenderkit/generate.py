@@ -106,4 +106,7 @@ def publish_documents(loaded: LoadedTender, pdf: bool = False, amend: bool = Fal
         problem = str(error)
     published_files = {k: v for k, v in paths.items() if k != "checklist"}   # the checklist stays internal
     paths["publication"] = record_publication(loaded, published_files, today, amend and previous is not None)
+    # the checklist again, now that the RC extract and the publication record exist: it ticks them
+    write_checklist(loaded.selection, template_path(loaded.workspace, "checklist.docx"), paths["checklist"],
+                    loaded.workspace.root)
     return paths, problem

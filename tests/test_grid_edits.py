@@ -125,6 +125,25 @@ def test_a_weight_that_is_not_a_positive_number_is_refused(grid, tmp_path, value
         read_grid_edits(edit(path, tmp_path / "bad.xlsx", change), chosen)
 
 
+def test_a_formula_saved_with_its_result_by_libreoffice_is_still_refused(grid, tmp_path):
+    """The grid is read with calamine, which gives a formula's last result: the formula itself is found in the
+    sheet's XML, so « =1+1 » in a weight is refused, not taken for 2."""
+    from tenderkit.office import convert
+
+    chosen, _, _, path = grid
+
+    def change(book):
+        weights = book["Pondérations"]
+        weights.cell(row=row_of(weights, "b"), column=WEIGHT_COLUMN["weight"]).value = "=1+1"
+        points = book["Vega"]
+        points.cell(row=row_of(points, "a"), column=VENDOR_COLUMN["points"]).value = "=0"
+    saved = convert(edit(path, tmp_path / "edited.xlsx", change), "xlsx", tmp_path / "lo")
+    assert openpyxl.load_workbook(saved, data_only=True)["Pondérations"].cell(
+        row=row_of(openpyxl.load_workbook(saved)["Pondérations"], "b"), column=WEIGHT_COLUMN["weight"]).value == 2
+    with pytest.raises(TenderkitError, match="should be a number, not « =1\\+1 »"):
+        read_grid_edits(saved, chosen)
+
+
 @pytest.mark.parametrize("value, accepted", [(0, True), (1, True), (1.5, False), (-0.5, False)])
 def test_points_between_zero_and_the_maximum(grid, tmp_path, value, accepted):
     chosen, _, _, path = grid

@@ -17,13 +17,21 @@ import pdfplumber
 import pytest
 from helpers import make_tender
 from playwright.sync_api import expect, sync_playwright
-from ui_server import CHROMIUM, CHROMIUM_ARGS, accessibility_problems, serve, shot
+from ui_server import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    accessibility_problems,
+    sample_offer_zip,
+    sample_questionnaire,
+    serve,
+    shot,
+)
 
 from tenderkit.evaluate import run_review
 from tenderkit.paths import samples_dir
 from tenderkit.tender.loaded import load_tender
 from tenderkit.text import french_number
-from tenderkit.vendor_sim import fill_xlsx, make_plan
+from tenderkit.vendor_sim import fill_xlsx, make_offer, make_plan
 
 SAMPLE_RETURNS = samples_dir() / "demo" / "returns"
 
@@ -102,7 +110,7 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         shot(page, "2-consultation", shots)
         assert accessibility_problems(page) == []
 
-        page.get_by_role("button", name="Générer le DCE").click()
+        page.get_by_role("button", name="Générer le DCE").click(timeout=120_000)   # LibreOffice numbers the annex
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
         expect(page.get_by_role("status")).to_be_in_viewport()
         link = page.get_by_role("link", name="2026-BIO-017 - Questionnaire securite numerique.xlsx")
@@ -128,10 +136,10 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         loaded = load_tender(folder)
         plan = make_plan("Sonovia Médical", loaded.selection.questions, "favourable", plain=True,
                          deliverables=[d.id for d, _ in loaded.selection.deliverables])
-        filled = fill_xlsx(questionnaire, plan, tmp_path / "upload" / "Sonovia.xlsx")
-        samples = [SAMPLE_RETURNS / "Echographie Sud" / "Echographie Sud.xlsx",
-                   SAMPLE_RETURNS / "MedImaging France" / "MedImaging France - reponse.xlsx"]
-        page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(filled), *map(str, samples)])
+        filled = fill_xlsx(questionnaire, plan, tmp_path / "filled" / "Sonovia.xlsx")
+        offer = make_offer(filled, plan, tmp_path / "upload" / "Sonovia", zipped=True)   # with its documents
+        samples = [sample_offer_zip(name, tmp_path / "upload") for name in ("Echographie Sud", "MedImaging France")]
+        page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(offer), *map(str, samples)])
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url(re.compile(r"(/review|#classement)$"))   # the progress page, unless already done
         if "/review" in page.url:   # the progress page, while the returns are read
@@ -140,13 +148,13 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
             assert accessibility_problems(page) == []
         page.wait_for_url("**/t/2026-BIO-017#classement", timeout=120_000)
         assert sorted(p.name for p in (folder / "returns").iterdir()) == sorted(
-            ["Sonovia.xlsx", "Echographie Sud.xlsx", "MedImaging France - reponse.xlsx"])
+            ["Sonovia.zip", "Echographie Sud.zip", "MedImaging France.zip"])
 
         ranking = page.locator("table.ranking")
         expect(ranking).to_be_visible()
         headers = ranking.locator("thead th").all_inner_texts()
-        assert headers == ["Rang", "Candidat", "Note globale /100", "Complétude", "Alertes", "Sans réponse",
-                           "Pièces manquantes"]
+        assert headers == ["Rang", "Candidat", "Régularité", "Note globale /100", "Conformité /100", "Complétude",
+                           "Alertes", "Sans réponse", "Pièces manquantes"]
         rows = ranking.locator("tbody tr")
         expect(rows).to_have_count(3)
         # every scored item favourable and every document: first, tied with Échographie Sud, listed after it in
@@ -154,10 +162,10 @@ def test_whole_workflow_in_the_browser(page, browser, tmp_path: Path):
         assert "Échographie Sud" in rows.nth(0).inner_text() and "Sonovia Médical" in rows.nth(1).inner_text()
         for tied in (0, 1):
             assert rows.nth(tied).locator("td").nth(0).inner_text() == "1"
-            assert rows.nth(tied).locator("td").nth(2).inner_text() == "100"
+            assert rows.nth(tied).locator("td").nth(3).inner_text() == "100"
         review = run_review(load_tender(folder)).review
         for index, vendor in enumerate(review.vendors):   # completeness as the review computed it
-            cell = rows.nth(index).locator("td").nth(3).inner_text().replace("\u202f", " ").replace("\u00a0", " ")
+            cell = rows.nth(index).locator("td").nth(5).inner_text().replace("\u202f", " ").replace("\u00a0", " ")
             assert cell == f"{french_number(vendor.completeness)} %", (vendor.vendor, cell)
         assert any(v.completeness < 100 for v in review.vendors)
         expect(page.get_by_role("link", name="2026-BIO-017 - Grille d'evaluation.xlsx")).to_be_visible()
@@ -193,20 +201,20 @@ def test_fiche_of_a_candidate_with_two_returns(page, tmp_path: Path):
     root = tmp_path / "tenders"
     shutil.copytree(samples_dir() / "demo", root / "demo")
     returns = root / "demo" / "returns"
-    shutil.copyfile(returns / "Echographie Sud.xlsx", returns / "Echographie Sud - envoi 2.xlsx")
+    shutil.copytree(returns / "Echographie Sud", returns / "Echographie Sud - envoi 2")
     with serve(root) as served:
         page.goto(served.url)
         page.get_by_role("link", name="2026-BIO-017").click()
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url("**#classement", timeout=120_000)
-        page.get_by_role("link", name="Échographie Sud (Echographie Sud - envoi 2.xlsx)").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
+        page.get_by_role("link", name="Échographie Sud (Echographie Sud - envoi 2)").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2)")
         page.get_by_role("button", name="Générer la fiche d’identification (candidat retenu)").click()
         expect(page.get_by_role("status")).to_contain_text("Fiche générée")
         expect(page.get_by_role("alert")).to_have_count(0)
         assert "/fiche" not in page.url                      # post/redirect/get: reloading shows the page again
         page.reload()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2.xlsx)")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Échographie Sud (Echographie Sud - envoi 2)")
         assert list((root / "demo" / "out").glob("*Fiche identification - Échographie Sud.docx"))
 
 
@@ -267,14 +275,14 @@ def test_a_tender_reviewed_before_the_server_started_shows_its_ranking(page, tmp
         # the same return sent again (under another name) is refused: its candidate is not counted twice
         page.goto(served.base + "/t/demo")
         again = tmp_path / "Echographie Sud - renvoi.xlsx"
-        shutil.copyfile(SAMPLE_RETURNS / "Echographie Sud" / "Echographie Sud.xlsx", again)
+        shutil.copyfile(sample_questionnaire("Echographie Sud.xlsx"), again)
         page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(again)])
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url("**#classement", timeout=120_000)
         expect(page.get_by_role("alert")).to_contain_text(
-            "Echographie Sud - renvoi.xlsx : contenu identique à « Echographie Sud.xlsx », déjà reçu")
+            "Echographie Sud - renvoi.xlsx : contenu identique à « Echographie Sud/Echographie Sud.xlsx », déjà reçu")
         expect(rows).to_have_count(3)
-        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "3"]
+        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "—"]
         assert sorted(p.name for p in (root / "demo" / "returns").iterdir()) == sorted(
             p.name for p in SAMPLE_RETURNS.iterdir())
 
@@ -312,7 +320,7 @@ def test_hostile_uploads_get_their_sentence_and_the_server_keeps_serving(page, t
         page.goto(served.base + "/")
         expect(page.get_by_role("heading", name="Consultations", exact=True)).to_be_visible()
         page.get_by_role("link", name="2026-BIO-017").click()
-        good = SAMPLE_RETURNS / "Echographie Sud" / "Echographie Sud.xlsx"
+        good = sample_questionnaire("Echographie Sud.xlsx")
         page.get_by_label("Réponses des candidats", exact=True).set_input_files([str(text), str(good)])
         page.get_by_role("button", name="Analyser les réponses").click()
         page.wait_for_url("**#classement", timeout=120_000)

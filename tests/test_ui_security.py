@@ -19,6 +19,7 @@ import pytest
 import yaml
 from helpers import OUTSIDE, make_tender, python_code
 from starlette.testclient import TestClient
+from ui_server import sample_questionnaire
 
 from tenderkit.errors import TenderkitError
 from tenderkit.paths import samples_dir
@@ -127,6 +128,10 @@ def test_safe_filenames():
     assert safe_filename("..") == "reponse"
     assert safe_filename("") == "reponse"
     assert len(safe_filename("x" * 500 + ".xlsx")) < 140
+    assert safe_filename("~$Vendor.xlsx") == "Vendor.xlsx" and safe_filename(". ~$.x.pdf") == "x.pdf"
+    assert safe_filename(".xlsx") == "reponse.xlsx" and safe_filename("\udcc9t\udce9.xlsx") == "t.xlsx"
+    emoji = safe_filename("😀" * 120 + ".xlsx")                 # bounded in bytes, the extension kept
+    assert emoji.endswith(".xlsx") and len(emoji.encode()) <= 130
 
 
 def upload(client: TestClient, *files: tuple[str, bytes]):
@@ -136,8 +141,8 @@ def upload(client: TestClient, *files: tuple[str, bytes]):
 
 
 def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClient, root: Path):
-    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx").read_bytes()
-    other = (samples_dir() / "demo" / "returns" / "MedImaging France" / "MedImaging France - reponse.xlsx").read_bytes()
+    sample = sample_questionnaire("Echographie Sud.xlsx").read_bytes()
+    other = sample_questionnaire("MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     returns.mkdir()
     (returns / "Echographie Sud.xlsx").write_bytes(b"the first return, kept as it was")
@@ -151,8 +156,8 @@ def test_uploads_never_replace_a_return_and_never_leave_returns(client: TestClie
 
 def test_a_file_already_received_is_refused_and_the_others_kept(client: TestClient, root: Path):
     """The same return sent again (any name) would count its candidate twice: refused, naming the file it repeats."""
-    sample = (samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx").read_bytes()
-    other = (samples_dir() / "demo" / "returns" / "MedImaging France" / "MedImaging France - reponse.xlsx").read_bytes()
+    sample = sample_questionnaire("Echographie Sud.xlsx").read_bytes()
+    other = sample_questionnaire("MedImaging France - reponse.xlsx").read_bytes()
     returns = root / "demo" / "returns"
     assert upload(client, ("Echographie Sud.xlsx", sample), ("Sud bis.xlsx", sample)).status_code == 303
     assert sorted(p.name for p in returns.iterdir()) == ["Echographie Sud.xlsx"]
@@ -175,7 +180,7 @@ def test_uploads_accept_what_parse_accepts(client: TestClient, root: Path, tmp_p
 
     from tenderkit.office import convert
 
-    sample = samples_dir() / "demo" / "returns" / "Echographie Sud" / "Echographie Sud.xlsx"
+    sample = sample_questionnaire("Echographie Sud.xlsx")
     ods = convert(sample, "ods", tmp_path / "ods")
     offer = tmp_path / "Offre.zip"
     with zipfile.ZipFile(offer, "w") as archive:
@@ -241,7 +246,7 @@ def test_tenderkit_ui_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         line = process.stdout.readline()
-        url = re.search(r"(http://127\.0\.0\.1:\d+/\?token=[\w-]+)", line)
+        url = re.search(r"(http://127\.\d+\.\d+\.\d+:\d+/\?token=[\w-]+)", line)
         assert url, line
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())  # keeps the cookie
         deadline = time.monotonic() + 20

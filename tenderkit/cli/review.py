@@ -50,6 +50,7 @@ def emit(lines: list[Line]) -> None:
 def ranking_lines(review) -> list[Line]:
     """One console line per vendor: the ranked offers best first (a provisional rank for those invited to
     regularise), then the irregular ones apart, not ranked, each with its reasons."""
+    from tenderkit.review.regularity import summary
     from tenderkit.text import french_number
 
     def line(vendor, place: str) -> Line:
@@ -74,13 +75,14 @@ def ranking_lines(review) -> list[Line]:
                               f"commande publique): {len(irregular)}", "red"))
         for vendor in irregular:
             lines.append(line(vendor, "—"))
-            lines += [("out", f"      {found.text}", None) for found in vendor.irregularities]
+            lines.append(("out", f"      {summary(vendor.irregularities)}", None))
     return lines
 
 
 def _shown(run, library) -> dict[str, object]:
     """What `review` prints (console and --json) and its exit status, recorded for an identical re-run."""
-    from tenderkit.text import french_number
+    from tenderkit.review.scoring import shares
+    from tenderkit.text import french_percent
 
     review = run.review
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
@@ -96,7 +98,10 @@ def _shown(run, library) -> dict[str, object]:
     return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
                     + [("err", "; ".join(r.errors), None) for r in review.failed],
             "before": taken + [("out", f"✗ {error}", "red") for r in review.failed for error in r.errors],
-            "vendors": len(review.vendors), "weight": french_number(review.completeness_weight, 2),
+            "vendors": len(review.vendors), "weight": " and ".join(
+                f"{name} {french_percent(share)}" for name, share in zip(
+                    ("conformity", "completeness"), shares(review.part_weights, review.completeness_weight),
+                    strict=True)),
             "ranking": ranking, "outputs": [str(p) for p in run.outputs],
             # the documents are written; the exit status tells scripts that some returns were unreadable
             "code": 1 if review.failed else 0}
@@ -105,7 +110,7 @@ def _shown(run, library) -> dict[str, object]:
 def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
     lines.append(("out", f"{counted(shown['vendors'], 'vendor')} reviewed ({counted(parsed, 'return')} parsed, "
-                         f"the others unchanged); total = parts and completeness (weight {shown['weight']}).", None))
+                         f"the others unchanged); total = {shown['weight']}.", None))
     lines += [tuple(line) for line in shown["ranking"]]
     lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
     return lines

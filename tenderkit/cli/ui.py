@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 LOOPBACK = "127.0.0.1"
 
 
+def random_loopback(port: int) -> socket.socket:
+    """A socket on a random loopback address 127.x.y.z (Linux routes all of 127.0.0.0/8 to this computer): the
+    session cookie, scoped by host and not by port, then reaches no other local server. 127.0.0.1 where only
+    it exists (macOS) or when the chosen address is taken."""
+    import secrets
+
+    for _ in range(3):
+        address = f"127.{secrets.randbelow(254) + 1}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+        try:
+            return listening_socket(address, port)
+        except TenderkitError:
+            continue
+    return listening_socket(LOOPBACK, port)
+
+
 def listening_socket(host: str, port: int) -> socket.socket:
     """Bind ``host:port`` (port 0: a free one) before the server starts, so the URL printed is the real one."""
     import socket
@@ -58,9 +73,8 @@ def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> N
 
     if not folder.is_dir():
         raise TenderkitError(f"{folder}: no such folder.")
-    bind = host or LOOPBACK
-    sock = listening_socket(bind, port)
-    port = sock.getsockname()[1]
+    sock = listening_socket(host, port) if host else random_loopback(port)
+    bind, port = sock.getsockname()[:2]
     token = new_token()
     app = create_app(folder.resolve(), token, cookie_name=f"tenderkit-{port}", loopback_only=host is None)
     shown = socket.gethostname() if bind in ("0.0.0.0", "::") else bind
@@ -72,8 +86,9 @@ def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> N
                    "only protection; share it with no one.", err=True)
     # access_log off: the first request's URL carries the token.
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    if not no_browser and can_open_browser():
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    if not no_browser and can_open_browser():   # its command line is seen by every local user: a one-time token
+        once = f"http://{shown}:{port}/?token={app.one_time_token()}"
+        threading.Timer(0.5, webbrowser.open, args=(once,)).start()
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

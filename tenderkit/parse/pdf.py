@@ -11,7 +11,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from tenderkit.parse import ocr
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.pdf_cells import table_texts
-from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, pdf_page_count
+from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, check_pdf_pages
 
 ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
@@ -20,10 +20,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", 
 
 def read_pdf(path: Path) -> Extracted:
     extracted = Extracted(format="pdf")
-    declared = pdf_page_count(path)  # before pdfplumber walks the page tree
-    if declared is not None and declared > MAX_PDF_PAGES:
-        raise ReturnError(f"the PDF declares {declared} pages, more than the {MAX_PDF_PAGES} of any questionnaire "
-                          "printout")
+    check_pdf_pages(path)  # before pdfplumber walks the page tree
     try:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages

@@ -157,6 +157,27 @@ def sniff(path: Path) -> Sniffed:
     raise ReturnError("the file is not an Excel, Word or PDF document")
 
 
+def check_return(path: Path) -> Sniffed:
+    """Every check a return passes before a reader opens it: :func:`sniff`, then the bounds the format's reader
+    applies first (an .ods's repeated cells, a PDF's declared pages). Uploads run the same checks."""
+    sniffed = sniff(path)
+    if sniffed.format == "ods":
+        from tenderkit.parse.calamine import check_ods
+
+        check_ods(path)
+    elif sniffed.format == "pdf":
+        check_pdf_pages(path)
+    return sniffed
+
+
+def check_pdf_pages(path: Path) -> None:
+    """Refuse a PDF whose page tree declares more pages than any questionnaire printout."""
+    declared = pdf_page_count(path)
+    if declared is not None and declared > MAX_PDF_PAGES:
+        raise ReturnError(f"the PDF declares {declared} pages, more than the {MAX_PDF_PAGES} of any questionnaire "
+                          "printout")
+
+
 _STREAM = re.compile(rb"stream\r?\n")
 
 

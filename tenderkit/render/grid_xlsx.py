@@ -66,6 +66,7 @@ from tenderkit.render.xlsx_writer import (
     reference,
 )
 from tenderkit.review.model import CONFORME, NON_CONFORME, NON_RENSEIGNE, PARTIEL, Review, VendorReview
+from tenderkit.review.regularity import summary_parts
 from tenderkit.review.scoring import item_weights, part_weights
 from tenderkit.text import french_date, french_typography
 from tenderkit.vocabulary import STATUS_LABELS, Issue, answer_label, shown_value
@@ -427,11 +428,11 @@ class GridBuilder:
         if irregular_offers:
             row += 1
             sheet.put(row, 2, "Offres irrégulières ou à régulariser (non classées si irrégulières)", BOLD)
-            for vendor in irregular_offers:
-                for found in vendor.irregularities:
+            for vendor in irregular_offers:   # one line per kind of irregularity, numbers given (details: its sheet)
+                status = phrase(f"regularity.status.{vendor.regularity}")
+                for part in summary_parts(vendor.irregularities):
                     row += 1
-                    status = phrase(f"regularity.status.{vendor.regularity}")
-                    sheet.put(row, 2, f"{vendor.vendor} ({status}) : {found.text}", BODY)
+                    sheet.put(row, 2, french_typography(f"{vendor.vendor} ({status}) : {part}"), BODY)
             row += 1
         if review.failed or review.duplicates:
             row += 1

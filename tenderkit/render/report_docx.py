@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.grammar import capitalize_first, de, join_and
-from tenderkit.render.chart_png import bar_chart
+from tenderkit.render.chart_png import PALETTE, bar_chart
 from tenderkit.render.docx_template import clean_context, render_docx
 from tenderkit.render.letters_docx import WHY, draft_note, letter_kind, signatory_context
 from tenderkit.render.tender_context import tender_context
@@ -22,6 +22,8 @@ from tenderkit.review.regularity import IRREGULAR, REGULAR, TO_REGULARISE, minim
 from tenderkit.review.scoring import item_weights, point_values, shares
 from tenderkit.text import french_date, french_number, french_percent
 from tenderkit.wording import counted, phrase
+
+CHART_VENDORS = 30   # the chart shows the first offers of the ranking table; its caption says so beyond
 
 
 def _attention(vendor: VendorReview) -> str:
@@ -168,6 +170,7 @@ def report_context(review: Review) -> dict[str, Any]:
         "review_date": french_date(review.date),
         "buyer_subject": capitalize_first(selection.tender.buyer.designation),
         "offer_count": counted(len(review.vendors), "report.offers"),
+        "chart_caption": chart_caption(review),
         "part_weights": [{"label": f"Partie {p.part} – {p.title}", "weight": french_number(review.part_weights[p.part],
                                                                                               2)}
                          for p in selection.parts],
@@ -191,12 +194,26 @@ def report_context(review: Review) -> dict[str, Any]:
 
 
 def write_report(review: Review, template: Path, target: Path) -> Path:
-    selection = review.selection
     with tempfile.TemporaryDirectory(prefix="tk-chart-") as scratch:
-        chart = bar_chart([phrase("report.chart_part", part=p.part) for p in selection.parts]
-                          + [phrase("report.chart_completeness")],
-                          {v.vendor: [v.parts[p.part] for p in selection.parts] + [v.completeness]
-                           for v in review.vendors},
-                          Path(scratch) / "chart.png")
+        chart = bar_chart(*chart_data(review), Path(scratch) / "chart.png")
         return render_docx(template, clean_context(report_context(review)), target, images={"chart": (chart, 160)},
                            title=phrase("titles.report"))
+
+
+def chart_data(review: Review) -> tuple[list[str], dict[str, list[float | None]]]:
+    """The chart's categories and series: the first CHART_VENDORS offers of the ranking table; grouped by part,
+    one colour per vendor, while there are colours enough, else grouped by vendor, one colour per part."""
+    parts = review.selection.parts
+    labels = [phrase("report.chart_part", part=p.part) for p in parts] + [phrase("report.chart_completeness")]
+    vendors = review.vendors[:CHART_VENDORS]
+    scores = {v.vendor: [v.parts[p.part] for p in parts] + [v.completeness] for v in vendors}
+    if len(vendors) <= len(PALETTE):
+        return labels, scores
+    return list(scores), {label: [values[index] for values in scores.values()] for index, label in enumerate(labels)}
+
+
+def chart_caption(review: Review) -> str:
+    """The sentence under the chart, saying which offers it shows."""
+    if len(review.vendors) <= CHART_VENDORS:
+        return phrase("report.chart_caption")
+    return phrase("report.chart_caption_first", shown=CHART_VENDORS, count=len(review.vendors))

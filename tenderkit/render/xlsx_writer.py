@@ -189,7 +189,10 @@ class Sheet:
         if title_columns:
             worksheet.repeat_columns(title_columns)
         worksheet.set_header("", {"margin": 0.5})
-        worksheet.set_footer(f"&L&8 {xml_safe(footer).replace('&', '&&')}&R&8 Page &P / &N", {"margin": 0.5})
+        text, pages = xml_safe(footer), "&R&8 Page &P / &N"
+        while len(f"&L&8 {text.replace('&', '&&')}{pages}") > 255:   # Excel's limit (a long vendor name)
+            text = text[:-2] + "…"
+        worksheet.set_footer(f"&L&8 {text.replace('&', '&&')}{pages}", {"margin": 0.5})
 
     def protect(self) -> None:
         """Protect structure and locked cells, without a password: as xlsx_common.protect."""

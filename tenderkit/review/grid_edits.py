@@ -25,8 +25,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineError
 
 from tenderkit.errors import TenderkitError
 from tenderkit.grid_layout import (
@@ -45,6 +44,8 @@ from tenderkit.grid_layout import (
     WEIGHTS,
 )
 from tenderkit.parse.safety import ReturnError, sniff
+from tenderkit.review.grid_book import GridSheet as Worksheet
+from tenderkit.review.grid_book import load_grid
 from tenderkit.review.model import GridEdits, Review
 from tenderkit.tender.selection import Selection
 from tenderkit.tender.workspace import MAX_WEIGHT
@@ -84,10 +85,10 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
     try:
         if sniff(path).format != "xlsx":
             raise ReturnError("it is not an Excel workbook")
-        book = load_workbook(path, data_only=False)
+        book = load_grid(path)   # values with calamine, formula cells as their formula (review/grid_book.py)
     except ReturnError as error:
         raise TenderkitError(f"{path}: cannot be read as the committee grid: {error}.") from None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, CalamineError):
         raise TenderkitError(f"{path}: not an Excel grid written by `tenderkit review`.") from None
     edits = GridEdits(source=str(path))
     kinds = _sheets_by_kind(book, path)

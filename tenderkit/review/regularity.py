@@ -102,7 +102,14 @@ def irregularities(selection: Selection, vendor: VendorReview) -> list[Irregular
 
 def summary(found: list[Irregularity]) -> str:
     """The irregularities of one offer in one French sentence, grouped by kind with the items' numbers:
-    « 14 pièces exigées absentes de l’offre (pièces 1, 2…) ; 2 questions notées sans réponse (1.10.5, 4.6.7) »."""
+    « 14 pièces exigées absentes de l’offre (n° 1, 2…) ; 2 questions notées sans réponse (questions 1.10.5,
+    4.6.7). »"""
+    parts = summary_parts(found)
+    return capitalize_first(" ; ".join(parts)) + "." if parts else ""
+
+
+def summary_parts(found: list[Irregularity]) -> list[str]:
+    """One phrase per kind of irregularity, with the items' numbers, documents first."""
     groups: dict[str, list[str]] = {}
     for irregularity in found:
         number = irregularity.number.removeprefix("pièce ")
@@ -114,7 +121,7 @@ def summary(found: list[Irregularity]) -> str:
             prefix = "n° " if kind in (MISSING_DOCUMENT, DECLARED_NOT_ATTACHED) else "question " if len(
                 numbers) == 1 else "questions "
             parts.append(f"{counted(len(numbers), f'regularity.summary.{kind}')} ({prefix}{', '.join(numbers)})")
-    return capitalize_first("; ".join(parts).replace("; ", " ; ")) + "." if parts else ""
+    return parts
 
 
 def regularity(found: list[Irregularity], regularisation: bool) -> str:

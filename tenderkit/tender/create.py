@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "designation": "l’établissement", "address": "", "contact_name": "", "contact_email": "",
     "contact_phone": "", "lots": [], "deadline": None, "procurement_type": "medical_device",
     "signatory_name": "", "signatory_title": "", "signatory_delegation": False, "regularisation": False,
-    "reply_days": 10, "procedure": "appel_offres_ouvert", "minimum": [],
+    "reply_days": 10, "reply_hour": "12:00", "procedure": "appel_offres_ouvert", "minimum": [],
     # the defaults of tender.yaml's model, written as the buyer would type them (1, not 1.0)
     "part_weights": {part: _plain(weight) for part, weight in Weights().parts.items()}, "clause_weights": {},
     "question_weights": {}, "completeness_weight": _plain(Weights().completeness),
@@ -65,6 +65,7 @@ def profile_values(data: dict[str, Any]) -> dict[str, Any]:
         "signatory_delegation": signatory.get("delegation"), "procedure": data.get("procedure"),
         "minimum": (data.get("clauses") or {}).get("minimum"),
         "regularisation": letters.get("regularisation"), "reply_days": letters.get("reply_days"),
+        "reply_hour": letters.get("reply_hour"),
         "part_weights": weights.get("parts"), "clause_weights": weights.get("clauses"),
         "question_weights": weights.get("questions"), "completeness_weight": weights.get("completeness"),
         "reference": data.get("reference"), "title": data.get("title"), "buyer_name": buyer.get("name"),

@@ -52,6 +52,8 @@ class ReviewJob:
     refused: list[str] = field(default_factory=list)   # uploads refused before the review
     saved: list[str] = field(default_factory=list)     # uploads stored before the review
     restored: bool = False             # the ranking of an earlier review, after a restart: out/ is not rewritten
+    grid: Path | None = None           # the committee's grid to take over (« Reprendre la grille du comité »)
+    reset_grid: bool = False           # start again from tender.yaml (« Repartir de tender.yaml »)
     finished: threading.Event = field(default_factory=threading.Event)
 
     def progress(self) -> dict:
@@ -71,13 +73,14 @@ class ReviewJob:
     def execute(self) -> None:
         try:
             self.total = len(return_files(Workspace(self.folder)))
-            self.run = self._restore() if self.restored else run_review(load_tender(self.folder), None,
-                                                                         self._advance)
+            self.run = self._restore() if self.restored else run_review(
+                load_tender(self.folder), None, self._advance, grid=self.grid, reset_grid=self.reset_grid)
             self.state = DONE
         except TenderkitError as error:
             self.error, self.state = shown(error, self.root or self.folder.parent), FAILED
         except Exception as error:  # a bug: one sentence in the page, the server keeps serving
-            self.error, self.state = f"Erreur inattendue de tenderkit ({type(error).__name__})\u00a0: {error}", FAILED
+            where = shown(error, self.root or self.folder.parent)
+            self.error, self.state = f"Erreur inattendue de tenderkit ({type(error).__name__})\u00a0: {where}", FAILED
         finally:
             self.finished.set()
 
@@ -93,12 +96,13 @@ class Jobs:
     def get(self, key: str) -> ReviewJob | None:
         return self._jobs.get(key)
 
-    def start(self, key: str, folder: Path, saved: list[str], refused: list[str]) -> ReviewJob:
+    def start(self, key: str, folder: Path, saved: list[str], refused: list[str], grid: Path | None = None,
+              reset_grid: bool = False) -> ReviewJob:
         with self._lock:
             current = self._jobs.get(key)
             if current is not None and current.state == RUNNING:
                 return current
-            job = ReviewJob(folder, self.root, saved=saved, refused=refused)
+            job = ReviewJob(folder, self.root, saved=saved, refused=refused, grid=grid, reset_grid=reset_grid)
             job.total = len(return_files(Workspace(folder)))   # known before the progress page is first shown
             self._jobs[key] = job
         threading.Thread(target=job.execute, name=f"review-{key}", daemon=True).start()

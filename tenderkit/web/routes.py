@@ -21,23 +21,29 @@ from tenderkit.generate import build_documents, finish_documents, output_names
 from tenderkit.library import load_library
 from tenderkit.output import settle
 from tenderkit.parse.store import return_files
-from tenderkit.tender.create import create_workspace
+from tenderkit.publication import differences, frozen, load_publication
+from tenderkit.tender.create import create_workspace, profile_values
 from tenderkit.tender.loaded import LoadedTender, load_tender
 from tenderkit.tender.workspace import Workspace
 from tenderkit.text import french_typography
-from tenderkit.web import creation
+from tenderkit.web import creation, tender_form
+from tenderkit.web.dce_zip import dce_files
 from tenderkit.web.jobs import DONE, RUNNING
-from tenderkit.web.paths import child_file, shown, tender_folder
+from tenderkit.web.paths import child_file, leaving, shown, tender_folder, tender_key
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
-from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, tender_state
+from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, published, tender_state
 from tenderkit.web.uploads import MAX_FILES, MAX_REQUEST_BYTES, TooLarge, limited_receive, store_returns
+from tenderkit.wording import file_name
 
 NOTICES = {
     "created": "Consultation créée.",
     "built": "DCE généré : les documents sont prêts à télécharger.",
+    "published": "DCE publié : ce qui est annoncé aux candidats est enregistré (publication.json) et ne change plus.",
     "clauses": "Sélection des clauses enregistrée (tender.yaml) : elle s’applique à la prochaine génération du DCE.",
     "fiche": "Fiche d’identification générée.",
+    "edited": "Consultation modifiée (tender.yaml) : les changements s’appliquent à la prochaine génération du DCE.",
+    "withdrawn": "Fichier retiré des réponses reçues.",
 }
 
 
@@ -66,10 +72,19 @@ async def read_form(request: Request, **limits: Any):
 
 
 def folder_of(request: Request) -> tuple[str, Path]:
+    """The tender a request is about; 404 when the key names none, 403 when one of its work folders is a link
+    leaving it (nothing is read from outside FOLDER nor written there)."""
     key = request.path_params["key"]
     folder = tender_folder(request.app.state.root, key)
     if folder is None:
         raise HTTPException(404)
+    links = leaving(folder)
+    if links:
+        names = " et ".join(f"« {name} »" for name in links)
+        which = (f"Le dossier {names} de cette consultation est un lien" if len(links) == 1 else
+                 f"Les dossiers {names} de cette consultation sont des liens")
+        raise HTTPException(403, f"{which} vers un emplacement hors du dossier servi : tenderkit ui ne lit ni "
+                                 "n’écrit rien hors de ce dossier ; remplacez le lien par un vrai dossier.")
     return key, folder
 
 
@@ -80,10 +95,11 @@ async def home(request: Request, error: str | None = None, values: dict | None =
     root: Path = request.app.state.root
     library = await run_in_threadpool(shipped_library)
     tenders = await run_in_threadpool(list_tenders, root)
-    return render(request, "home.html", {"tenders": tenders, "facts": library.facts, "root": root,
+    return render(request, "home.html", {"tenders": tenders, "root": root, "error": error, "lead": lead,
+                                         "tender_url": tender_url, "values": values or {},
+                                         "procedures": tender_form.PROCEDURES, "facts": library.facts,
                                          "procurement_types": library.enisa.procurement_types,
-                                         "error": error, "lead": lead, "values": values or {},
-                                         "tender_url": tender_url},
+                                         "clauses": library.clauses, "parts": library.parts},
                   status)
 
 
@@ -91,16 +107,19 @@ async def create_tender(request: Request):
     form = await read_form(request)
     library = await run_in_threadpool(shipped_library)
     root: Path = request.app.state.root
-    values = creation.form_values(form, library)
-    found = await run_in_threadpool(creation.problems, values, library, root)
+    values, found = tender_form.form_changes(form, library, [p.part for p in library.parts], creating=True)
+    data = await run_in_threadpool(creation.new_tender_data, values, library) if not found else {}
+    found = found or await run_in_threadpool(creation.creation_problems, data, library, root)
     if found:
-        return await home(request, " ".join(found), values, 400, "Consultation non créée.")
-    name = creation.folder_name(values["reference"])
+        return await home(request, " ".join(found), tender_form.posted_values(form, library), 400,
+                          "Consultation non créée.")
+    name = creation.folder_name(data["reference"])
     try:
-        await run_in_threadpool(create_workspace, root / name, values, library)
+        await run_in_threadpool(create_workspace, root / name, profile_values(data), library)
     except TenderkitError as error:
-        return await home(request, shown(error, root), values, 400, "Consultation non créée.")
-    return RedirectResponse(tender_url(name) + "?notice=created", 303)
+        return await home(request, shown(error, root), tender_form.posted_values(form, library), 400,
+                          "Consultation non créée.")
+    return RedirectResponse(tender_url(tender_key(name)) + "?notice=created", 303)
 
 
 # --- tender page -----------------------------------------------------------------------------------------------
@@ -119,6 +138,11 @@ def _documents(loaded: LoadedTender) -> dict[str, Any]:
         used.update(present)
         if present or kind != "rgpd_annex":   # the annex exists only for a solution processing health data
             dce.append({"label": labels[kind], "files": present})
+    extract = Path(file_name("rc_extract", loaded.tender.reference))
+    present = [n for n in (extract.name, extract.with_suffix(".pdf").name) if (workspace.out / n).is_file()]
+    if present:   # written by « Publier le DCE »
+        used.update(present)
+        dce.append({"label": "Extrait du règlement de la consultation", "files": present})
     others = [p.name for p in out_files(workspace) if p.name not in used]
     return {"dce": dce, "others": others, "built": any(d["files"] for d in dce)}
 
@@ -131,10 +155,17 @@ def _tender_context(key: str, folder: Path, request: Request) -> dict[str, Any]:
     if run is not None and run.review.vendors:   # the committee documents are listed with the ranking
         shown_above = {p.name for p in run.outputs}
         documents["others"] = [name for name in documents["others"] if name not in shown_above]
+    vendors = run.review.vendors if run is not None else []
+    publication = load_publication(folder)
     return {"key": key, "loaded": loaded, "tender": loaded.tender, "selection": loaded.selection,
             "reviewed": tender_state(loaded.workspace, loaded.tender.reference) == REVIEWED,
             "returns": [p.name for p in return_files(loaded.workspace)], "job": job,
             "run": run, "tender_url": tender_url, "vendor_key": vendor_key, "max_files": MAX_FILES,
+            "published": publication, "amendment_pending": bool(
+                publication and differences(publication.frozen, frozen(loaded))),
+            "dce_zip": bool(dce_files(loaded.workspace, loaded.tender.reference)),
+            # an offer's lot once the lots work is merged
+            "has_lots": bool(loaded.tender.lots) and any(hasattr(v, "lot") for v in vendors),
             **documents}
 
 
@@ -155,20 +186,25 @@ async def tender_page(request: Request, error: str | None = None, errors: list[s
     await review_job(request, key, folder)
     which = request.query_params.get("notice", "")
     notice = NOTICES.get(which)
+    changes = request.app.state.changes.pop(key, None)    # what the last edit or withdrawal did, said once
     try:
         context = await run_in_threadpool(_tender_context, key, folder, request)
     except TenderkitError as problem:
         return render(request, "error.html", {"title": "Consultation illisible",
                                               "error": shown(problem, request.app.state.root)}, 400)
     # a confirmation is shown where the buyer looks: in the section the redirect scrolls to
-    section = {"clauses": "selection", "built": "dce"}.get(which, "top")
+    section = {"clauses": "selection", "built": "dce", "published": "dce", "withdrawn": "reponses"}.get(which, "top")
     return render(request, "tender.html", {**context, "notice": notice, "notice_section": section, "error": error,
-                                           "lead": lead, "errors": errors or []}, status)
+                                           "lead": lead, "errors": errors or [], "changes": changes}, status)
 
 
 async def save_clauses(request: Request):
     key, folder = folder_of(request)
     form = await read_form(request)
+    if published(folder):
+        return await tender_page(request, french_typography(
+            "Le DCE est publié : la sélection des clauses ne peut plus changer sans modifier le DCE publié."),
+            status=409, lead="Sélection non enregistrée.")
     wanted = {str(v) for v in form.getlist("clause")}
     try:
         loaded = await run_in_threadpool(load_tender, folder)
@@ -208,6 +244,13 @@ async def upload_and_review(request: Request):
         return await tender_page(request, french_typography(
             f"Les fichiers envoyés dépassent ensemble {MAX_REQUEST_BYTES // (1024 * 1024)}\u00a0Mo : envoyez-les en "
             "plusieurs fois."), status=413, lead="Envoi refusé.")
+    except HTTPException as error:   # too many files, a malformed form: Starlette's sentence is English
+        if error.status_code != 400:
+            raise
+        return await tender_page(request, french_typography(
+            f"Trop de fichiers à la fois : {MAX_FILES} au plus par envoi ; envoyez-les en plusieurs fois."
+            if "files" in str(error.detail) else "L’envoi est mal formé : choisissez à nouveau les fichiers."),
+            status=400, lead="Envoi refusé.")
     files = [(f.file, f.filename) for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         stored = await run_in_threadpool(store_returns, files, Workspace(folder).returns)
@@ -305,7 +348,7 @@ async def vendor_page(request: Request, error: str | None = None, status: int = 
     if request.query_params.get("notice") == "fiche":
         loaded = await run_in_threadpool(load_tender, folder)
         path = fiche_path(loaded, vendor.response)
-        fiche = path.name if child_file(loaded.workspace.out, path.name) else None
+        fiche = path.name if child_file(loaded.workspace.out, path.name, folder) else None
     return render(request, "vendor.html", {
         "key": key, "review": review, "vendor": vendor, "vendor_key": vendor_key(vendor),
         "selection": review.selection,
@@ -327,7 +370,8 @@ async def vendor_fiche(request: Request):
 
 # --- GET on the URL of a form ----------------------------------------------------------------------------------
 
-SECTION_OF = {"clauses": "#selection", "build": "#dce", "returns": "#reponses"}
+SECTION_OF = {"clauses": "#selection", "build": "#dce", "publish": "#dce", "returns": "#reponses",
+              "retirer": "#reponses", "grille": "#classement", "reset": "#classement"}
 
 
 async def back_to_page(request: Request):
@@ -346,7 +390,7 @@ async def download(request: Request):
     _, folder = folder_of(request)
     name = request.path_params["name"]
     settle(Workspace(folder).out)   # never a file of a set half swapped in by a killed review
-    path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name)  # no temporary file
+    path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name, folder)  # no temp file
     if path is None:
         raise HTTPException(404)
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")

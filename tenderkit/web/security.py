@@ -2,8 +2,13 @@
 
 * The first visit carries ``?token=…``: the token is checked, stored in an HttpOnly SameSite=Strict cookie and
   the browser is redirected to the same address without it (it never stays in the address bar or history).
+  The token printed in the terminal stays valid; the one given to the browser the command opens (visible to
+  every local user on its command line) is a one-time token (:meth:`TokenGate.one_time_token`), worthless once
+  exchanged for the cookie.
+* The command listens on a random loopback address (127.x.y.z): a cookie is scoped by host, not by port, so
+  the session cookie is never sent to another local server.
 * Every other request must carry the cookie; without it the answer is 403, static files included.
-* Bound to the loopback interface, the ``Host`` header must name the loopback (no DNS rebinding).
+* Bound to the loopback interface, the ``Host`` header must name a loopback address (no DNS rebinding).
 * A POST must come from our own origin (``Origin``, else ``Referer``) and carry the form's CSRF token
   (checked by the routes, see :func:`csrf_token`).
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
@@ -55,6 +61,7 @@ class TokenGate:
 
     def __init__(self, app: ASGIApp, token: str, cookie_name: str, loopback_only: bool = True):
         self.app, self.token, self.cookie_name, self.loopback_only = app, token, cookie_name, loopback_only
+        self.once: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,13 +70,13 @@ class TokenGate:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
-        if self.loopback_only and host.rsplit(":", 1)[0] not in LOOPBACK_HOSTS:
+        if self.loopback_only and not loopback_host(host):
             await _forbidden(send)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = [v for k, v in query if k == "token"]
         if given:
-            if not same(given[0], self.token):
+            if not (same(given[0], self.token) or self._spend(given[0])):
                 await _forbidden(send)
                 return
             rest = urlencode([(k, v) for k, v in query if k != "token"])
@@ -96,8 +103,32 @@ class TokenGate:
 
         await self.app(scope, receive, send_with_headers)
 
+    def one_time_token(self) -> str:
+        """A token valid for one exchange against the cookie (the URL the command gives the browser)."""
+        token = new_token()
+        self.once.add(token)
+        return token
+
+    def _spend(self, given: str) -> bool:
+        for token in list(self.once):
+            if same(given, token):
+                self.once.discard(token)
+                return True
+        return False
+
     def _cookie(self) -> str:
         return f"{self.cookie_name}={self.token}; HttpOnly; SameSite=Strict; Path=/"
+
+
+def loopback_host(host: str) -> bool:
+    """A ``Host`` header naming this computer: localhost or a loopback address (127.x.y.z, [::1]), any port."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _same_origin(headers: dict[str, str], host: str) -> bool:

@@ -8,10 +8,16 @@ from pathlib import Path
 from tenderkit.errors import TenderkitError
 from tenderkit.generate import output_names
 from tenderkit.output import settle
+from tenderkit.publication import publication_path
 from tenderkit.tender.workspace import TENDER_FILE, Workspace
-from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown
+from tenderkit.web.paths import ROOT_KEY, child_file, inside, plain_name, shown, tender_key
 
 DRAFT, BUILT, REVIEWED = "draft", "built", "reviewed"
+
+
+def published(folder: Path) -> bool:
+    """The tender's DCE was published (`tenderkit publish`): what would change it is read-only on the pages."""
+    return publication_path(folder).is_file()
 
 
 @dataclass
@@ -59,7 +65,7 @@ def list_tenders(root: Path) -> list[TenderEntry]:
         if (plain_name(child.name) and not child.name.startswith(".") and child.is_dir()
                 and (child / TENDER_FILE).is_file() and inside(child, root)
                 and child.resolve().parent == root.resolve()):
-            entries.append(describe(child.name, child, root))
+            entries.append(describe(tender_key(child.name), child, root))
     return entries
 
 
@@ -69,5 +75,5 @@ def out_files(workspace: Workspace) -> list[Path]:
     if not workspace.out.is_dir():
         return []
     settle(workspace.out)
-    return sorted(p for p in workspace.out.iterdir()
-                  if not p.name.startswith((".", "~$")) and child_file(workspace.out, p.name) is not None)
+    return sorted(p for p in workspace.out.iterdir() if not p.name.startswith((".", "~$"))
+                  and child_file(workspace.out, p.name, workspace.root) is not None)
