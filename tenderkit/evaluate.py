@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _
 from tenderkit.incremental import CACHE, code_state, forget, inputs_of, record
 from tenderkit.output import StagedSet, ensure_dir, safe_name, settle, unique_names
 from tenderkit.parse.parser import Expectation
@@ -95,9 +96,9 @@ def _grid_in_out(path: Path, loaded: LoadedTender) -> GridEdits | None:
     try:
         return _checked_edits(path, loaded)
     except TenderkitError as error:
-        raise TenderkitError(f"{error} This is the committee's grid of the last review: correct it, or run "
-                             "`tenderkit review DIR --reset-grid` to start again from tender.yaml (the grid is kept "
-                             "as a dated copy).") from None
+        raise TenderkitError(_("{error} This is the committee's grid of the last review: correct it, or run "
+                               "`tenderkit review DIR --reset-grid` to start again from tender.yaml (the grid is kept "
+                               "as a dated copy).").format(error=error)) from None
 
 
 def _checked_edits(path: Path, loaded: LoadedTender) -> GridEdits:
@@ -139,14 +140,14 @@ def _edits_to_take_over(loaded: LoadedTender, grid: Path | None, reset_grid: boo
     """The committee's edits this review takes over: those of ``grid``, else those of the grid the last
     review wrote into out/ (unless ``reset_grid``); with their source and where it is (for the message)."""
     if grid is not None and reset_grid:
-        raise TenderkitError("--grid and --reset-grid exclude each other: --grid takes over a grid's edits, "
-                             "--reset-grid starts again from tender.yaml.")
+        raise TenderkitError(_("--grid and --reset-grid exclude each other: --grid takes over a grid's edits, "
+                               "--reset-grid starts again from tender.yaml."))
     if grid is not None:
         return _checked_edits(grid, loaded), grid, ""
     if reset_grid:
         return None, None, ""
     out_grid = grid_path(loaded)
-    return _grid_in_out(out_grid, loaded), out_grid, "in out/"
+    return _grid_in_out(out_grid, loaded), out_grid, _("in out/")
 
 
 def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Callable[[Path], None] | None = None,
@@ -161,8 +162,8 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
     if publication is not None and edits is not None:
         refuse_weight_edits(edits, publication.date)
     if not return_entries(workspace):
-        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
-                             "in this folder).")
+        raise TenderkitError(_("{folder}: no vendor return to review (put the returned questionnaires in this "
+                               "folder).").format(folder=workspace.returns))
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
     today = dt.date.today()
     review = review_responses(loaded.selection, responses, today)
@@ -275,14 +276,14 @@ def _write_documents(loaded: LoadedTender, run: ReviewRun, staged: StagedSet, pr
 
 def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None) -> Path:
     """The identification sheet of ``vendor_name`` (matched case-insensitively, or by file name)."""
-    responses, _ = parse_returns(loaded.workspace, expectation(loaded), jobs)
+    responses, _parsed = parse_returns(loaded.workspace, expectation(loaded), jobs)
     wanted = vendor_name.casefold()
     matches = [r for r in responses if not r.errors and (r.vendor.casefold() == wanted
                                                          or Path(r.file).stem.casefold() == wanted)]
     if not matches:
-        known = ", ".join(sorted({r.vendor for r in responses if not r.errors})) or "none"
-        raise TenderkitError(f"no readable return from '{vendor_name}' in {loaded.workspace.returns} "
-                             f"(vendors: {known}).")
+        known = ", ".join(sorted({r.vendor for r in responses if not r.errors})) or _("none")
+        raise TenderkitError(_("no readable return from '{vendor}' in {folder} (vendors: {known}).")
+                             .format(vendor=vendor_name, folder=loaded.workspace.returns, known=known))
     return write_response_fiche(loaded, max(matches, key=lambda r: r.counts()["answered"]))
 
 

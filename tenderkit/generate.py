@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import N_, _
 from tenderkit.office import NO_OFFICE_PDF, convert, soffice
 from tenderkit.output import ensure_dir, write_atomic
 from tenderkit.render.cctp_docx import write_cctp
@@ -44,8 +45,8 @@ def build_documents(loaded: LoadedTender) -> dict[str, Path]:
     return paths
 
 
-NO_OFFICE_TOC = ("LibreOffice is not installed, so the annex's table of contents has no page numbers yet: Word "
-                 "numbers it when the annex is opened (it asks to update the fields).")
+NO_OFFICE_TOC = N_("LibreOffice is not installed, so the annex's table of contents has no page numbers yet: Word "
+                    "numbers it when the annex is opened (it asks to update the fields).")
 
 
 def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Path]:
@@ -58,7 +59,7 @@ def finish_documents(paths: dict[str, Path], pdf: bool = False) -> dict[str, Pat
     try:
         soffice()  # fail before any work when LibreOffice is missing
     except TenderkitError:
-        raise TenderkitError(NO_OFFICE_PDF if pdf else NO_OFFICE_TOC) from None
+        raise TenderkitError(_(NO_OFFICE_PDF if pdf else NO_OFFICE_TOC)) from None
     cctp, questionnaire = paths["cctp"], paths["questionnaire"]
     if not pdf:
         paginate(cctp)

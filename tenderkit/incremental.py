@@ -1,11 +1,12 @@
 """Incremental review: know, without reading any return, that nothing changed since the last review.
 
 A review depends on files (the returns, tender.yaml, the clause library and the buyer's extra clauses, the Word
-templates, a committee grid given with ``--grid``, tenderkit's own code), on the day (the report is dated) and
-on the ``TENDERKIT_*`` settings. After each review, :func:`record` writes ``out/.tenderkit-review.json``: the
-state of every input file and folder (size, modification and change times, inode), of every output, and what
-the command printed (the vendors' records). :func:`unchanged` compares that state with the disk using only
-``os.stat`` — no hashing, no parsing, no heavy import — and returns the recorded result when nothing moved.
+templates, a committee grid given with ``--grid``, tenderkit's own code), on the day (the report is dated), on
+the ``TENDERKIT_*`` settings and on the language of messages. After each review, :func:`record` writes
+``out/.tenderkit-review.json``: the state of every input file and folder (size, modification and change times,
+inode), of every output, and what the command printed (the vendors' records). :func:`unchanged` compares that
+state with the disk using only ``os.stat`` — no hashing, no parsing, no heavy import — and returns the recorded
+result when nothing moved.
 A folder's own times change when an entry is added, removed or renamed, so a new return is seen too.
 
 This module imports only the standard library: the CLI calls it before importing the pipeline.
@@ -52,7 +53,11 @@ def _walk(root: Path, into: dict[str, list[int] | None]) -> bool:
 
 
 def _settings() -> dict[str, str]:
-    return {key: value for key, value in sorted(os.environ.items()) if key.startswith("TENDERKIT_")}
+    """The ``TENDERKIT_*`` variables, and the language of the messages (``--lang`` or ``TENDERKIT_LANG``)."""
+    from tenderkit.i18n import language
+
+    settings = {key: value for key, value in sorted(os.environ.items()) if key.startswith("TENDERKIT_")}
+    return {**settings, "language": language()}
 
 
 def _cache_path(workspace_root: Path) -> Path:

@@ -13,9 +13,10 @@ import tempfile
 from pathlib import Path
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import N_, _
 
-NO_OFFICE_PDF = ("LibreOffice (soffice) is not installed, so no PDF copy was written; install it with "
-                 "scripts/setup.sh (the .docx and .xlsx files do not need it).")
+NO_OFFICE_PDF = N_("LibreOffice (soffice) is not installed, so no PDF copy was written; install it with "
+                    "scripts/setup.sh (the .docx and .xlsx files do not need it).")
 
 
 def soffice() -> str:
@@ -23,7 +24,7 @@ def soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise TenderkitError(NO_OFFICE_PDF)
+    raise TenderkitError(_(NO_OFFICE_PDF))
 
 
 def convert(source: Path, target_format: str, out_dir: Path, infilter: str | None = None) -> Path:
@@ -43,6 +44,7 @@ def convert(source: Path, target_format: str, out_dir: Path, infilter: str | Non
     extension = target_format.split(":")[0]
     produced = out_dir / f"{source.stem}.{extension}"
     if result.returncode != 0 or not produced.is_file():
-        raise TenderkitError(f"LibreOffice could not convert {source.name} to {extension}: "
-                             f"{(result.stderr or result.stdout).strip()[:300]}")
+        raise TenderkitError(_("LibreOffice could not convert {file} to {format}: {output}")
+                             .format(file=source.name, format=extension,
+                                     output=(result.stderr or result.stdout).strip()[:300]))
     return produced

@@ -25,7 +25,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from tenderkit.errors import TenderkitError
+from tenderkit.errors import TenderkitError, system_reason
+from tenderkit.i18n import _
 from tenderkit.text import untrusted
 
 TEMP_PREFIX = ".tk-tmp-"
@@ -40,9 +41,10 @@ def ensure_dir(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise TenderkitError(f"cannot create output folder {folder}: {error.strerror or error}.") from None
+        raise TenderkitError(_("cannot create output folder {folder}: {reason}.")
+                             .format(folder=folder, reason=system_reason(error))) from None
     if not os.access(folder, os.W_OK):
-        raise TenderkitError(f"cannot write to output folder {folder}: permission denied.")
+        raise TenderkitError(_("cannot write to output folder {folder}: permission denied.").format(folder=folder))
     return folder
 
 
@@ -75,10 +77,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 def _write_error(target: Path, error: OSError) -> TenderkitError:
     if error.errno in _FULL:
-        return TenderkitError(f"cannot write {target.name}: the disk is full (no space left in {target.parent}).")
+        return TenderkitError(_("cannot write {file}: the disk is full (no space left in {folder}).")
+                              .format(file=target.name, folder=target.parent))
     if isinstance(error, PermissionError):
-        return TenderkitError(f"cannot write {target.name}: permission denied (is it open in Word or Excel?).")
-    return TenderkitError(f"cannot write {target.name}: {error.strerror or 'input/output error'}.")
+        return TenderkitError(_("cannot write {file}: permission denied (is it open in Word or Excel?).")
+                              .format(file=target.name))
+    return TenderkitError(_("cannot write {file}: {reason}.").format(file=target.name, reason=system_reason(error)))
 
 
 def write_atomic(target: Path, save: Callable[[Path], None]) -> Path:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import N_, _, date_text, ngettext
 from tenderkit.output import write_text_atomic
 from tenderkit.review.scoring import item_weights, part_weights
 from tenderkit.tender.loaded import LoadedTender
@@ -76,36 +77,43 @@ def load_publication(root: Path) -> Publication | None:
         return Publication(dt.date.fromisoformat(data["date"]), data["frozen"], list(data.get("amendments", [])),
                            dict(data.get("documents", {})))
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise TenderkitError(f"{path}: the publication record cannot be read ({type(error).__name__}); restore it "
-                             "from a backup, it records what the candidates were told.") from None
+        raise TenderkitError(_("{file}: the publication record cannot be read ({error}); restore it from a backup, it "
+                               "records what the candidates were told.")
+                             .format(file=path, error=type(error).__name__)) from None
 
 
 def differences(published: dict[str, Any], current: dict[str, Any]) -> list[str]:
     """What changed since publication, one phrase each, most decisive first."""
     found = []
     if published.get("method") != current["method"]:
-        found.append(f"the scoring method ({published.get('method')} published, {current['method']} now)")
-    for key, label in (("clauses", "clauses"), ("questions", "questionnaire items"), ("deliverables", "documents"),
-                       ("minimum", "minimum requirements (clauses.minimum)")):
+        found.append(_("the scoring method ({published} published, {now} now)")
+                     .format(published=published.get("method"), now=current["method"]))
+    for key, label in (("clauses", N_("the clauses ({what})")), ("questions", N_("the questionnaire items ({what})")),
+                       ("deliverables", N_("the documents ({what})")),
+                       ("minimum", N_("the minimum requirements (clauses.minimum) ({what})"))):
         before, now = published.get(key, []), current[key]
         if before != now:
             added = [x for x in now if x not in before]
             removed = [x for x in before if x not in now]
-            what = "; ".join(x for x in (f"added {', '.join(added[:3])}" if added else "",
-                                         f"removed {', '.join(removed[:3])}" if removed else "") if x) or "reordered"
-            found.append(f"the {label} ({what})")
+            what = "; ".join(x for x in (_("added {ids}").format(ids=", ".join(added[:3])) if added else "",
+                                         _("removed {ids}").format(ids=", ".join(removed[:3])) if removed else "")
+                             if x) or _("reordered")
+            found.append(_(label).format(what=what))
     weights_before, weights_now = published.get("weights", {}), current["weights"]
     for part, weight in weights_now["parts"].items():
         if weights_before.get("parts", {}).get(part) != weight:
-            found.append(f"weights.parts {part} ({weights_before.get('parts', {}).get(part)} published, {weight} now)")
+            found.append(_("weights.parts {part} ({published} published, {now} now)")
+                         .format(part=part, published=weights_before.get("parts", {}).get(part), now=weight))
     for item, weight in weights_now["items"].items():
         if item in weights_before.get("items", {}) and weights_before["items"][item] != weight:
-            found.append(f"the weight of item {item} ({weights_before['items'][item]} published, {weight} now)")
+            found.append(_("the weight of item {item} ({published} published, {now} now)")
+                         .format(item=item, published=weights_before["items"][item], now=weight))
     if weights_before.get("completeness") != weights_now["completeness"]:
-        found.append(f"weights.completeness ({weights_before.get('completeness')} published, "
-                     f"{weights_now['completeness']} now)")
+        found.append(_("weights.completeness ({published} published, {now} now)")
+                     .format(published=weights_before.get("completeness"), now=weights_now["completeness"]))
     if published.get("procedure") != current["procedure"]:
-        found.append(f"the procedure ({published.get('procedure')} published, {current['procedure']} now)")
+        found.append(_("the procedure ({published} published, {now} now)")
+                     .format(published=published.get("procedure"), now=current["procedure"]))
     return found
 
 
@@ -116,11 +124,13 @@ def check_unchanged(loaded: LoadedTender) -> Publication | None:
         return None
     changed = differences(publication.frozen, frozen(loaded))
     if changed:
-        more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
-        raise TenderkitError(
-            f"{loaded.workspace.tender_file}: {changed[0]}{more} differs from what was published on "
-            f"{publication.date.isoformat()}; the candidates answered the published DCE: restore the published "
-            "value, or, before the deadline for offers, publish an amendment with `tenderkit publish DIR --amend`.")
+        more = ngettext(" (and {n} more)", " (and {n} more)", len(changed) - 1).format(n=len(changed) - 1) \
+            if len(changed) > 1 else ""
+        raise TenderkitError(_(
+            "{file}: {change}{more} differs from what was published on {date}; the candidates answered the "
+            "published DCE: restore the published value, or, before the deadline for offers, publish an amendment "
+            "with `tenderkit publish DIR --amend`.").format(file=loaded.workspace.tender_file, change=changed[0],
+                                                            more=more, date=date_text(publication.date)))
     return publication
 
 
@@ -156,16 +166,19 @@ def check_can_publish(loaded: LoadedTender, today: dt.date, amend: bool) -> Publ
     deadline = loaded.tender.deadline
     folder = loaded.workspace.root
     if amend and previous is None:
-        raise TenderkitError(f"{folder}: nothing was published yet, so there is nothing to amend (run "
-                             "`tenderkit publish DIR`).")
+        raise TenderkitError(_("{folder}: nothing was published yet, so there is nothing to amend (run "
+                               "`tenderkit publish DIR`).").format(folder=folder))
     if deadline is not None and today >= deadline:
-        what = "an amendment" if amend else "the DCE"
-        raise TenderkitError(f"{folder}: the deadline for offers ({deadline.isoformat()}) has passed: {what} can no "
-                             "longer be published (the candidates could not take it into account).")
+        raise TenderkitError((_("{folder}: the deadline for offers ({date}) has passed: an amendment can no longer be "
+                                "published (the candidates could not take it into account).") if amend else
+                              _("{folder}: the deadline for offers ({date}) has passed: the DCE can no longer be "
+                                "published (the candidates could not take it into account)."))
+                             .format(folder=folder, date=date_text(deadline)))
     if previous is not None and not amend:
         changed = differences(previous.frozen, frozen(loaded))
         if changed:
-            raise TenderkitError(f"{folder}: the DCE was published on {previous.date.isoformat()} and {changed[0]} "
-                                 "has changed since: publish it as an amendment with `tenderkit publish DIR --amend`, "
-                                 "to communicate to every candidate.")
+            raise TenderkitError(_("{folder}: the DCE was published on {date} and {change} has changed since: "
+                                   "publish it as an amendment with `tenderkit publish DIR --amend`, to communicate "
+                                   "to every candidate.")
+                                 .format(folder=folder, date=date_text(previous.date), change=changed[0]))
     return previous

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _
 from tenderkit.parse.response import Answer, Deliverable, Response
 from tenderkit.render.cctp_docx import cctp_context
 from tenderkit.render.checklist_docx import checklist_context
@@ -73,5 +74,5 @@ def guess_kind(path: Path) -> str:
     for kind in KINDS:
         if kind in path.stem.lower():
             return kind
-    raise TenderkitError(f"{path}: cannot tell which document this template is for; give --kind "
-                         f"({', '.join(sorted(KINDS))}).")
+    raise TenderkitError(_("{path}: cannot tell which document this template is for; give --kind ({items}).")
+                         .format(path=path, items=', '.join(sorted(KINDS))))

@@ -10,9 +10,20 @@ from click.testing import CliRunner
 from helpers import make_tender
 
 from tenderkit.cli import main
+from tenderkit.i18n import LANG_ENV, set_language
 from tenderkit.library import load_library
 from tenderkit.paths import library_dir
 from tenderkit.tender.loaded import load_tender
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Tests about behaviour read messages in English, the code's source text (TENDERKIT_LANG=en, inherited by
+    the CLI's subprocesses and the web server); tests/test_language.py checks the French default."""
+    monkeypatch.setenv(LANG_ENV, "en")
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,7 @@ def test_installed_command_runs_from_any_directory(tmp_path: Path):
     result = subprocess.run([command, "library", "validate"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "Library valid: 25 clauses" in result.stdout
+    # the French catalogue ships with the package: the installed command speaks French by default
+    french = subprocess.run([command, "library", "validate"], cwd=tmp_path, capture_output=True, text=True,
+                            check=False, env={k: v for k, v in os.environ.items() if k != "TENDERKIT_LANG"})
+    assert "Bibliothèque valide\u00a0: clauses\u00a0: 25" in french.stdout, french.stdout

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -20,7 +21,8 @@ from pathlib import Path
 import click
 
 from tenderkit import __version__
-from tenderkit.errors import TenderkitError
+from tenderkit.errors import TenderkitError, system_reason
+from tenderkit.i18n import LANG_ENV, LANGUAGES, _, set_language
 
 # Which module of tenderkit.cli defines each command: a command's module is imported only when that command
 # runs or the help lists it (tests/test_startup.py checks this table against each module's COMMANDS).
@@ -39,18 +41,35 @@ class TenderkitGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's main, with its own usage errors (missing argument, unknown option…) said in the messages'
+        language (tenderkit.cli.usage_errors) rather than in click's English."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            from tenderkit.cli.usage_errors import show
+
+            show(error)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo(_("Interrupted."), err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TenderkitError as error:
             if ctx.find_root().params.get("verbose"):
                 raise
-            click.echo(f"Error: {error}", err=True)
+            click.echo(_("Error: {message}").format(message=error), err=True)
             sys.exit(1)
         except (click.ClickException, click.exceptions.Exit):
             raise
         except (click.Abort, KeyboardInterrupt):
-            click.echo("Interrupted.", err=True)
+            click.echo(_("Interrupted."), err=True)
             sys.exit(130)
         except BrokenPipeError:  # output piped into `head`: stop quietly
             sys.stderr.close()
@@ -58,18 +77,29 @@ class TenderkitGroup(click.Group):
         except OSError as error:  # the system refused a file: its name and the reason, no path, no errno
             if ctx.find_root().params.get("verbose"):
                 raise
-            name = f"{Path(str(error.filename)).name}: " if error.filename else ""
-            click.echo(f"Error: {name}{(error.strerror or 'system error').lower()}.", err=True)
+            reason = system_reason(error)
+            message = _("{file}: {problem}.").format(file=Path(str(error.filename)).name, problem=reason) \
+                if error.filename else f"{reason}."
+            click.echo(_("Error: {message}").format(message=message), err=True)
             sys.exit(1)
         except Exception:  # a bug: say so plainly, keep the traceback for --verbose
             if ctx.find_root().params.get("verbose"):
                 raise
-            click.echo("Error: an internal error stopped the command (run with --verbose for details).", err=True)
+            click.echo(_("Error: {message}").format(
+                message=_("an internal error stopped the command (run with --verbose for details).")), err=True)
             sys.exit(2)
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """``--lang`` (else ``TENDERKIT_LANG``, else French) becomes the language of every message of the run."""
+    return set_language(value)
 
 
 @click.group(cls=TenderkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", is_flag=True, help="Show tracebacks of errors.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
+              callback=_choose_language,
+              help=f"Language of messages: fr (default) or en; also {LANG_ENV}=en. Documents stay in French.")
 @click.version_option(__version__, prog_name="tenderkit")
 def main(verbose: bool) -> None:
     """tenderkit — cybersecurity clauses and vendor questionnaires for hospital tenders (DCE)."""
@@ -80,12 +110,9 @@ def quiet_libraries(verbose: bool) -> None:
     """Silence the warnings and log lines of the libraries reading vendor files, unless ``--verbose``."""
     if verbose:
         logging.basicConfig(level=logging.WARNING)
-        from tenderkit.parse import batch  # imported only here: a plain command stays light
-
-        batch.VERBOSE = True   # the parse workers keep their stderr too
+        os.environ["TK_VERBOSE_WORKERS"] = "1"   # parse workers keep their stderr (tenderkit/parse/batch.py)
         return
-    if "tenderkit.parse.batch" in sys.modules:   # an earlier --verbose command of this process
-        sys.modules["tenderkit.parse.batch"].VERBOSE = False
+    os.environ.pop("TK_VERBOSE_WORKERS", None)   # an earlier --verbose command of this process
     warnings.simplefilter("ignore")
     for name in ("pdfminer", "pdfplumber", "openpyxl", "docx", "PIL"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)

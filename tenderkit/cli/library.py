@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _, ngettext
 from tenderkit.library.listing import KINDS
-from tenderkit.text import counted
 
 EXTRA_OPTION = click.option(
     "--extra", "extra", multiple=True, type=click.Path(path_type=Path),
@@ -58,8 +58,8 @@ def show_command(entry_id: str, root: Path | None, extra: tuple[Path, ...]) -> N
 
     lines = find_entry(library_snapshot(root, extra), entry_id)
     if lines is None:
-        raise TenderkitError(f"'{entry_id}' is not a clause, questionnaire item, ANSM or ENISA id "
-                             "(see `tenderkit library list`).")
+        raise TenderkitError(_("'{id}' is not a clause, questionnaire item, ANSM or ENISA id (see `tenderkit "
+                               "library list`).").format(id=entry_id))
     echo_lines(lines)
 
 
@@ -74,10 +74,13 @@ def validate_command(root: Path | None, extra: tuple[Path, ...]) -> None:
     for problem in problems:
         click.echo(f"✗ {problem}", err=True)
     if problems or library is None:
-        raise TenderkitError(f"the library has {counted(len(problems), 'problem')}.")
-    click.echo(f"✓ Library valid: {len(library.clauses)} clauses, {len(library.questions)} questionnaire items "
-               f"in {len(library.parts)} parts, {len(library.ansm.recommendations)} ANSM recommendations, "
-               f"{len(library.enisa.good_practices)} ENISA good practices, {len(library.deliverables)} deliverables.")
+        raise TenderkitError(ngettext("the library has {n} problem.", "the library has {n} problems.",
+                                      len(problems)).format(n=len(problems)))
+    click.echo("✓ " + _("Library valid: {clauses} clauses, {questions} questionnaire items in {parts} parts, {ansm} "
+                        "ANSM recommendations, {enisa} ENISA good practices, {deliverables} deliverables.").format(
+        clauses=len(library.clauses), questions=len(library.questions), parts=len(library.parts),
+        ansm=len(library.ansm.recommendations), enisa=len(library.enisa.good_practices),
+        deliverables=len(library.deliverables)))
 
 
 @library_group.command("export")

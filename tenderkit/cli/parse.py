@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tenderkit.text import counted
+from tenderkit.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tenderkit.parse.parser import Expectation
@@ -46,9 +46,13 @@ def describe(response: Response) -> None:
             click.secho(f"✗ {error}", fg="red")
         return
     counts = response.counts()
-    click.echo(f"{click.style('✓', fg='green')} {name} — {response.vendor} ({response.format}): "
-               f"{counts['answered']} answered, {counts['empty']} empty, {counts['invalid']} invalid"
-               + (f"; {counted(len(response.warnings), 'warning')}" if response.warnings else ""))
+    warnings = len(response.warnings)
+    click.echo(f"{click.style('✓', fg='green')} "
+               + _("{file} — {vendor} ({format}): {answered} answered, {empty} empty, {invalid} invalid")
+               .format(file=name, vendor=response.vendor, format=response.format, answered=counts["answered"],
+                       empty=counts["empty"], invalid=counts["invalid"])
+               + (_("; {warnings}").format(warnings=ngettext("{n} warning", "{n} warnings", warnings)
+                                           .format(n=warnings)) if warnings else ""))
     for warning in response.warnings:
         click.echo(f"    ! {warning}")
 
@@ -65,10 +69,10 @@ def parse_command(files: tuple[Path, ...], tender_dir: Path | None, as_json: boo
     from tenderkit.parse.store import store
 
     expect, loaded = expectation_for(tender_dir)
-    bar = progress_bar(len(files), "Parsing")
+    bar = progress_bar(len(files), _("Parsing"))
     if bar:
         with bar:
-            responses = parse_many(list(files), expect, jobs or default_jobs(), lambda _: bar.update(1))
+            responses = parse_many(list(files), expect, jobs or default_jobs(), lambda _path: bar.update(1))
     else:
         responses = parse_many(list(files), expect, jobs or default_jobs())
     if loaded is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from tenderkit.cli.parse import progress_bar
-from tenderkit.text import counted
+from tenderkit.i18n import _, date_text, ngettext
 
 
 def vendor_record(vendor, library) -> dict:
@@ -54,12 +54,20 @@ def ranking_lines(review) -> list[Line]:
     from tenderkit.text import french_number
 
     def line(vendor, place: str) -> Line:
-        return ("out", f"  {place:>3} {vendor.vendor:30} total {french_number(vendor.total):>5}/100   "
-                       f"conformity {french_number(vendor.conformity):>5}   "
-                       f"completeness {french_number(vendor.completeness):>5} % (answers {vendor.answers_given}/"
-                       f"{vendor.answers_due}, documents {vendor.documents_given}/{vendor.documents_due})   "
-                       f"{counted(len(vendor.flags), 'flag')}, {len(vendor.unanswered)} unanswered, "
-                       f"{counted(len(vendor.missing_deliverables), 'missing deliverable')}", None)
+        flags, unanswered, missing = len(vendor.flags), len(vendor.unanswered), len(vendor.missing_deliverables)
+        return ("out", f"  {place:>3} {vendor.vendor:30} " + _(
+            "total {total:>5}/100   conformity {conformity:>5}   completeness {completeness:>5} % (answers "
+            "{answers_given}/{answers_due}, documents {documents_given}/{documents_due})   {flags}, {unanswered}, "
+            "{missing}").format(
+            total=french_number(vendor.total), conformity=french_number(vendor.conformity),
+            completeness=french_number(vendor.completeness), answers_given=vendor.answers_given,
+            answers_due=vendor.answers_due, documents_given=vendor.documents_given,
+            documents_due=vendor.documents_due,
+            flags=ngettext("{n} flag", "{n} flags", flags).format(n=flags) if flags else _("no flag"),
+            unanswered=ngettext("{n} unanswered", "{n} unanswered", unanswered).format(n=unanswered)
+            if unanswered else _("all answered"),
+            missing=ngettext("{n} missing deliverable", "{n} missing deliverables", missing).format(n=missing)
+            if missing else _("no missing deliverable")), None)
 
     lines: list[Line] = []
     for vendor in review.vendors:
@@ -67,12 +75,14 @@ def ranking_lines(review) -> list[Line]:
             continue
         lines.append(line(vendor, f"{vendor.rank}." if vendor.regularity == "regular" else f"({vendor.rank})"))
         if vendor.regularity == "to_regularise":
-            items = counted(len(vendor.irregularities), "item")
-            lines.append(("out", f"      provisional rank: invited to regularise ({items}).", "yellow"))
+            items = len(vendor.irregularities)
+            lines.append(("out", "      " + ngettext("provisional rank: invited to regularise ({n} item).",
+                                                     "provisional rank: invited to regularise ({n} items).", items)
+                          .format(n=items), "yellow"))
     irregular = [v for v in review.vendors if v.rank is None]
     if irregular:
-        lines.append(("out", f"  Irregular offers, not ranked (art. L. 2152-2 and R. 2152-1 of the code de la "
-                              f"commande publique): {len(irregular)}", "red"))
+        lines.append(("out", "  " + _("Irregular offers, not ranked (art. L. 2152-2 and R. 2152-1 of the code de la "
+                                      "commande publique): {n}").format(n=len(irregular)), "red"))
         for vendor in irregular:
             lines.append(line(vendor, "—"))
             lines.append(("out", f"      {summary(vendor.irregularities)}", None))
@@ -88,20 +98,20 @@ def _shown(run, library) -> dict[str, object]:
     taken: list[Line] = [("out", review.taken_over, None)] if review.taken_over else []
     deadline = review.selection.tender.deadline
     if deadline is not None and review.date < deadline:   # no offer is opened before the deadline
-        taken.insert(0, ("err", f"This review is dated before the deadline for offers ({deadline.isoformat()}): its "
-                                "documents are marked « Projet ».", "yellow"))
+        taken.insert(0, ("err", _("This review is dated before the deadline for offers ({date}): its documents are "
+                                  "marked « Projet ».").format(date=date_text(deadline)), "yellow"))
     records = json.dumps([vendor_record(v, library) for v in review.vendors], ensure_ascii=False, indent=2,
                          default=str)
     ranking = ranking_lines(review)
-    ranking += [("out", f"  ! {Path(r.file).name}: another return of {r.vendor}; the most complete one is used",
-                 None) for r in review.duplicates]
-    return {"json": [("err", line, colour) for _, line, colour in taken] + [("out", records, None)]
+    ranking += [("out", "  ! " + _("{file}: another return of {vendor}; the most complete one is used")
+                 .format(file=Path(r.file).name, vendor=r.vendor), None) for r in review.duplicates]
+    return {"json": [("err", line, colour) for _stream, line, colour in taken] + [("out", records, None)]
                     + [("err", "; ".join(r.errors), None) for r in review.failed],
             "before": taken + [("out", f"✗ {error}", "red") for r in review.failed for error in r.errors],
-            "vendors": len(review.vendors), "weight": " and ".join(
-                f"{name} {french_percent(share)}" for name, share in zip(
-                    ("conformity", "completeness"), shares(review.part_weights, review.completeness_weight),
-                    strict=True)),
+            "vendors": len(review.vendors), "weight": _("conformity {conformity} and completeness {completeness}")
+            .format(**{name: french_percent(share) for name, share in zip(
+                ("conformity", "completeness"), shares(review.part_weights, review.completeness_weight),
+                strict=True)}),
             "ranking": ranking, "outputs": [str(p) for p in run.outputs],
             # the documents are written; the exit status tells scripts that some returns were unreadable
             "code": 1 if review.failed else 0}
@@ -109,10 +119,13 @@ def _shown(run, library) -> dict[str, object]:
 
 def _console(shown: dict, parsed: int, kept: set[str]) -> list[Line]:
     lines = [tuple(line) for line in shown["before"]]
-    lines.append(("out", f"{counted(shown['vendors'], 'vendor')} reviewed ({counted(parsed, 'return')} parsed, "
-                         f"the others unchanged); total = {shown['weight']}.", None))
+    vendors = ngettext("{n} vendor reviewed", "{n} vendors reviewed", shown["vendors"]).format(n=shown["vendors"])
+    returns = ngettext("{n} return parsed", "{n} returns parsed", parsed).format(n=parsed)
+    lines.append(("out", _("{vendors} ({returns}, the others unchanged); total = {weight}.")
+                  .format(vendors=vendors, returns=returns, weight=shown["weight"]), None))
     lines += [tuple(line) for line in shown["ranking"]]
-    lines += [("out", f"  {'up to date' if path in kept else 'wrote'} {path}", None) for path in shown["outputs"]]
+    lines += [("out", "  " + (_("up to date {path}") if path in kept else _("wrote {path}")).format(path=path), None)
+              for path in shown["outputs"]]
     return lines
 
 
@@ -148,7 +161,7 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
         except (KeyError, TypeError, ValueError):
             pass  # a record we cannot replay: review again
         else:
-            click.echo("Nothing changed since the last review: out/ is up to date (--force to review again).",
+            click.echo(_("Nothing changed since the last review: out/ is up to date (--force to review again)."),
                        err=True)
             emit(lines)
             sys.exit(code)
@@ -159,18 +172,18 @@ def review_command(folder: Path, as_json: bool, jobs: int | None, grid: Path | N
     from tenderkit.tender.loaded import load_tender
 
     loaded = load_tender(folder)
-    bar = progress_bar(len(return_files(loaded.workspace)), "Reading returns")
+    bar = progress_bar(len(return_files(loaded.workspace)), _("Reading returns"))
     if bar:
         with bar:
-            run = run_review(loaded, jobs or default_jobs(), lambda _: bar.update(1), grid=grid,
+            run = run_review(loaded, jobs or default_jobs(), lambda _path: bar.update(1), grid=grid,
                              reset_grid=reset_grid, force=force)
     else:
         run = run_review(loaded, jobs or default_jobs(), grid=grid, reset_grid=reset_grid, force=force)
     shown = _shown(run, loaded.library)
     run.remember(grid, shown)
     if run.grid_copy is not None:
-        click.echo(f"Kept the grid the committee edited as {run.grid_copy.name}; weights and points start again "
-                   "from tender.yaml and the answers.", err=as_json)
+        click.echo(_("Kept the grid the committee edited as {name}; weights and points start again from tender.yaml "
+                     "and the answers.").format(name=run.grid_copy.name), err=as_json)
     emit(shown["json"] if as_json else _console(shown, run.parsed, {str(p) for p in run.kept}))
     sys.exit(shown["code"])
 
@@ -183,7 +196,7 @@ def fiche_command(folder: Path, vendor: str) -> None:
     from tenderkit.evaluate import write_vendor_fiche
     from tenderkit.tender.loaded import load_tender
 
-    click.echo(f"wrote {write_vendor_fiche(load_tender(folder), vendor)}")
+    click.echo(_("wrote {path}").format(path=write_vendor_fiche(load_tender(folder), vendor)))
 
 
 COMMANDS = [review_command, fiche_command]

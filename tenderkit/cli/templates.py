@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _, ngettext
 from tenderkit.paths import samples_dir
-from tenderkit.text import counted
 
 
 class TemplateKind(click.Choice):
@@ -48,11 +48,14 @@ def check_command(files: tuple[Path, ...], kind: str | None) -> None:
         if problems:
             failed += 1
             for problem in problems:
-                click.echo(f"✗ {path}: {str(problem).rstrip('.')}.", err=True)
+                click.echo("✗ " + _("{file}: {problem}.").format(file=path, problem=str(problem).rstrip(".")),
+                           err=True)
         else:
-            click.echo(f"✓ {path}: renders correctly as a {template_kind} template.")
+            click.echo("✓ " + _("{file}: renders correctly as a {kind} template.")
+                       .format(file=path, kind=template_kind))
     if failed:
-        raise TenderkitError(f"{counted(failed, 'template')} {'has' if failed == 1 else 'have'} problems.")
+        raise TenderkitError(ngettext("{n} template has problems.", "{n} templates have problems.", failed)
+                             .format(n=failed))
 
 
 COMMANDS = [templates_group]

@@ -10,10 +10,11 @@ from typing import Any
 import click
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import N_, _, ngettext
 from tenderkit.paths import samples_dir
 
-REQUIRED = (("reference", "Tender reference (e.g. 2026-BIO-017)"), ("title", "Object of the tender"),
-            ("buyer_name", "Buyer (establishment name)"))
+REQUIRED = (("reference", N_("Tender reference (e.g. 2026-BIO-017)")), ("title", N_("Object of the tender")),
+            ("buyer_name", N_("Buyer (establishment name)")))
 
 
 @click.command("new")
@@ -41,31 +42,33 @@ def new_command(folder: Path, profile_file: Path | None, facts: tuple[str, ...],
     values.update({k: v for k, v in options.items() if v is not None})
     known = {f.id: f for f in library.facts}
     for fact in facts:
-        name, _, answer = fact.partition("=")
+        name, _sign, answer = fact.partition("=")
         if name not in known or answer.lower() not in ("yes", "no", "true", "false", "oui", "non"):
-            raise TenderkitError(f"--fact {fact}: expected NAME=yes|no with NAME one of {', '.join(known)}.")
+            raise TenderkitError(_("--fact {fact}: expected NAME=yes|no with NAME one of {names}.")
+                                 .format(fact=fact, names=", ".join(known)))
         values["profile"][name] = answer.lower() in ("yes", "true", "oui")
 
     interactive = ask or (sys.stdin.isatty() and not profile_file and not any(options.values()) and not facts)
     if interactive:
         for key, label in REQUIRED:
-            values[key] = click.prompt(label)
-        values["designation"] = click.prompt("How clauses name the buyer", default=f"le {values['buyer_name']}")
+            values[key] = click.prompt(_(label))
+        values["designation"] = click.prompt(_("How clauses name the buyer"), default=f"le {values['buyer_name']}")
         types = [t.id for t in library.enisa.procurement_types]
-        values["procurement_type"] = click.prompt("ENISA procurement type", type=click.Choice(types),
+        values["procurement_type"] = click.prompt(_("ENISA procurement type"), type=click.Choice(types),
                                                   default="medical_device")
         for fact in library.facts:
             values["profile"][fact.id] = click.confirm(fact.label, default=fact.default_for(values["procurement_type"]))
-        values["signatory_name"] = click.prompt("Who signs the letters and the report (name)", default="")
-        values["signatory_title"] = click.prompt("Signatory's title (e.g. Directeur des achats)", default="")
-        values["regularisation"] = click.confirm("Do the consultation rules allow regularising irregular offers",
+        values["signatory_name"] = click.prompt(_("Who signs the letters and the report (name)"), default="")
+        values["signatory_title"] = click.prompt(_("Signatory's title (e.g. Directeur des achats)"), default="")
+        values["regularisation"] = click.confirm(_("Do the consultation rules allow regularising irregular offers"),
                                                  default=False)
-    missing = [f"--{k.replace('_name', '')}" for k, _ in REQUIRED if not values.get(k)]
+    missing = [f"--{k.replace('_name', '')}" for k, _label in REQUIRED if not values.get(k)]
     if missing:
-        raise TenderkitError(f"missing {', '.join(missing)} (or give --profile FILE, or run in a terminal to be "
-                             "asked).")
+        raise TenderkitError(ngettext("missing {options} (or give --profile FILE, or run in a terminal to be asked).",
+                                      "missing {options} (or give --profile FILE, or run in a terminal to be asked).",
+                                      len(missing)).format(options=", ".join(missing)))
     path = create_workspace(folder, values, library, force=force)
-    click.echo(f"Created {path}. Next: edit it, then `tenderkit build {folder}`.")
+    click.echo(_("Created {path}. Next: edit it, then `tenderkit build {folder}`.").format(path=path, folder=folder))
 
 
 @click.command("build")
@@ -87,10 +90,11 @@ def build_command(folder: Path, dry_run: bool, as_json: bool, pdf: bool) -> None
         click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
     else:
         selection = loaded.selection
-        click.echo(f"{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
-                   f"{len(selection.deliverables)} deliverables selected.")
+        click.echo(_("{clauses}, {questions}, {deliverables} selected.").format(
+            clauses=_count_clauses(len(selection.clauses)), questions=_count_questions(len(selection.questions)),
+            deliverables=_count_deliverables(len(selection.deliverables))))
         for path in paths.values():
-            click.echo(f"  wrote {path}")
+            click.echo("  " + _("wrote {path}").format(path=path))
     if pdf_failed:
         sys.exit(1)
 
@@ -115,11 +119,13 @@ def publish_command(folder: Path, as_json: bool, pdf: bool, amend: bool) -> None
     if as_json:
         click.echo(json.dumps({k: str(v) for k, v in paths.items()}, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{'Amendment recorded' if amend else 'Published'}: weights, method, selection and minimum "
-                   f"requirements are frozen for the review ({paths['publication'].name}).")
+        click.echo((_("Amendment recorded: weights, method, selection and minimum requirements are frozen for the "
+                      "review ({record}).") if amend else
+                    _("Published: weights, method, selection and minimum requirements are frozen for the review "
+                      "({record}).")).format(record=paths["publication"].name))
         for kind, path in paths.items():
             if kind != "publication":
-                click.echo(f"  wrote {path}")
+                click.echo("  " + _("wrote {path}").format(path=path))
     if problem and pdf:
         sys.exit(1)
 
@@ -138,6 +144,18 @@ def _build(loaded, pdf: bool) -> tuple[dict[str, Path], bool]:
     return paths, False
 
 
+def _count_clauses(n: int) -> str:
+    return ngettext("{n} clause", "{n} clauses", n).format(n=n)
+
+
+def _count_questions(n: int) -> str:
+    return ngettext("{n} question", "{n} questions", n).format(n=n)
+
+
+def _count_deliverables(n: int) -> str:
+    return ngettext("{n} deliverable", "{n} deliverables", n).format(n=n)
+
+
 def _mark(decision) -> str:
     return click.style("✓", fg="green") if decision.selected else click.style("✗", fg="red")
 
@@ -145,25 +163,28 @@ def _mark(decision) -> str:
 def _print_selection(loaded) -> None:
     selection = loaded.selection
     facts = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in selection.facts.items())
-    click.echo(f"Profile: {facts}")
-    click.secho("\nClauses", bold=True)
+    click.echo(_("Profile: {facts}").format(facts=facts))
+    click.secho("\n" + _("Clauses"), bold=True)
     for clause, decision in selection.clause_decisions:
         click.echo(f"  {_mark(decision)} {clause.id:28} {decision.reason}")
-    click.secho("\nQuestionnaire sections", bold=True)
+    click.secho("\n" + _("Questionnaire sections"), bold=True)
     for part, section, decision in selection.section_decisions:
         click.echo(f"  {_mark(decision)} {part.part} {section.title:60} {decision.reason}")
     if selection.item_decisions:
-        click.secho("\nQuestionnaire items with their own condition", bold=True)
+        click.secho("\n" + _("Questionnaire items with their own condition"), bold=True)
         for question, decision in selection.item_decisions:
             click.echo(f"  {_mark(decision)} {question.id:28} {decision.reason}")
-    click.secho("\nDeliverables", bold=True)
+    click.secho("\n" + _("Deliverables"), bold=True)
     for deliverable, decision in selection.deliverable_decisions:
         click.echo(f"  {_mark(decision)} {deliverable.id:32} {decision.reason}")
-    click.secho("\nENISA good practices (buyer's checklist) for this procurement type", bold=True)
+    click.secho("\n" + _("ENISA good practices (buyer's checklist) for this procurement type"), bold=True)
     for practice, decision in selection.good_practice_decisions:
         click.echo(f"  {_mark(decision)} {practice.id:28} {decision.reason}")
-    click.echo(f"\n{len(selection.clauses)} clauses, {len(selection.questions)} questions, "
-               f"{len(selection.deliverables)} deliverables, {len(selection.good_practices)} ENISA good practices.")
+    practices = len(selection.good_practices)
+    click.echo("\n" + _("{clauses}, {questions}, {deliverables}, {practices}.").format(
+        clauses=_count_clauses(len(selection.clauses)), questions=_count_questions(len(selection.questions)),
+        deliverables=_count_deliverables(len(selection.deliverables)),
+        practices=ngettext("{n} ENISA good practice", "{n} ENISA good practices", practices).format(n=practices)))
 
 
 @click.command("demo")
@@ -188,7 +209,7 @@ def demo_command(folder: Path) -> None:
                 shutil.copytree(item, folder / "returns" / item.name, dirs_exist_ok=True)
             elif item.is_file():
                 shutil.copyfile(item, folder / "returns" / item.name)
-    click.echo(f"Sample tender written to {folder / 'tender.yaml'}")
+    click.echo(_("Sample tender written to {path}").format(path=folder / "tender.yaml"))
     loaded = load_tender(folder)
     from tenderkit.generate import publish_documents
     from tenderkit.publication import publication_path
@@ -199,16 +220,16 @@ def demo_command(folder: Path) -> None:
         click.echo(problem, err=True)
     for kind, path in paths.items():
         if kind != "publication":
-            click.echo(f"  wrote {path}")
+            click.echo("  " + _("wrote {path}").format(path=path))
     if returns.is_dir():
-        click.echo(f"Reviewing the sample vendor returns in {folder / 'returns'}:")
+        click.echo(_("Reviewing the sample vendor returns in {folder}:").format(folder=folder / "returns"))
         run = run_review(loaded)
         emit(ranking_lines(run.review))
         for path in [*run.paths.values(), *run.letters.values()]:
-            click.echo(f"  wrote {path}")
+            click.echo("  " + _("wrote {path}").format(path=path))
         ranked = [v for v in run.review.vendors if v.rank is not None]
         if ranked:   # the identification sheet of the best-ranked regular offer
-            click.echo(f"  wrote {write_vendor_fiche(loaded, ranked[0].vendor)}")
+            click.echo("  " + _("wrote {path}").format(path=write_vendor_fiche(loaded, ranked[0].vendor)))
 
 
 COMMANDS = [new_command, build_command, publish_command, demo_command]

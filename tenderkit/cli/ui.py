@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tenderkit.errors import TenderkitError
+from tenderkit.errors import TenderkitError, system_reason
+from tenderkit.i18n import _
 
 if TYPE_CHECKING:
     import socket
@@ -23,7 +24,7 @@ def random_loopback(port: int) -> socket.socket:
     it exists (macOS) or when the chosen address is taken."""
     import secrets
 
-    for _ in range(3):
+    for _attempt in range(3):
         address = f"127.{secrets.randbelow(254) + 1}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
         try:
             return listening_socket(address, port)
@@ -43,7 +44,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise TenderkitError(f"cannot listen on {host}:{port}: {error.strerror or error}.") from None
+        raise TenderkitError(_("cannot listen on {address}: {reason}.")
+                             .format(address=f"{host}:{port}", reason=system_reason(error))) from None
     sock.listen(64)
     return sock
 
@@ -72,7 +74,7 @@ def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> N
     from tenderkit.web.security import new_token
 
     if not folder.is_dir():
-        raise TenderkitError(f"{folder}: no such folder.")
+        raise TenderkitError(_("{folder}: no such folder.").format(folder=folder))
     sock = listening_socket(host, port) if host else random_loopback(port)
     bind, port = sock.getsockname()[:2]
     token = new_token()
@@ -80,10 +82,10 @@ def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> N
     shown = socket.gethostname() if bind in ("0.0.0.0", "::") else bind
     shown = f"[{shown}]" if ":" in shown else shown
     url = f"http://{shown}:{port}/?token={token}"
-    click.echo(f"tenderkit ui: serving {folder.resolve()} at {url}  (Ctrl-C to stop)")
+    click.echo(_("tenderkit ui: serving {folder} at {url}  (Ctrl-C to stop)").format(folder=folder.resolve(), url=url))
     if host is not None:
-        click.echo(f"Warning: listening on {host}, reachable from other computers: the token in this URL is the "
-                   "only protection; share it with no one.", err=True)
+        click.echo(_("Warning: listening on {host}, reachable from other computers: the token in this URL is the "
+                     "only protection; share it with no one.").format(host=host), err=True)
     # access_log off: the first request's URL carries the token.
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
     if not no_browser and can_open_browser():   # its command line is seen by every local user: a one-time token
@@ -95,7 +97,7 @@ def ui_command(folder: Path, port: int, host: str | None, no_browser: bool) -> N
         pass
     finally:
         sock.close()
-    click.echo("tenderkit ui: stopped.")
+    click.echo(_("tenderkit ui: stopped."))
 
 
 COMMANDS = [ui_command]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from tenderkit.i18n import _
+
 if TYPE_CHECKING:
     from tenderkit.library.models import Library
 
@@ -26,11 +28,13 @@ def list_lines(library: Library, kind: str) -> list[Line]:
                 lines.append((theme.title.upper(), True))
             for clause in clauses:
                 condition = ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in clause.applies_if.items())
-                lines.append((f"  {clause.id:28} {clause.title}" + (f"  [if {condition}]" if condition else ""),
-                              False))
+                shown = f"  {clause.id:28} {clause.title}"
+                if condition:
+                    shown += "  " + _("[if {condition}]").format(condition=condition)
+                lines.append((shown, False))
     elif kind == "questions":
         for part in library.parts:
-            lines.append((f"PART {part.part} — {part.title}", True))
+            lines.append((_("PART {number} — {title}").format(number=part.part, title=part.title), True))
             for question in (q for q in library.questions.values() if q.part == part.part):
                 lines.append((f"  {question.id:34} {question.answer_type:9} {question.text}", False))
     elif kind == "ansm":
@@ -55,16 +59,16 @@ def show_lines(library: Library, entry_id: str) -> list[Line] | None:
         lines = [(f"{clause.title}  ({clause.id}, {library.theme_title(clause.theme)})", True),
                  (clause_text(clause), False)]
         if clause.own_wording:
-            lines.append(("\nOwn wording: no seed passage supports this clause; the buyer reviews it.", False))
+            lines.append(("\n" + _("Own wording: no seed passage supports this clause; the buyer reviews it."), False))
         for label, values in (
-            ("Source", [clause.source] if clause.source else []),
-            ("Applies if", [f"{k}={v}" for k, v in clause.applies_if.items()] or ["always"]),
-            ("Deliverables", [library.deliverables[d].title for d in clause.deliverables]),
+            (_("Source"), [clause.source] if clause.source else []),
+            (_("Applies if"), [f"{k}={v}" for k, v in clause.applies_if.items()] or [_("always")]),
+            (_("Deliverables"), [library.deliverables[d].title for d in clause.deliverables]),
             ("ANSM", [f"{r} {library.ansm_by_id[r].title}" for r in clause.references.ansm]),
             ("ENISA", [f"{r} {library.enisa_by_id[r].title}" for r in clause.references.enisa]),
-            ("Questions", [f"{q} {library.questions[q].text}" for q in clause.questions]),
+            (_("Questions"), [f"{q} {library.questions[q].text}" for q in clause.questions]),
         ):
-            lines.append((f"\n{label}:", False))
+            lines.append(("\n" + _("{label}:").format(label=label), False))
             lines += [(f"  {value}", False) for value in values or ["—"]]
         lines += _correction_lines(clause.corrections())
         return lines
@@ -78,10 +82,13 @@ def _correction_lines(corrections: list) -> list[Line]:
     lines: list[Line] = []
     for item in corrections:
         if item.seed_text is not None:
-            lines += [("\nCorrected seed passage:", False), (f"  seed:   {item.seed_text}", False),
-                      (f"  text:   {item.text}", False), (f"  reason: {item.reason}", False)]
+            lines += [("\n" + _("Corrected seed passage:"), False),
+                      ("  " + _("seed:   {text}").format(text=item.seed_text), False),
+                      ("  " + _("text:   {text}").format(text=item.text), False),
+                      ("  " + _("reason: {text}").format(text=item.reason), False)]
         elif item.own_wording:
-            lines += [("\nOwn wording (no seed passage; the buyer reviews it):", False), (f"  {item.text}", False)]
+            lines += [("\n" + _("Own wording (no seed passage; the buyer reviews it):"), False),
+                      (f"  {item.text}", False)]
     return lines
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tenderkit.i18n import _
 from tenderkit.library.mds2 import collect_mds2
 from tenderkit.library.models import (
     AfibCatalog,
@@ -47,24 +48,25 @@ class _Reader:
             with path.open(encoding="utf-8") as handle:
                 data = yaml.load(handle, Loader=_YAML_LOADER)  # a safe loader (C or Python)
             if data is None:
-                self.problems.append(Problem(path, None, "file is empty"))
+                self.problems.append(Problem(path, None, _("file is empty")))
             return data
         except FileNotFoundError:
-            self.problems.append(Problem(path, None, "file is missing"))
+            self.problems.append(Problem(path, None, _("file is missing")))
         except UnicodeDecodeError:
-            self.problems.append(Problem(path, None, "file is not UTF-8 text"))
+            self.problems.append(Problem(path, None, _("file is not UTF-8 text")))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark else ""
-            reason = getattr(error, "problem", None) or "syntax error"
-            self.problems.append(Problem(path, None, f"invalid YAML{where}: {reason}"))
+            where = _(" at line {line}").format(line=mark.line + 1) if mark else ""
+            reason = getattr(error, "problem", None) or _("syntax error")
+            self.problems.append(Problem(path, None, _("invalid YAML{where}: {reason}")
+                                                     .format(where=where, reason=reason)))
         return None
 
     def model(self, path: Path, model: type[M], data: Any, entry: str | None = None) -> M | None:
         if data is None:  # unreadable or empty file: already reported
             return None
         if not isinstance(data, dict):
-            self.problems.append(Problem(path, entry, "expected a mapping of keys to values"))
+            self.problems.append(Problem(path, entry, _("expected a mapping of keys to values")))
             return None
         try:
             return model.model_validate(data)
@@ -79,7 +81,7 @@ class _Reader:
         if data is None:
             return []
         if not isinstance(data, list):
-            self.problems.append(Problem(path, None, "expected a list of entries"))
+            self.problems.append(Problem(path, None, _("expected a list of entries")))
             return []
         result = []
         for index, item in enumerate(data, start=1):
@@ -113,7 +115,7 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
     root = Path(root) if root else library_dir()
     reader = _Reader()
     if not root.is_dir():
-        return None, [Problem(root, None, "clause library folder not found")]
+        return None, [Problem(root, None, _("clause library folder not found"))]
 
     profile = reader.yaml(root / "profile.yaml") or {}
     facts = reader.entries(root / "profile.yaml", ProfileFact, profile.get("facts", []))
@@ -133,7 +135,7 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
     for extra in extra_clause_dirs:
         extra = Path(extra)
         if not extra.is_dir():
-            reader.problems.append(Problem(extra, None, "extra clause folder not found"))
+            reader.problems.append(Problem(extra, None, _("extra clause folder not found")))
             continue
         for path in _yaml_files(extra) + _yaml_files(extra / "clauses"):
             if path.name == "themes.yaml":
@@ -154,7 +156,7 @@ def collect(root: Path | None = None, extra_clause_dirs: Iterable[Path] = ()) ->
     enisa = reader.model(catalogs / "enisa.yaml", EnisaCatalog, reader.yaml(catalogs / "enisa.yaml"))
     afib = reader.model(catalogs / "afib.yaml", AfibCatalog, reader.yaml(catalogs / "afib.yaml"))
     if not part_files:
-        reader.problems.append(Problem(questionnaire, None, "no questionnaire part (partie-*.yaml)"))
+        reader.problems.append(Problem(questionnaire, None, _("no questionnaire part (partie-*.yaml)")))
 
     theme_order = {t.id: i for i, t in enumerate(themes)}
     ordered = sorted(zip(clauses, clause_paths, strict=True), key=lambda cp: theme_order.get(cp[0].theme, 99))
@@ -176,5 +178,5 @@ def load_library(root: Path | None = None, extra_clause_dirs: Iterable[Path] = (
     """Load the library, raising :class:`LibraryError` on the first problem found."""
     library, problems = collect(root, extra_clause_dirs)
     if problems or library is None:
-        raise LibraryError(problems or [Problem(Path(root or library_dir()), None, "library is unusable")])
+        raise LibraryError(problems or [Problem(Path(root or library_dir()), None, _("library is unusable"))])
     return library

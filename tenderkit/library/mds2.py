@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from tenderkit.i18n import _
 from tenderkit.library.models import YES_NO_TYPES, Entry, Library
 from tenderkit.library.problems import LibraryError, Problem, describe_validation_error
 
@@ -25,7 +26,7 @@ def _regex(value: str) -> str:
     try:
         re.compile(value)
     except re.error as error:
-        raise ValueError(f"not a valid regular expression ({error})") from None
+        raise ValueError(_("not a valid regular expression ({error})").format(error=error)) from None
     return value
 
 
@@ -78,7 +79,7 @@ def _load_yaml(path: Path, problems: list[Problem]):
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        problems.append(Problem(path, None, f"cannot be read ({type(error).__name__})"))
+        problems.append(Problem(path, None, _("cannot be read ({error})").format(error=type(error).__name__)))
         return None
 
 
@@ -89,28 +90,34 @@ def _check_form(form: Mds2Form, path: Path, library: Library) -> list[Problem]:
     seen_questions: set[str] = set()
     for item in [*form.items, *form.not_mapped]:
         if not pattern.match(item.mds2):
-            problems.append(Problem(path, item.mds2, "not an id of the form (recognise.id_pattern)"))
+            problems.append(Problem(path, item.mds2, _("not an id of the form (recognise.id_pattern)")))
     for item in form.items:
         question = library.questions.get(item.question)
         if item.mds2 in seen_items:
-            problems.append(Problem(path, item.mds2, "MDS2 item mapped twice"))
+            problems.append(Problem(path, item.mds2, _("MDS2 item mapped twice")))
         if item.question in seen_questions:
-            problems.append(Problem(path, item.mds2, f"AFIB question {item.question} already has an MDS2 item"))
+            problems.append(Problem(path, item.mds2, _("AFIB question {question} already has an MDS2 item")
+                                                     .format(question=item.question)))
         seen_items.add(item.mds2)
         seen_questions.add(item.question)
         if question is None:
-            problems.append(Problem(path, item.mds2, f"unknown AFIB question '{item.question}'"))
+            problems.append(Problem(path, item.mds2, _("unknown AFIB question '{question}'")
+                                                     .format(question=item.question)))
         elif item.carry in ("same", "inverse") and question.answer_type not in YES_NO_TYPES:
-            problems.append(Problem(path, item.mds2, f"carry '{item.carry}' needs a yes/no question, "
-                                    f"{item.question} is {question.answer_type}"))
+            problems.append(Problem(path, item.mds2, _("carry '{carry}' needs a yes/no question, {question} is "
+                                                       "{answer_type}")
+                                                     .format(carry=item.carry, question=item.question,
+                                                             answer_type=question.answer_type)))
         elif item.carry == "text" and question.answer_type not in ("text", "list"):
-            problems.append(Problem(path, item.mds2, f"carry 'text' needs a text question, {item.question} is "
-                                    f"{question.answer_type}"))
+            problems.append(Problem(path, item.mds2, _("carry 'text' needs a text question, {question} is "
+                                                       "{answer_type}")
+                                                     .format(question=item.question,
+                                                             answer_type=question.answer_type)))
     for item in form.not_mapped:
         if item.near not in library.questions:
-            problems.append(Problem(path, item.mds2, f"unknown AFIB question '{item.near}'"))
+            problems.append(Problem(path, item.mds2, _("unknown AFIB question '{near}'").format(near=item.near)))
         if item.mds2 in seen_items:
-            problems.append(Problem(path, item.mds2, "both mapped and listed in not_mapped"))
+            problems.append(Problem(path, item.mds2, _("both mapped and listed in not_mapped")))
     return problems
 
 
@@ -123,7 +130,7 @@ def collect_mds2(library: Library) -> tuple[list[Mds2Form], list[ForeignQuestion
         if data is None:
             continue
         if not isinstance(data, dict):
-            problems.append(Problem(path, None, "expected a mapping of keys to values"))
+            problems.append(Problem(path, None, _("expected a mapping of keys to values")))
             continue
         entries = {}
         for key, model in (("items", Mds2Item), ("not_mapped", NotMapped)):  # each line named by its MDS2 id
@@ -140,7 +147,7 @@ def collect_mds2(library: Library) -> tuple[list[Mds2Form], list[ForeignQuestion
             problems += [Problem(path, None, message) for message in describe_validation_error(error)]
             continue
         if not form.items:
-            problems.append(Problem(path, None, "no MDS2 item mapped (items)"))
+            problems.append(Problem(path, None, _("no MDS2 item mapped (items)")))
         problems += _check_form(form, path, library)
         forms.append(form)
     foreign = []

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tenderkit.i18n import _
+
 AnswerType = Literal["yes_no", "yes_no_na", "text", "number", "date", "choice", "list"]
 YES_NO_TYPES = ("yes_no", "yes_no_na")
 KEBAB_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -114,7 +116,8 @@ class Clause(Entry):
             for line in block_lines(block):
                 for match in _TEMPLATE_TAG.finditer(line_text(line)):
                     if not match.group(1) or not VARIABLE_NAME.match(match.group(1)):
-                        raise ValueError(f"unknown template tag {match.group(0)!r} (only variables: {{{{ name }}}})")
+                        raise ValueError(_("unknown template tag {tag!r} (only variables: {{{{ name }}}})")
+                                         .format(tag=match.group(0)))
         return blocks
 
     def variables(self) -> set[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderkit import __version__
+from tenderkit.i18n import language
 from tenderkit.library.listing import KINDS, Line, snapshot_content
 from tenderkit.paths import library_dir
 
@@ -62,7 +63,8 @@ def library_state(root: Path | None = None, extras: Sequence[Path] = ()) -> str:
     """Changes whenever a file the library is loaded from, or the code loading it, changes. Stored whole
     and compared whole (no hash: nothing to collide, and no OpenSSL to load at start-up)."""
     code = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(_CODE.glob("*.py"))]
-    return json.dumps([FORMAT, __version__, code, [[str(f.resolve()), _stats(f)] for f in _folders(root, extras)]])
+    return json.dumps([FORMAT, __version__, code, language(),  # the listings' labels are in the messages' language
+                       [[str(f.resolve()), _stats(f)] for f in _folders(root, extras)]])
 
 
 def snapshot_path(root: Path | None = None, extras: Sequence[Path] = ()) -> Path:

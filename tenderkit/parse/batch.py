@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from tenderkit.i18n import _, language, set_language
 from tenderkit.parse.parser import Expectation, parse_file
 from tenderkit.parse.response import Response, display_name
 
 TIMEOUT_ENV = "TENDERKIT_PARSE_TIMEOUT"        # seconds per file
 MEMORY_ENV = "TENDERKIT_PARSE_MEMORY_MB"       # address space per worker
 KILL_HOOK_ENV = "TENDERKIT_TEST_KILL_WORKER"   # tests only: a worker parsing this file name kills itself
-VERBOSE = False   # `tenderkit --verbose`: a worker's own stderr (library warnings, a crash's backtrace) is shown
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 2048
 RETRIES = 1
@@ -62,6 +62,9 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
+VERBOSE_ENV = "TK_VERBOSE_WORKERS"   # set by `tenderkit --verbose` (not a TENDERKIT_* setting of the review)
+
+
 def _silence_stderr() -> None:
     """A worker prints nothing: a reader that crashes (a Rust panic or abort in calamine, an interpreter
     error) would put its backtrace on the buyer's terminal; the parent says what happened in one sentence."""
@@ -75,10 +78,11 @@ def _silence_stderr() -> None:
         pass
 
 
-def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection) -> None:
-    """Body of a worker process: parse ``path`` and send the response's data back."""
+def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection, lang: str) -> None:
+    """Body of a worker process: parse ``path`` in the language ``lang`` and send the response's data back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if not VERBOSE:
+    set_language(lang)
+    if not os.environ.get(VERBOSE_ENV):   # --verbose: the libraries' warnings and tracebacks are wanted
         _silence_stderr()
     _limit_memory(budget.memory_mb)
     if os.environ.get(KILL_HOOK_ENV) and os.environ[KILL_HOOK_ENV] == path.name:
@@ -86,12 +90,12 @@ def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection) -
     try:
         response = parse_file(path, expect)
     except MemoryError:
-        response = failed(path, f"reading it needed more than the {budget.memory_mb} MB of memory allowed for "
-                                "one return", retry=True)
+        response = failed(path, _("reading it needed more than the {mb} MB of memory allowed for one return")
+                          .format(mb=budget.memory_mb), retry=True)
     try:
         sender.send(response.model_dump())
     except MemoryError:
-        sender.send(failed(path, "reading it needed more memory than allowed for one return",
+        sender.send(failed(path, _("reading it needed more memory than allowed for one return"),
                            retry=True).model_dump())
     finally:
         sender.close()
@@ -100,7 +104,8 @@ def _work(path: Path, expect: Expectation, budget: Budget, sender: Connection) -
 def failed(path: Path, problem: str, retry: bool = False) -> Response:
     """The response of a file that could not be read, with one sentence saying why; ``retry``: the budget
     refused it (time, memory), so the next review reads it again instead of keeping this answer."""
-    return Response(file=str(path), vendor=path.stem, errors=[f"{display_name(path)}: {problem}."],
+    return Response(file=str(path), vendor=path.stem,
+                    errors=[_("{file}: {problem}.").format(file=display_name(path), problem=problem)],
                     retry=retry).sanitized()
 
 
@@ -139,7 +144,7 @@ def parse_many(paths: Sequence[Path], expect: Expectation, jobs: int | None = No
 
     def start(index: int, attempt: int) -> None:
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(paths[index], expect, budget, sender), daemon=True)
+        process = context.Process(target=_work, args=(paths[index], expect, budget, sender, language()), daemon=True)
         process.start()
         sender.close()
         running.append(_Running(index, process, receiver, time.monotonic() + budget.seconds, attempt))
@@ -172,12 +177,12 @@ def parse_many(paths: Sequence[Path], expect: Expectation, jobs: int | None = No
                         finish(job, response, None, retry=False)
                         continue
                 if dead:
-                    finish(job, None, "its reading was stopped (the worker reading it was killed, possibly for "
-                                      "using too much memory)", retry=True)
+                    finish(job, None, _("its reading was stopped (the worker reading it was killed, possibly for "
+                                        "using too much memory)"), retry=True)
                 elif time.monotonic() >= job.deadline:
                     job.process.kill()
-                    finish(job, None, f"reading it took longer than the {budget.seconds:g} seconds allowed for "
-                                      "one return", retry=False)
+                    finish(job, None, _("reading it took longer than the {seconds} seconds allowed for one return")
+                           .format(seconds=f"{budget.seconds:g}"), retry=False)
     finally:
         for job in running:
             job.process.kill()

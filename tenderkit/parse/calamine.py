@@ -11,11 +11,17 @@ from defusedxml.ElementTree import iterparse
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
+from tenderkit.i18n import N_, _
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.safety import ReturnError
 from tenderkit.parse.xlsx import MAX_COLUMNS, MAX_ROWS
 
-NAMES = {"ods": "LibreOffice spreadsheet", "xls": "Excel 97–2003 workbook", "xlsx": "workbook"}
+UNREADABLE = {"ods": N_("the LibreOffice spreadsheet cannot be read (its sheets are missing or malformed)"),
+              "xls": N_("the Excel 97–2003 workbook cannot be read (its sheets are missing or malformed)"),
+              "xlsx": N_("the workbook cannot be read (its sheets are missing or malformed)")}
+MALFORMED = {"ods": N_("the LibreOffice spreadsheet is malformed (its content is not what an office suite writes)"),
+             "xls": N_("the Excel 97–2003 workbook is malformed (its content is not what an office suite writes)"),
+             "xlsx": N_("the workbook is malformed (its content is not what an office suite writes)")}
 MAX_VALUE_CELLS = 2_000_000      # cells holding a value once repeats are expanded; a questionnaire has ~5000
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -45,15 +51,16 @@ def check_ods(path: Path) -> None:
                     columns = _repeat(element, COLUMNS_REPEATED)
                     cells += row_repeat * columns
                     if cells > MAX_VALUE_CELLS or columns > MAX_COLUMNS or row_repeat > MAX_ROWS:
-                        raise ReturnError(f"the LibreOffice spreadsheet would expand to more than {MAX_VALUE_CELLS} "
-                                          "cells (repeated rows or columns); refused as a possible bomb")
+                        raise ReturnError(_("the LibreOffice spreadsheet would expand to more than {count} cells "
+                                            "(repeated rows or columns); refused as a possible bomb")
+                                          .format(count=MAX_VALUE_CELLS))
                 elif event == "end" and element.tag == ROW:
                     element.clear()
     except ReturnError:
         raise
     except Exception:
-        raise ReturnError("the LibreOffice spreadsheet is malformed (its content is not what LibreOffice writes)") \
-            from None
+        raise ReturnError(_("the LibreOffice spreadsheet is malformed (its content is not what LibreOffice "
+                            "writes)")) from None
 
 
 def _value(value):
@@ -67,14 +74,13 @@ def _value(value):
 def read_calamine(path: Path, format: str) -> Extracted:
     """Every visible or hidden sheet of an .ods, .xls or .xlsx file as a grid of non-empty rows (values, not
     formulas). An .xlsx comes here only once :func:`tenderkit.parse.xlsx.calamine_safe` has bounded its cells."""
-    name = NAMES[format]
     if format == "ods":
         check_ods(path)
     try:
         with open(path, "rb") as handle:  # Python opens it: a file name in any encoding, no path given to Rust
             book = CalamineWorkbook.from_filelike(handle)
     except Exception:  # calamine raises its own error types for every malformed part
-        raise ReturnError(f"the {name} cannot be read (its sheets are missing or malformed)") from None
+        raise ReturnError(_(UNREADABLE[format])) from None
     extracted = Extracted(format=format)
     try:
         for sheet_name in book.sheet_names:
@@ -88,8 +94,8 @@ def read_calamine(path: Path, format: str) -> Extracted:
                 if not values:
                     continue
                 if len(grid.rows) >= MAX_ROWS:
-                    raise ReturnError(f"sheet « {sheet_name} » has more than {MAX_ROWS} filled rows; not a "
-                                      "questionnaire")
+                    raise ReturnError(_("sheet « {sheet} » has more than {count} filled rows; not a questionnaire")
+                                      .format(sheet=sheet_name, count=MAX_ROWS))
                 row_number = first_row + offset + 1
                 values = [None] * first_column + values   # from column A, as openpyxl gives a row
                 grid.rows.append([Cell(None if v == "" else v, f"{sheet_name}!{get_column_letter(column)}{row_number}")
@@ -98,7 +104,7 @@ def read_calamine(path: Path, format: str) -> Extracted:
     except ReturnError:
         raise
     except Exception:
-        raise ReturnError(f"the {name} is malformed (its content is not what an office suite writes)") from None
+        raise ReturnError(_(MALFORMED[format])) from None
     finally:
         book.close()
     return extracted

@@ -8,6 +8,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
+from tenderkit.i18n import _
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.safety import ReturnError
 
@@ -41,9 +42,9 @@ def read_docx(path: Path) -> Extracted:
         document = Document(str(path))
     except Exception as error:
         if "macroEnabled" in str(error):
-            raise ReturnError("the Word document is macro-enabled (.docm); ask the vendor for a plain .docx, "
-                              "without macros") from None
-        raise ReturnError("the Word document cannot be read (its content is malformed)") from None
+            raise ReturnError(_("the Word document is macro-enabled (.docm); ask the vendor for a plain .docx, "
+                                "without macros")) from None
+        raise ReturnError(_("the Word document cannot be read (its content is malformed)")) from None
     extracted = Extracted(format="docx")
     body = document.element.body
     for number, table in enumerate(body.iter(W_TBL), start=1):

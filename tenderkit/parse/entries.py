@@ -9,6 +9,8 @@ import os
 import stat
 from pathlib import Path
 
+from tenderkit.i18n import _
+
 
 def entry_problem(path: Path, root: Path, where: str = "returns/") -> str | None:
     """Why ``path`` (an entry of the folder ``root``, named ``where`` for the buyer) is not read: None for a
@@ -17,22 +19,23 @@ def entry_problem(path: Path, root: Path, where: str = "returns/") -> str | None
     try:
         info = path.lstat()
     except OSError:
-        return f"the file disappeared while {where} was read"
+        return _("the file disappeared while {where} was read").format(where=where)
     if stat.S_ISLNK(info.st_mode):
         try:
             target = Path(os.path.realpath(path, strict=True))
         except FileNotFoundError:
-            return "this is a link to a file that does not exist (a dangling symbolic link)"
+            return _("this is a link to a file that does not exist (a dangling symbolic link)")
         except (OSError, RuntimeError):
-            return "this is a symbolic link that loops back on itself"
+            return _("this is a symbolic link that loops back on itself")
         if not target.is_relative_to(root.resolve()):
-            return f"this is a link to a file outside {where}; copy the vendor's file itself into {where}"
+            return _("this is a link to a file outside {where}; copy the vendor's file itself into {where}") \
+                .format(where=where)
         try:
             info = target.stat()
         except OSError:
-            return "this is a link to a file that cannot be read"
+            return _("this is a link to a file that cannot be read")
     if stat.S_ISDIR(info.st_mode):
         return None  # an offer sent as a folder (issue 12); one without questionnaire gets its sentence there
     if not stat.S_ISREG(info.st_mode):
-        return "this is not a regular file (a pipe, socket or device); only files are read"
+        return _("this is not a regular file (a pipe, socket or device); only files are read")
     return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tenderkit.i18n import _
 from tenderkit.library.mds2 import ForeignQuestionnaire, other_questionnaires
 from tenderkit.parse.grid import Extracted
 from tenderkit.parse.response import Response
@@ -55,7 +56,8 @@ def read_other_questionnaire(extracted: Extracted, path: Path, expect, response:
     for other in foreign:
         if recognise(extracted, other):
             response.warnings = []
-            response.errors.append(f"{path.name}: this is a {other.name} questionnaire ({other.full_name}), not "
-                                   "the tender's; ask the vendor to answer the tender's questionnaire.")
+            response.errors.append(_("{file}: this is a {name} questionnaire ({full_name}), not the tender's; ask the "
+                                     "vendor to answer the tender's questionnaire.")
+                                   .format(file=path.name, name=other.name, full_name=other.full_name))
             return response
     return None

@@ -18,11 +18,12 @@ from rapidfuzz import fuzz, process
 
 from tenderkit import layout
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _, ngettext
 from tenderkit.library.models import Deliverable, Question
 from tenderkit.parse.grid import Cell, Extracted
 from tenderkit.parse.normalize import fold_answer
 from tenderkit.paths import library_dir
-from tenderkit.text import counted, fold
+from tenderkit.text import fold
 
 TEXT_CUTOFF = 80         # below this similarity a row is not that question
 TIE_MARGIN = 3           # candidates this close to the best are a tie, to be separated by section or order
@@ -39,10 +40,11 @@ def header_roles(path: Path | None = None) -> dict[str, str]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or set(data) - set(PARSER_ROLES):
-            raise TypeError(f"the roles are {', '.join(PARSER_ROLES)}")
+            raise TypeError(_("the roles are {roles}").format(roles=", ".join(PARSER_ROLES)))
         roles = {fold_answer(str(name)): role for role, names in data.items() for name in names or []}
     except (OSError, TypeError, yaml.YAMLError) as error:
-        raise TenderkitError(f"{path}: header names cannot be loaded ({error}).") from None
+        raise TenderkitError(_("{file}: header names cannot be loaded ({error}).").format(file=path, error=error)) \
+            from None
     for column in (*layout.PART, *layout.DELIVERABLES):
         if column.key in PARSER_ROLES:
             roles[fold_answer(column.header)] = column.key
@@ -253,11 +255,14 @@ def match_answers(extracted: Extracted, questions: dict[str, Question],
         if not used and sum(1 for row in grid.rows for cell in row if cell.text) > 3:
             result.unused.append(grid.name)
     if unmatched:
-        shown = "; ".join(unmatched[:5]) + (f"; and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
-        result.warnings.append(f"{counted(len(unmatched), 'answer')} could not be tied to a question and "
-                               f"{'was' if len(unmatched) == 1 else 'were'} not read: {shown}")
+        shown = "; ".join(unmatched[:5]) + (_("; and {n} more").format(n=len(unmatched) - 5)
+                                            if len(unmatched) > 5 else "")
+        result.warnings.append(ngettext("{n} answer could not be tied to a question and was not read: {shown}",
+                                        "{n} answers could not be tied to a question and were not read: {shown}",
+                                        len(unmatched)).format(n=len(unmatched), shown=shown))
     if ambiguous:
-        result.warnings.append("question text matches several questions, answer not read: " + "; ".join(ambiguous[:5]))
+        result.warnings.append(_("question text matches several questions, answer not read: {rows}")
+                               .format(rows="; ".join(ambiguous[:5])))
     return result
 
 
@@ -290,7 +295,7 @@ def _read_question_row(row, roles, index: QuestionIndex, questions, after: int, 
         if not answer.text and (numbering == 1 or (numbering is None and index.is_section(seen_text))):
             return after, seen_text  # a section heading row
         section = section_cell.text if section_cell and section_cell.text else current_section
-        question_id, _, tied = index.match(seen_text, section, after)
+        question_id, _score, tied = index.match(seen_text, section, after)
         how = "text"
         if question_id is None:
             if answer.text:
@@ -300,16 +305,18 @@ def _read_question_row(row, roles, index: QuestionIndex, questions, after: int, 
     compared = question_cell.text if question_cell and question_cell.text else (seen_text if how == "text" else "")
     altered = bool(compared) and reworded(compared, questions[question_id].text)
     if altered:
-        result.warnings.append(f"{question_id} ({answer.location}): the question text was altered by the vendor "
-                               f"(« {compared[:80]} »); its answer is not scored until the committee confirms it")
+        result.warnings.append(_("{question} ({location}): the question text was altered by the vendor (« {text} »); "
+                                 "its answer is not scored until the committee confirms it")
+                               .format(question=question_id, location=answer.location, text=compared[:80]))
     if question_id in result.answers:
         first = result.answers[question_id]
         if answer.text and not first.answer.text:
             result.answers[question_id] = Found(question_id, answer, comment_cell.text if comment_cell else None,
                                                 how, compared or seen_text, altered)
         elif answer.text and answer.text != first.answer.text:
-            result.warnings.append(f"{question_id}: answered twice ({first.answer.location} and {answer.location}); "
-                                   "the first answer is kept")
+            result.warnings.append(_("{question}: answered twice ({first} and {second}); the first answer is kept")
+                                   .format(question=question_id, first=first.answer.location,
+                                           second=answer.location))
         return index.position[question_id], current_section
     result.answers[question_id] = Found(question_id, answer, comment_cell.text if comment_cell and comment_cell.text
                                         else None, how, compared or seen_text, altered)

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from tenderkit.i18n import _, ngettext
 from tenderkit.library.mds2 import Mds2Form
 from tenderkit.parse.foreign import MAX_ID_LENGTH
 from tenderkit.parse.grid import Cell, Extracted, Grid
@@ -80,9 +81,9 @@ def read_mds2(extracted: Extracted, form: Mds2Form, path: Path, expect, response
     readable = sum(1 for answer, _ in found.values() if _said(form, answer.text[:20]) in ("yes", "no", "na"))
     response.warnings = []
     if readable < form.recognise.min_answers:
-        response.errors.append(f"{path.name}: this looks like an MDS2 form ({form.form}) but fewer than "
-                               f"{form.recognise.min_answers} of its items have a Yes, No or N/A answer; it "
-                               "cannot be read.")
+        response.errors.append(_("{file}: this looks like an MDS2 form ({form}) but fewer than {count} of its items "
+                                 "have a Yes, No or N/A answer; it cannot be read.")
+                               .format(file=path.name, form=form.form, count=form.recognise.min_answers))
         return response
     notes = _notes(extracted, form)
     note_pattern = re.compile(form.recognise.note_pattern)
@@ -127,14 +128,20 @@ def read_mds2(extracted: Extracted, form: Mds2Form, path: Path, expect, response
             normalized = normalize(question.answer_type, FRENCH[INVERSE[said] if item.carry == "inverse" else said])
         else:
             normalized = normalize("yes_no", "?")  # « See Note », or not an MDS2 answer: to be read by hand
-            response.warnings.append(f"{question_id} (MDS2 {item.mds2}): « {typed[:60]} » is not Yes, No or N/A"
+            response.warnings.append(_("{question} (MDS2 {item}): « {typed} » is not Yes, No or N/A")
+                                     .format(question=question_id, item=item.mds2, typed=typed[:60])
                                      + (f" — {comment[:120]}" if comment else ""))
         if normalized.note and normalized.status != INVALID:
-            response.warnings.append(f"{question_id} (MDS2 {item.mds2}): {normalized.note}")
+            response.warnings.append(_("{question} (MDS2 {item}): {note}")
+                                     .format(question=question_id, item=item.mds2, note=normalized.note))
         response.answers[question_id] = Answer(value=normalized.value, raw=typed, status=normalized.status,
                                                location=location, comment=comment, how="mds2")
         carried += normalized.status != EMPTY
-    response.warnings.insert(0, f"MDS2 form ({form.form}) read as a partial return: {carried} of the tender's "
-                                f"{len(expect.questions)} questions answered from its items; the others are "
-                                "unanswered and asked in the clarification letter")
+    response.warnings.insert(0, ngettext("MDS2 form ({form}) read as a partial return: {n} of the tender's {total} "
+                                         "questions answered from its items; the others are unanswered and asked in "
+                                         "the clarification letter",
+                                         "MDS2 form ({form}) read as a partial return: {n} of the tender's {total} "
+                                         "questions answered from its items; the others are unanswered and asked in "
+                                         "the clarification letter", carried)
+                                .format(form=form.form, n=carried, total=len(expect.questions)))
     return response

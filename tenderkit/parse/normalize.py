@@ -17,6 +17,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _
 from tenderkit.paths import library_dir
 from tenderkit.text import fold, normalize_spaces
 from tenderkit.vocabulary import Answer, Status
@@ -50,10 +51,12 @@ def yes_no_rules(path: Path | None = None) -> tuple[_Rule, ...]:
         rules = tuple(_Rule(rule["value"], tuple(re.compile(p) for p in rule["patterns"])) for rule in data["yes_no"])
         unknown = {rule.value for rule in rules} - {*Answer, INVALID}
         if unknown:
-            raise KeyError(f"unknown value {', '.join(sorted(unknown))}; values are {', '.join(Answer)}, invalid")
+            raise KeyError(_("unknown value {values}; values are {allowed}, invalid")
+                           .format(values=", ".join(sorted(unknown)), allowed=", ".join(Answer)))
         return rules
     except (OSError, KeyError, TypeError, re.error, yaml.YAMLError) as error:
-        raise TenderkitError(f"{path}: answer patterns cannot be loaded ({error}).") from None
+        raise TenderkitError(_("{file}: answer patterns cannot be loaded ({error}).").format(file=path, error=error)) \
+            from None
 
 
 def fold_answer(text: str) -> str:
@@ -70,15 +73,15 @@ def normalize_yes_no(raw: str, allow_na: bool = True) -> Normalized:
     for rule in yes_no_rules():
         if any(pattern.match(folded) for pattern in rule.patterns):
             if rule.value == "invalid":
-                return Normalized(None, INVALID, "not a yes/no answer")
-            note = None if allow_na or rule.value != Answer.NA else "« sans objet » is not offered for this question"
+                return Normalized(None, INVALID, _("not a yes/no answer"))
+            note = None if allow_na or rule.value != Answer.NA else _("« sans objet » is not offered for this question")
             return Normalized(rule.value, ANSWERED, note)
-    return Normalized(None, INVALID, "not recognised as oui, non, sans objet or a qualified oui")
+    return Normalized(None, INVALID, _("not recognised as oui, non, sans objet or a qualified oui"))
 
 
 def parse_number(raw: Any) -> Normalized:
     if isinstance(raw, bool):
-        return Normalized(None, INVALID, "not a number")
+        return Normalized(None, INVALID, _("not a number"))
     if isinstance(raw, int | float):
         return Normalized(raw, ANSWERED)
     text = normalize_spaces(str(raw)[:4 * CLASSIFY_CHARS])
@@ -86,7 +89,7 @@ def parse_number(raw: Any) -> Normalized:
         return Normalized(None, EMPTY)
     found = _NUMBER.findall(text)
     if len(found) != 1:
-        return Normalized(None, INVALID, "no single number found" if not found else "several numbers found")
+        return Normalized(None, INVALID, _("no single number found") if not found else _("several numbers found"))
     token = re.sub(r"[ \u00a0\u202f]", "", found[0])
     if re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", token):  # 1.024 written the French way
         token = token.replace(".", "")
@@ -113,14 +116,14 @@ def parse_date(raw: Any) -> Normalized:
             try:
                 return Normalized(build(match).isoformat(), ANSWERED)
             except (ValueError, KeyError):
-                return Normalized(None, INVALID, "not a valid date")
+                return Normalized(None, INVALID, _("not a valid date"))
     month = re.search(r"\b([a-z]+) (\d{4})\b", text)
     if month and month[1] in _MONTHS:
         return Normalized(f"{month[2]}-{_MONTHS[month[1]]:02d}", ANSWERED)
     year = re.fullmatch(r"(?:en )?((?:19|20)\d{2})", text)
     if year:
         return Normalized(year[1], ANSWERED)
-    return Normalized(None, INVALID, "not a date (expected jj/mm/aaaa)")
+    return Normalized(None, INVALID, _("not a date (expected jj/mm/aaaa)"))
 
 
 def parse_choice(raw: str, options: list[str]) -> Normalized:
@@ -138,7 +141,7 @@ def parse_choice(raw: str, options: list[str]) -> Normalized:
     scored = sorted(((fuzz.ratio(fold_answer(o), folded), o) for o in options), reverse=True)
     if scored and scored[0][0] >= 90 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 5):
         return Normalized(scored[0][1], ANSWERED)
-    return Normalized(None, INVALID, f"not one of: {', '.join(options)}")
+    return Normalized(None, INVALID, _("not one of: {options}").format(options=", ".join(options)))
 
 
 def clean_text(raw: Any, keep_lines: bool) -> str:

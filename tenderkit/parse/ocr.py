@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from PIL import Image, ImageChops, ImageOps
 
+from tenderkit.i18n import _
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.safety import ReturnError
 
@@ -229,7 +230,7 @@ def _render(page) -> Image.Image:
     if pixels > MAX_PIXELS:
         scale = int(scale * (MAX_PIXELS / pixels) ** 0.5)
     if scale < 50:
-        raise ReturnError("a scanned page is far larger than a printed page; it cannot be read by OCR")
+        raise ReturnError(_("a scanned page is far larger than a printed page; it cannot be read by OCR"))
     return page.to_image(resolution=scale).original
 
 
@@ -237,18 +238,21 @@ def read_scanned(pdf, extracted: Extracted) -> Extracted:
     """``extracted`` filled by OCR from the open pdfplumber document ``pdf`` (a scan without a text layer)."""
     pages = pdf.pages
     if len(pages) > MAX_OCR_PAGES:
-        raise ReturnError(f"the scanned PDF has {len(pages)} pages, more than the {MAX_OCR_PAGES} read by OCR")
+        raise ReturnError(_("the scanned PDF has {count} pages, more than the {limit} read by OCR")
+                          .format(count=len(pages), limit=MAX_OCR_PAGES))
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract's threads only contend with the batch workers
     extracted.ocr = True
     started = time.monotonic()
     for number, page in enumerate(pages, start=1):
         left = TOTAL_BUDGET - (time.monotonic() - started)
         if left <= 0:
-            raise ReturnError(f"OCR of the scan took more than {TOTAL_BUDGET} s; it was stopped at page {number}")
+            raise ReturnError(_("OCR of the scan took more than {seconds} s; it was stopped at page {page}")
+                              .format(seconds=TOTAL_BUDGET, page=number))
         try:
             grid, text = page_grid(_render(page), number, min(PAGE_TIMEOUT, left))
         except RuntimeError as error:  # pytesseract's timeout
-            raise ReturnError(f"OCR of page {number} did not finish in time ({error})") from None
+            raise ReturnError(_("OCR of page {page} did not finish in time ({error})")
+                              .format(page=number, error=error)) from None
         extracted.texts.append(text)
         if grid is not None:
             extracted.grids.append(grid)

@@ -26,7 +26,8 @@ from pathlib import Path, PurePosixPath
 import yaml
 from rapidfuzz import fuzz
 
-from tenderkit.errors import TenderkitError
+from tenderkit.errors import TenderkitError, system_reason
+from tenderkit.i18n import N_, _, ngettext
 from tenderkit.library.models import Library
 from tenderkit.parse.entries import entry_problem
 from tenderkit.parse.response import Response, display_name
@@ -39,9 +40,11 @@ from tenderkit.parse.safety import (
     document_problem,
 )
 from tenderkit.paths import library_dir
-from tenderkit.text import counted, fold
+from tenderkit.text import fold
 
-MAX_OFFER_FILES = 2000                     # files listed in one offer (a real one holds a few dozen)
+OFFER_KINDS = {"zip": N_("the offer zip"), "folder": N_("the offer folder")}
+MAX_OFFER_FILES = 2000
+                    # files listed in one offer (a real one holds a few dozen)
 MAX_OFFER_DEPTH = 8                        # nested folders
 MAX_CANDIDATES = 6                         # files tried as the questionnaire
 QUESTIONNAIRE_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".docx", ".pdf")
@@ -104,33 +107,36 @@ def _list_zip(path: Path) -> Listing:
     listing = Listing("zip")
     try:
         if path.stat().st_size > MAX_OFFER_BYTES:
-            raise OfferError(f"the offer zip is larger than {MAX_OFFER_BYTES // 1024 ** 3} GB")
+            raise OfferError(_("the offer zip is larger than {gb} GB").format(gb=MAX_OFFER_BYTES // 1024 ** 3))
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile:
-        raise OfferError("the offer zip is damaged (truncated or corrupt)") from None
+        raise OfferError(_("the offer zip is damaged (truncated or corrupt)")) from None
     if len(infos) > MAX_OFFER_FILES:
-        raise OfferError(f"the offer zip holds {len(infos)} files, more than the {MAX_OFFER_FILES} accepted; "
-                         "refused as a possible zip bomb")
+        raise OfferError(_("the offer zip holds {count} files, more than the {limit} accepted; refused as a possible "
+                           "zip bomb").format(count=len(infos), limit=MAX_OFFER_FILES))
     seen: dict[str, Member] = {}
     for info in infos:
         if info.is_dir():
             continue
         name = member_name(info).replace("\\", "/")
         if _UNSAFE.search(name):
-            listing.warnings.append(f"« {name[:80]} » in the zip has an unsafe path (outside the offer); skipped")
+            listing.warnings.append(_("« {name} » in the zip has an unsafe path (outside the offer); skipped")
+                                    .format(name=name[:80]))
             continue
         if name.split("/")[-1].startswith((".", "~$")) or name.startswith("__MACOSX/"):
             continue
         if stat.S_ISLNK(info.external_attr >> 16):  # a Unix symbolic link stored as such: never followed
-            listing.warnings.append(f"« {name[:80]} » in the zip is a symbolic link, not a file; skipped")
+            listing.warnings.append(_("« {name} » in the zip is a symbolic link, not a file; skipped")
+                                    .format(name=name[:80]))
             continue
         same = seen.get(name.casefold())   # one name twice (or in two cases, one file once unzipped on Windows)
         if same is not None and (same.info.CRC, same.size) == (info.CRC, info.file_size) and same.path == name:
             continue   # the same file stored twice: one is enough
         if same is not None:
-            raise OfferError(f"the offer zip holds two different files under one name, « {same.path[:80]} » and "
-                             f"« {name[:80]} »; neither is read until the buyer removes one of them from the zip")
+            raise OfferError(_("the offer zip holds two different files under one name, « {path} » and « {name} »; "
+                               "neither is read until the buyer removes one of them from the zip")
+                             .format(path=same.path[:80], name=name[:80]))
         seen[name.casefold()] = member = Member(name, info.file_size, info.compress_size, info)
         listing.members.append(member)
     return listing
@@ -143,27 +149,28 @@ def _list_folder(path: Path) -> Listing:
         depth = len(Path(folder).relative_to(root).parts)
         folders[:] = sorted(f for f in folders if not f.startswith(".")) if depth < MAX_OFFER_DEPTH else []
         if depth >= MAX_OFFER_DEPTH and files:
-            listing.warnings.append(f"folders nested deeper than {MAX_OFFER_DEPTH} levels were not looked at")
+            listing.warnings.append(_("folders nested deeper than {depth} levels were not looked at")
+                                    .format(depth=MAX_OFFER_DEPTH))
         for name in [f for f in folders if (Path(folder) / f).is_symlink()]:
             folders.remove(name)  # a linked folder is never walked: its files are read where they really are
-            problem = entry_problem(Path(folder) / name, root, "the offer folder")
+            problem = entry_problem(Path(folder) / name, root, _("the offer folder"))
             if problem is not None:
                 relative = (Path(folder) / name).relative_to(root).as_posix()
-                listing.warnings.append(f"« {relative} »: {problem}; skipped")
+                listing.warnings.append(_("« {name} »: {problem}; skipped").format(name=relative, problem=problem))
         for name in sorted(files):
             if name.startswith((".", "~$")):
                 continue
             full = Path(folder) / name
             relative = full.relative_to(root).as_posix()
-            problem = entry_problem(full, root, "the offer folder")
+            problem = entry_problem(full, root, _("the offer folder"))
             if problem is None and full.is_dir():  # a link to a folder of the offer: read where it is
                 continue
             if problem is not None:
-                listing.warnings.append(f"« {relative} »: {problem}; skipped")
+                listing.warnings.append(_("« {name} »: {problem}; skipped").format(name=relative, problem=problem))
                 continue
             listing.members.append(Member(relative, full.stat().st_size))
             if len(listing.members) > MAX_OFFER_FILES:
-                raise OfferError(f"the offer folder holds more than {MAX_OFFER_FILES} files")
+                raise OfferError(_("the offer folder holds more than {limit} files").format(limit=MAX_OFFER_FILES))
     return listing
 
 
@@ -213,14 +220,16 @@ def _materialize(path: Path, listing: Listing, member: Member, scratch: Path) ->
         return path / member.path
     assert member.info is not None
     if member.size > MAX_FILE_BYTES:
-        raise OfferError(f"« {member.path} » is {member.size // (1024 * 1024)} MB, larger than any questionnaire")
+        raise OfferError(_("« {name} » is {mb} MB, larger than any questionnaire")
+                         .format(name=member.path, mb=member.size // (1024 * 1024)))
     if member.compressed and member.size > 1024 * 1024 and member.size // member.compressed > MAX_MEMBER_RATIO:
-        raise OfferError(f"« {member.path} » is compressed {member.size // member.compressed} times; refused as a "
-                         "possible zip bomb")
+        raise OfferError(_("« {name} » is compressed {ratio} times; refused as a possible zip bomb")
+                         .format(name=member.path, ratio=member.size // member.compressed))
     with zipfile.ZipFile(path) as archive, archive.open(member.info) as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise OfferError(f"« {member.path} » expands beyond {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise OfferError(_("« {name} » expands beyond {mb} MB")
+                         .format(name=member.path, mb=MAX_FILE_BYTES // (1024 * 1024)))
     safe = re.sub(r"[^\w.\- ]+", "_", PurePosixPath(member.path).name)[:80] or "questionnaire"
     target = scratch / safe
     target.write_bytes(data)
@@ -238,7 +247,8 @@ def generic_words() -> frozenset[str]:
     try:
         return frozenset(str(word) for word in yaml.safe_load(path.read_text(encoding="utf-8"))["generic_words"])
     except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
-        raise TenderkitError(f"{path}: the generic words of document names cannot be loaded ({error}).") from None
+        raise TenderkitError(_("{path}: the generic words of document names cannot be loaded ({error}).")
+                             .format(path=path, error=error)) from None
 
 
 def _distinctive(name: str) -> list[str]:
@@ -308,7 +318,7 @@ def document_problems(path: Path, listing: Listing, files: list[str]) -> dict[st
                     with (path / member.path).open("rb") as handle:
                         head = handle.read(DOCUMENT_HEAD_BYTES)
             except (OSError, RuntimeError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
-                problems[name] = "encrypted or damaged, it cannot be opened"
+                problems[name] = _("encrypted or damaged, it cannot be opened")
                 continue
             problem = document_problem(head)
             if problem is not None:
@@ -344,7 +354,7 @@ def _rival(filled: list[tuple[Member, Response]], chosen: Member | None, questio
                        and questions[q].answer_type not in ("text", "list")}
               for m, r in filled if r.questionnaire.get("kind") != "mds2"}
     mine = values.get(chosen.path, {})
-    for member, _ in filled:
+    for member, _response in filled:
         theirs = values.get(member.path)
         if member is not chosen and theirs and any(theirs[q] != v for q, v in mine.items() if q in theirs):
             return member
@@ -362,7 +372,7 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
     try:
         listing = list_offer(path)
         if not listing.members:
-            raise OfferError(f"the offer {listing.kind} is empty")
+            raise OfferError(_("{offer} is empty").format(offer=_(OFFER_KINDS[listing.kind])))
         with tempfile.TemporaryDirectory(prefix="tenderkit-offer-") as scratch:
             filled: list[tuple[Member, Response]] = []
             tried: list[Response] = []
@@ -386,19 +396,25 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
         chosen, inner = _chosen(filled)
         rival = _rival(filled, chosen, expect.questions)
         if rival is not None:
-            raise OfferError(f"the offer holds two filled questionnaires whose answers differ, « {chosen.path} » and "
-                             f"« {rival.path} »; neither is scored until the buyer removes one of them from the offer")
+            raise OfferError(_("the offer holds two filled questionnaires whose answers differ, « {path} » and « "
+                               "{path2} »; neither is scored until the buyer removes one of them from the offer")
+                             .format(path=chosen.path, path2=rival.path))
     except OfferError as error:
-        response.errors.append(f"{shown}: {error}.")
+        response.errors.append(_("{file}: {problem}.").format(file=shown, problem=error))
         return response
     except OSError as error:
-        response.errors.append(f"{shown}: the offer cannot be read ({error.strerror or error}).")
+        response.errors.append(_("{file}: the offer cannot be read ({reason}).")
+                               .format(file=shown, reason=system_reason(error)))
         return response
     if chosen is None or inner is None:
+        # a stamped return of another tender's questionnaire says why it was not taken
         refused = "; ".join(problems + [e.split(": ", 1)[-1].rstrip(".") for r in tried for e in r.errors
-                                        if "another tender" in e])
-        response.errors.append(f"{shown}: no questionnaire found in the offer {listing.kind} "
-                               f"({counted(len(listing.members), 'file')})" + (f"; {refused}" if refused else "") + ".")
+                                        if r.questionnaire.get("reference") not in (None, expect.reference)])
+        files = len(listing.members)
+        response.errors.append(ngettext("{file}: no questionnaire found in {offer} ({n} file)",
+                                        "{file}: no questionnaire found in {offer} ({n} files)", files)
+                               .format(file=shown, offer=_(OFFER_KINDS[listing.kind]), n=files)
+                               + (f"; {refused}" if refused else "") + ".")
         return response
     inner.sha256 = offer_hash(path) if listing.kind == "folder" else digest(path)
     attachments = [m.path for m in listing.members if m.path != chosen.path]
@@ -406,7 +422,8 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
     try:
         not_documents = document_problems(path, listing, [a for a in matched.values() if a])
     except (OSError, zipfile.BadZipFile) as error:
-        response.errors.append(f"{shown}: the offer cannot be read ({getattr(error, 'strerror', None) or error}).")
+        reason = system_reason(error) if isinstance(error, OSError) else str(error)
+        response.errors.append(_("{file}: the offer cannot be read ({reason}).").format(file=shown, reason=reason))
         return response
     absent, undeclared, unreadable = [], [], []
     for deliverable_id, declared in inner.deliverables.items():
@@ -426,20 +443,28 @@ def parse_offer(path: Path, expect, parse_one: Callable, digest: Callable[[Path]
                    "declared_absent": absent, "undeclared": undeclared + others, "unreadable": sorted(not_documents)}
     inner.warnings = listing.warnings + inner.warnings
     if unreadable:
-        inner.warnings.append(f"{counted(len(unreadable), 'attached file')} under a requested document's name but "
-                              "not readable as a document, not counted as supplied: " + "; ".join(unreadable))
+        inner.warnings.append(ngettext("{n} attached file under a requested document's name but not readable as a "
+                                       "document, not counted as supplied: {names}",
+                                       "{n} attached files under a requested document's name but not readable as a "
+                                       "document, not counted as supplied: {names}", len(unreadable))
+                              .format(n=len(unreadable), names="; ".join(unreadable)))
     if absent:
-        inner.warnings.append(f"{counted(len(absent), 'document')} declared « Fournie : Oui » but not attached to "
-                              "the offer: " + "; ".join(absent))
+        inner.warnings.append(ngettext("{n} document declared « Fournie : Oui » but not attached to the offer: "
+                                       "{titles}",
+                                       "{n} documents declared « Fournie : Oui » but not attached to the offer: "
+                                       "{titles}",
+                                       len(absent)).format(n=len(absent), titles="; ".join(absent)))
     if undeclared:
-        inner.warnings.append(f"{counted(len(undeclared), 'document')} attached but not declared in the "
-                              "questionnaire: " + "; ".join(undeclared))
+        inner.warnings.append(ngettext("{n} document attached but not declared in the questionnaire: {titles}",
+                                       "{n} documents attached but not declared in the questionnaire: {titles}",
+                                       len(undeclared)).format(n=len(undeclared), titles="; ".join(undeclared)))
     if others:
-        inner.warnings.append(f"{counted(len(others), 'file')} of the offer matching no requested document: "
-                              + "; ".join(others[:10])
-                              + ("…" if len(others) > 10 else ""))
+        inner.warnings.append(ngettext("{n} file of the offer matching no requested document: {names}",
+                                       "{n} files of the offer matching no requested document: {names}", len(others))
+                              .format(n=len(others), names="; ".join(others[:10]) + ("…" if len(others) > 10 else "")))
     nested = [a for a in attachments if a.lower().endswith(".zip")]
     if nested:
-        inner.warnings.append(f"{counted(len(nested), 'zip file')} inside the offer "
-                              f"{'was' if len(nested) == 1 else 'were'} not opened: " + "; ".join(nested[:5]))
+        inner.warnings.append(ngettext("{n} zip file inside the offer was not opened: {names}",
+                                       "{n} zip files inside the offer were not opened: {names}", len(nested))
+                              .format(n=len(nested), names="; ".join(nested[:5])))
     return inner

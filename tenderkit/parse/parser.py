@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tenderkit import layout
+from tenderkit.i18n import _, ngettext
 from tenderkit.library.models import Library, Question
 from tenderkit.parse.foreign import read_other_questionnaire
 from tenderkit.parse.grid import Cell, Extracted
@@ -20,7 +21,7 @@ from tenderkit.parse.normalize import ANSWERED, EMPTY, INVALID, normalize, norma
 from tenderkit.parse.offer import hash_file, is_offer, offer_hash, parse_offer
 from tenderkit.parse.response import Answer, Deliverable, Response, display_name
 from tenderkit.parse.safety import ReturnError, sniff
-from tenderkit.text import counted, shown_text
+from tenderkit.text import shown_text
 from tenderkit.vocabulary import Answer as AnswerValue
 
 # The reader of each format, imported when a file of that format comes (pdfplumber, python-docx and openpyxl
@@ -61,9 +62,11 @@ def _answer(question: Question, cell: Cell, comment: str | None, how: str) -> tu
                     comment=comment, how=how)
     warning = None
     if normalized.note and normalized.status == INVALID:
-        warning = f"{question.id} ({cell.location}): « {str(raw)[:60]} » — {normalized.note}"
+        warning = _("{question} ({location}): « {raw} » — {note}").format(
+            question=question.id, location=cell.location, raw=str(raw)[:60], note=normalized.note)
     elif normalized.note:
-        warning = f"{question.id} ({cell.location}): {normalized.note}"
+        warning = _("{question} ({location}): {note}").format(question=question.id, location=cell.location,
+                                                             note=normalized.note)
     return answer, warning
 
 
@@ -95,13 +98,13 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         response.sha256 = file_hash(path)
         extracted: Extracted = read(path, sniffed.format)
     except ReturnError as error:
-        response.errors.append(f"{name}: {error}.")
+        response.errors.append(_("{file}: {problem}.").format(file=name, problem=error))
         return response
     except MemoryError:
         raise
     except Exception:  # a reader bug must not stop the batch; no internals in the sentence
-        response.errors.append(f"{name}: the file could not be read (its content is malformed or of an "
-                               "unexpected kind).")
+        response.errors.append(_("{file}: the file could not be read (its content is malformed or of an unexpected "
+                                 "kind).").format(file=name))
         return response
 
     library = expect.library
@@ -112,32 +115,36 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
         response.questionnaire = matched.stamp
     others = [r for r in matched.references if r != expect.reference] if expect.reference else []
     if others and len(matched.references) == 1:
-        response.errors.append(f"{name}: this is a return of another tender's questionnaire (reference "
-                               f"{others[0]}, expected {expect.reference}).")
+        response.errors.append(_("{file}: this is a return of another tender's questionnaire (reference {found}, "
+                                 "expected {expected}).").format(file=name, found=others[0], expected=expect.reference))
         return response
     if others or (not expect.reference and len(matched.references) > 1):
-        response.errors.append(f"{name}: the questionnaire references in the file disagree ("
-                               + ", ".join(matched.references[:4]) + (f"; expected {expect.reference}"
-                                                                      if expect.reference else "")
-                               + "): parts of another questionnaire may have been pasted in; ask the vendor for "
-                               "the return of this tender's questionnaire.")
+        found = ", ".join(matched.references[:4])
+        response.errors.append((_("{file}: the questionnaire references in the file disagree ({found}; expected "
+                                  "{expected}): parts of another questionnaire may have been pasted in; ask the "
+                                  "vendor for the return of this tender's questionnaire.") if expect.reference else
+                                _("{file}: the questionnaire references in the file disagree ({found}): parts of "
+                                  "another questionnaire may have been pasted in; ask the vendor for the return of "
+                                  "this tender's questionnaire."))
+                               .format(file=name, found=found, expected=expect.reference))
         return response
     if matched.stamp:
         older = [v for v in matched.versions if v != library.meta.version]
         if older:
-            response.warnings.append(f"questionnaire version {older[0]} (current "
-                                     f"{library.meta.version}): answers were matched by id and text")
+            response.warnings.append(_("questionnaire version {version} (current {current}): answers were matched by "
+                                       "id and text").format(version=older[0], current=library.meta.version))
     else:
-        response.warnings.append("no tenderkit questionnaire reference found in the file: answers were matched by "
-                                 "question text")
+        response.warnings.append(_("no tenderkit questionnaire reference found in the file: answers were matched by "
+                                   "question text"))
     if not matched.answers:
         other = read_other_questionnaire(extracted, path, expect, response)  # an MDS2, or a CAIQ… named
         if other is not None:
             return other
-        response.errors.append(f"{name}: no questionnaire answers found by OCR in this scanned PDF (is it the "
-                               "security questionnaire, and is the scan legible?)." if extracted.ocr else
-                               f"{name}: no questionnaire answers found in this {sniffed.format} file "
-                               "(is it the security questionnaire?).")
+        response.errors.append(_("{file}: no questionnaire answers found by OCR in this scanned PDF (is it the "
+                                 "security questionnaire, and is the scan legible?).").format(file=name)
+                               if extracted.ocr else
+                               _("{file}: no questionnaire answers found in this {format} file (is it the security "
+                                 "questionnaire?).").format(file=name, format=sniffed.format))
         return response
 
     by_text = 0
@@ -161,7 +168,7 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
                 parsed[question_id], warning = _answer(expect.questions[question_id], cell, None,
                                                        "ocr" if extracted.ocr else "id")
                 if warning:
-                    response.warnings.append(f"{group_id}: {warning}")
+                    response.warnings.append(_("{group}: {warning}").format(group=group_id, warning=warning))
             response.groups[group_id].append(parsed)
     for deliverable_id, (provided, filename) in matched.deliverables.items():
         value = normalize_yes_no(provided.text).value if provided is not None and provided.text else None
@@ -172,22 +179,28 @@ def _parse_file(path: Path, expect: Expectation) -> Response:
 
     missing = [qid for qid in expect.questions if qid not in matched.answers]
     if missing:
-        response.warnings.append(f"{counted(len(missing), 'question')} not found in the file: "
-                                 + ", ".join(missing[:8]) + ("…" if len(missing) > 8 else ""))
+        response.warnings.append(ngettext("{n} question not found in the file: {ids}",
+                                          "{n} questions not found in the file: {ids}", len(missing))
+                                 .format(n=len(missing),
+                                         ids=", ".join(missing[:8]) + ("…" if len(missing) > 8 else "")))
     if by_text:
-        response.warnings.append(f"{counted(by_text, 'question row')} recognised by their text, the id column "
-                                 "being absent")
+        response.warnings.append(ngettext("{n} question row recognised by its text, the id column being absent",
+                                          "{n} question rows recognised by their text, the id column being absent",
+                                          by_text).format(n=by_text))
     response.warnings += matched.warnings
     extra = [name for name in matched.unused if not _our_sheet(name)] if sniffed.format in ("xlsx", "ods", "xls") \
         else []
     if extra:
-        response.warnings.append(f"{counted(len(extra), 'sheet')} not read, holding no questionnaire table: "
-                                 + ", ".join(f"« {sheet} »" for sheet in extra) + " — check them by hand")
+        response.warnings.append(ngettext("{n} sheet not read, holding no questionnaire table: {sheets} — check it "
+                                          "by hand",
+                                          "{n} sheets not read, holding no questionnaire table: {sheets} — check them "
+                                          "by hand", len(extra))
+                                 .format(n=len(extra), sheets=", ".join(f"« {sheet} »" for sheet in extra)))
     if extracted.ocr:
         response.ocr = True
-        response.warnings.insert(0, "scanned PDF read by OCR (Tesseract): every answer is to be checked against "
-                                    "the scan (page given in its location)")
+        response.warnings.insert(0, _("scanned PDF read by OCR (Tesseract): every answer is to be checked against "
+                                      "the scan (page given in its location)"))
     counts = response.counts()
     if counts[ANSWERED] == 0 and counts[INVALID] == 0:
-        response.warnings.append("the questionnaire was returned without any answer")
+        response.warnings.append(_("the questionnaire was returned without any answer"))
     return response

@@ -8,12 +8,13 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
+from tenderkit.i18n import N_, _
 from tenderkit.parse import ocr
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.pdf_cells import table_texts
 from tenderkit.parse.safety import MAX_PDF_PAGES, ReturnError, check_pdf_pages
 
-ENCRYPTED = "the PDF is password-protected (encrypted); ask the vendor for an unprotected copy"
+ENCRYPTED = N_("the PDF is password-protected (encrypted); ask the vendor for an unprotected copy")
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                   "intersection_tolerance": 5}
 
@@ -25,8 +26,8 @@ def read_pdf(path: Path) -> Extracted:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages
             if len(pages) > MAX_PDF_PAGES:
-                raise ReturnError(f"the PDF has {len(pages)} pages, more than the {MAX_PDF_PAGES} of any questionnaire "
-                                  "printout")
+                raise ReturnError(_("the PDF has {count} pages, more than the {limit} of any questionnaire printout")
+                                  .format(count=len(pages), limit=MAX_PDF_PAGES))
             extracted.pages = len(pages)
             characters = 0
             for number, page in enumerate(pages, start=1):
@@ -41,7 +42,7 @@ def read_pdf(path: Path) -> Extracted:
                 page.flush_cache()
             if characters == 0:
                 if not ocr.available():
-                    raise ReturnError("the PDF has no text layer (a scan); OCR is needed before it can be read")
+                    raise ReturnError(_("the PDF has no text layer (a scan); OCR is needed before it can be read"))
                 extracted.texts, extracted.grids = [], []
                 return ocr.read_scanned(pdf, extracted)
     except ReturnError:
@@ -49,8 +50,8 @@ def read_pdf(path: Path) -> Extracted:
     except Exception as error:
         cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error  # pdfplumber wraps
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in repr(cause).lower():
-            raise ReturnError(ENCRYPTED) from None
+            raise ReturnError(_(ENCRYPTED)) from None
         if isinstance(cause, PDFSyntaxError):
-            raise ReturnError("the PDF is damaged (truncated or corrupt)") from None
-        raise ReturnError("the PDF cannot be read (its structure is malformed)") from None
+            raise ReturnError(_("the PDF is damaged (truncated or corrupt)")) from None
+        raise ReturnError(_("the PDF cannot be read (its structure is malformed)")) from None
     return extracted

@@ -13,6 +13,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tenderkit.errors import system_reason
+from tenderkit.i18n import _
+
 MAX_FILE_BYTES = 50 * 1024 * 1024          # a questionnaire return is a few hundred KB
 MAX_OFFER_BYTES = 2 * 1024 * 1024 * 1024   # an offer zip (attachments are listed, never decompressed)
 MAX_ZIP_MEMBERS = 5000
@@ -50,29 +53,32 @@ def _check_zip(path: Path) -> str:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ReturnError("the file is damaged (truncated or corrupt zip container)") from None
+        raise ReturnError(_("the file is damaged (truncated or corrupt zip container)")) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
-            raise ReturnError(f"the file holds {len(members)} parts, more than any questionnaire; refused as a "
-                              "possible zip bomb")
+            raise ReturnError(_("the file holds {count} parts, more than any questionnaire; refused as a "
+                                "possible zip bomb").format(count=len(members)))
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise ReturnError(f"the file would expand to {total // (1024 * 1024)} MB; refused as a possible zip bomb")
+            raise ReturnError(_("the file would expand to {mb} MB; refused as a possible zip bomb")
+                              .format(mb=total // (1024 * 1024)))
         for member in members:
             ratio = member.file_size // max(member.compress_size, 1)
             if member.file_size > 1024 * 1024 and ratio > MAX_MEMBER_RATIO:
-                raise ReturnError(f"part {member.filename} is compressed {ratio} times; refused as a possible zip bomb")
+                raise ReturnError(_("part {part} is compressed {ratio} times; refused as a possible zip bomb")
+                                  .format(part=member.filename, ratio=ratio))
         names = {m.filename for m in members}
         try:
             for member in members:
                 if member.filename.endswith((".xml", ".rels")):
                     with archive.open(member) as handle:
                         if _DTD.search(handle.read(XML_HEAD_BYTES)):
-                            raise ReturnError(f"part {member.filename} declares XML entities (a DTD), which Office "
-                                              "files never do; refused as a possible XML bomb")
+                            raise ReturnError(_("part {part} declares XML entities (a DTD), which Office files "
+                                                "never do; refused as a possible XML bomb")
+                                              .format(part=member.filename))
         except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise ReturnError(f"the file is damaged ({error})") from None
+            raise ReturnError(_("the file is damaged ({detail})").format(detail=error)) from None
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names and "content.xml" in names and _mimetype(path) == ODS_MIMETYPE:
@@ -80,13 +86,13 @@ def _check_zip(path: Path) -> str:
     if "word/document.xml" in names:
         return "docx"
     if "[Content_Types].xml" in names:
-        raise ReturnError("the file is an Office document but neither a workbook nor a Word document")
-    raise ReturnError("the file is a zip archive, not an Excel, Word or PDF document")
+        raise ReturnError(_("the file is an Office document but neither a workbook nor a Word document"))
+    raise ReturnError(_("the file is a zip archive, not an Excel, Word or PDF document"))
 
 
 def _too_large(size: int) -> str:
-    return (f"the file is {size // (1024 * 1024)} MB, larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB accepted "
-            "for a questionnaire return")
+    return (_("the file is {mb} MB, larger than the {limit} MB accepted for a questionnaire return")
+            .format(mb=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
 
 
 def first_look(path: Path) -> str | None:
@@ -98,7 +104,7 @@ def first_look(path: Path) -> str | None:
         if not stat.S_ISREG(info.st_mode):
             return None
         if info.st_size == 0:
-            return "the file is empty"
+            return _("the file is empty")
         if info.st_size <= MAX_FILE_BYTES:
             return None
         is_zip = _read(path, len(ZIP_MAGIC)) == ZIP_MAGIC
@@ -107,7 +113,7 @@ def first_look(path: Path) -> str | None:
     if not is_zip:
         return _too_large(info.st_size)
     if info.st_size > MAX_OFFER_BYTES:
-        return f"the offer zip is larger than {MAX_OFFER_BYTES // 1024 ** 3} GB"
+        return _("the offer zip is larger than {gb} GB").format(gb=MAX_OFFER_BYTES // 1024 ** 3)
     return None
 
 
@@ -116,26 +122,26 @@ def sniff(path: Path) -> Sniffed:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block us
     except FileNotFoundError:
-        raise ReturnError("the file does not exist") from None
+        raise ReturnError(_("the file does not exist")) from None
     except IsADirectoryError:
-        raise ReturnError("this is a folder, not a file") from None
+        raise ReturnError(_("this is a folder, not a file")) from None
     except PermissionError:
-        raise ReturnError("the file cannot be read (permission denied)") from None
+        raise ReturnError(_("the file cannot be read (permission denied)")) from None
     except OSError as error:
-        raise ReturnError(f"the file cannot be opened ({(error.strerror or 'system error').lower()})") from None
+        raise ReturnError(_("the file cannot be opened ({reason})").format(reason=system_reason(error))) from None
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
-            raise ReturnError("this is a folder, not a file")
+            raise ReturnError(_("this is a folder, not a file"))
         if not stat.S_ISREG(info.st_mode):
-            raise ReturnError("this is not a regular file (a pipe, socket or device); only files are read")
+            raise ReturnError(_("this is not a regular file (a pipe, socket or device); only files are read"))
         size = info.st_size
         try:
             head = handle.read(1024)
         except OSError as error:
-            raise ReturnError(f"the file cannot be read ({(error.strerror or 'system error').lower()})") from None
+            raise ReturnError(_("the file cannot be read ({reason})").format(reason=system_reason(error))) from None
     if size == 0:
-        raise ReturnError("the file is empty")
+        raise ReturnError(_("the file is empty"))
     if size > MAX_FILE_BYTES:
         raise ReturnError(_too_large(size))
     if head.startswith(ZIP_MAGIC):
@@ -145,16 +151,16 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed("pdf", size)
     if head.startswith(OLE_MAGIC):  # an OLE container: an encrypted Office file, or the old binary formats
         if "EncryptedPackage".encode("utf-16-le") in _read(path, 4 * 1024 * 1024):
-            raise ReturnError("the file is password-protected (encrypted); ask the vendor for an unprotected copy")
+            raise ReturnError(_("the file is password-protected (encrypted); ask the vendor for an unprotected copy"))
         if any(name.encode("utf-16-le") in _read(path, 4 * 1024 * 1024) for name in XLS_STREAMS):
             return Sniffed("xls", size)
-        raise ReturnError("the file is in an old Office 97 format that is not an Excel workbook (Word 97?); ask the "
-                          "vendor for .docx, .xlsx or PDF")
+        raise ReturnError(_("the file is in an old Office 97 format that is not an Excel workbook (Word 97?); ask "
+                            "the vendor for .docx, .xlsx or PDF"))
     if head.startswith(b"{\\rtf"):
-        raise ReturnError("the file is an RTF document; ask the vendor for .docx, .xlsx or PDF")
+        raise ReturnError(_("the file is an RTF document; ask the vendor for .docx, .xlsx or PDF"))
     if _looks_like_text(head):
-        raise ReturnError("the file is plain text, not an Excel, Word or PDF document (wrong extension?)")
-    raise ReturnError("the file is not an Excel, Word or PDF document")
+        raise ReturnError(_("the file is plain text, not an Excel, Word or PDF document (wrong extension?)"))
+    raise ReturnError(_("the file is not an Excel, Word or PDF document"))
 
 
 def check_return(path: Path) -> Sniffed:
@@ -174,8 +180,8 @@ def check_pdf_pages(path: Path) -> None:
     """Refuse a PDF whose page tree declares more pages than any questionnaire printout."""
     declared = pdf_page_count(path)
     if declared is not None and declared > MAX_PDF_PAGES:
-        raise ReturnError(f"the PDF declares {declared} pages, more than the {MAX_PDF_PAGES} of any questionnaire "
-                          "printout")
+        raise ReturnError(_("the PDF declares {count} pages, more than the {limit} of any questionnaire "
+                            "printout").format(count=declared, limit=MAX_PDF_PAGES))
 
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -196,8 +202,8 @@ def check_pdf_streams(path: Path, budget: int = MAX_PDF_INFLATED) -> None:
             while True:
                 total += len(chunk)
                 if total > budget:
-                    raise ReturnError(f"the PDF's content would expand to more than {budget // (1024 * 1024)} MB; "
-                                      "refused as a possible decompression bomb")
+                    raise ReturnError(_("the PDF's content would expand to more than {mb} MB; refused as a possible "
+                                        "decompression bomb").format(mb=budget // (1024 * 1024)))
                 if inflater.eof:
                     break
                 if inflater.unconsumed_tail:
@@ -255,8 +261,8 @@ def document_problem(head: bytes) -> str | None:
         return None
     text = _text(head)
     if text is None:
-        return "not a document (neither PDF, Office, OpenDocument, image, text nor archive)"
-    return None if any(character.isalnum() for character in text) else "blank (no letter or digit)"
+        return _("not a document (neither PDF, Office, OpenDocument, image, text nor archive)")
+    return None if any(character.isalnum() for character in text) else _("blank (no letter or digit)")
 
 
 def _text(head: bytes) -> str | None:

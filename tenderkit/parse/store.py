@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tenderkit import __version__
+from tenderkit.i18n import language
 from tenderkit.incremental import code_state
 from tenderkit.output import ensure_dir, safe_name, write_text_atomic
 from tenderkit.parse.batch import Budget, failed, parse_many
@@ -65,7 +66,8 @@ _last: tuple[Expectation, str] | None = None   # the fingerprint of the last exp
 
 def _fingerprint(expect: Expectation) -> str:
     """What a stored response depends on besides the file: the parser's code, the library's version, the exact
-    questions selected (ids and what they ask) and the documents, the reference and the vendor names."""
+    questions selected (ids and what they ask) and the documents, the reference, the vendor names and the
+    language of its warnings and errors."""
     global _last
     if _last is not None and _last[0] is expect:
         return _last[1]
@@ -74,7 +76,7 @@ def _fingerprint(expect: Expectation) -> str:
                "deliverables": {did: d.model_dump(mode="json") for did, d in sorted(library.deliverables.items())},
                "reference": expect.reference, "vendors": sorted((expect.vendor_names or {}).items())}
     digest = hashlib.sha256(json.dumps(depends, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    fingerprint = f"{STORE_FORMAT}/{__version__}/{code_state()}/{library.meta.version}/{digest}"
+    fingerprint = f"{STORE_FORMAT}/{__version__}/{code_state()}/{library.meta.version}/{digest}/{language()}"
     _last = (expect, fingerprint)
     return fingerprint
 

@@ -11,6 +11,7 @@ from defusedxml import ElementTree as DefusedET
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from tenderkit.i18n import _
 from tenderkit.parse.grid import Cell, Extracted, Grid
 from tenderkit.parse.safety import ReturnError
 
@@ -106,7 +107,7 @@ def read_xlsx(path: Path) -> Extracted:
     try:
         safe = calamine_safe(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ReturnError("the workbook cannot be read (its worksheets are missing or malformed)") from None
+        raise ReturnError(_("the workbook cannot be read (its worksheets are missing or malformed)")) from None
     if safe:
         extracted = read_calamine(path, "xlsx")
         extracted.texts += core_properties(path) + print_texts(path)
@@ -119,9 +120,9 @@ def read_xlsx_streaming(path: Path) -> Extracted:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ReturnError("the workbook cannot be read (its worksheets are missing or malformed)") from None
+        raise ReturnError(_("the workbook cannot be read (its worksheets are missing or malformed)")) from None
     except Exception:  # openpyxl raises many kinds on malformed parts
-        raise ReturnError("the workbook is malformed (its content is not what Excel writes)") from None
+        raise ReturnError(_("the workbook is malformed (its content is not what Excel writes)")) from None
     extracted = Extracted(format="xlsx")
     try:
         properties = book.properties
@@ -137,8 +138,8 @@ def read_xlsx_streaming(path: Path) -> Extracted:
                 if not values:
                     continue
                 if len(grid.rows) >= MAX_ROWS:
-                    raise ReturnError(f"sheet « {sheet.title} » has more than {MAX_ROWS} filled rows; not a "
-                                      "questionnaire")
+                    raise ReturnError(_("sheet « {sheet} » has more than {count} filled rows; not a questionnaire")
+                                      .format(sheet=sheet.title, count=MAX_ROWS))
                 grid.rows.append([Cell(value, f"{sheet.title}!{get_column_letter(column)}{row_number}")
                                   for column, value in enumerate(values, start=1)])
             extracted.grids.append(grid)
@@ -147,7 +148,7 @@ def read_xlsx_streaming(path: Path) -> Extracted:
     except MemoryError:
         raise
     except Exception:
-        raise ReturnError("the workbook is malformed (its content is not what Excel writes)") from None
+        raise ReturnError(_("the workbook is malformed (its content is not what Excel writes)")) from None
     finally:
         book.close()
     return extracted

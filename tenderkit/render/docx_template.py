@@ -21,6 +21,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _
 from tenderkit.output import write_atomic
 from tenderkit.render.cross_refs import link_articles
 from tenderkit.text import french_typography, xml_safe
@@ -68,13 +69,13 @@ _RENDERING = _CompilingOnceEnvironment()
 
 def open_template(path: Path) -> DocxTemplate:
     if not path.is_file():
-        raise TenderkitError(f"template {path} not found.")
+        raise TenderkitError(_("template {path} not found.").format(path=path))
     try:
         template = DocxTemplate(str(path))
         template.init_docx()  # docxtpl opens the file lazily: open it now to report a bad file here
         return template
     except Exception:  # python-docx raises various errors on a non-docx file
-        raise TenderkitError(f"template {path} is not a Word .docx file.") from None
+        raise TenderkitError(_("template {path} is not a Word .docx file.").format(path=path)) from None
 
 
 def _heading_level(paragraph) -> int | None:
@@ -224,8 +225,8 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path,
     try:
         doc.render(data, jinja_env=_RENDERING, autoescape=True)
     except TemplateError as error:
-        raise TenderkitError(f"template {template} cannot be rendered: {error} "
-                             f"(check it with `tenderkit templates check {template}`).") from None
+        raise TenderkitError(_("template {template} cannot be rendered: {error} (check it with `tenderkit "
+                               "templates check {template}`).").format(template=template, error=error)) from None
     link_articles(doc.docx)
     _insert_toc(doc.docx)
     tender, buyer = data.get("tender") or {}, data.get("buyer") or {}

@@ -39,6 +39,7 @@ from tenderkit.grid_layout import (
     WEIGHTS,
     part_key,
 )
+from tenderkit.i18n import language
 from tenderkit.render.xlsx_writer import (
     ANSWER,
     ANSWER_FILL,
@@ -80,7 +81,7 @@ FLAG_FILL = fill("#F8D7DA")
 GOOD_FILL = fill("#D4EDDA")
 COMPLETENESS_LABEL = "Complétude : pièces et réponses fournies (%)"
 CHART_TITLE = "Note par partie et complétude, par candidat"
-READER_REMARKS = "Remarques du lecteur de fichiers (en anglais)"
+READER_REMARKS = "Remarques du lecteur de fichiers"
 # the font size of the style of each vendor-sheet column, for row heights
 VENDOR_SIZES = {"flag": 9.9, "clauses": 9, "refs": 9, "location": 9}   # bold 9 pt is about as wide as 9.9 pt
 CHART_VENDORS = 30         # the grid's chart shows at most the first vendors of the summary (Excel: ≤ 255 series)
@@ -280,8 +281,9 @@ class GridBuilder:
             sheet.put(row + 1, 5, "Aucune", BODY)
             row += 1
         row += 2
-        # the parser's remarks are English sentences (ids replaced by numbers): the label says so
-        sheet.put(row, 4, READER_REMARKS if response.warnings else "Remarques du lecteur de fichiers", BOLD)
+        # the parser's remarks are in the messages' language (French unless --lang en, which the label then says)
+        english = response.warnings and language() == "en"
+        sheet.put(row, 4, READER_REMARKS + (" (en anglais)" if english else ""), BOLD)
         for warning in response.warnings or ["Aucune"]:
             row += 1
             sheet.put(row, 5, self.selection.with_numbers(warning), SMALL)

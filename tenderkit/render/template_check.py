@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from jinja2 import ChainableUndefined, TemplateSyntaxError
 from jinja2.utils import missing
 
+from tenderkit.i18n import N_, _
 from tenderkit.render.docx_template import jinja_environment, open_template
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -47,13 +48,14 @@ def _paragraphs(container) -> Iterator[Paragraph]:
 
 def _located_paragraphs(document: DocumentObject) -> Iterator[tuple[str, Paragraph]]:
     for index, paragraph in enumerate(_paragraphs(document), start=1):
-        yield f"paragraph {index}", paragraph
+        yield _("paragraph {index}").format(index=index), paragraph
     for number, section in enumerate(document.sections, start=1):
-        for kind, part in (("header", section.header), ("footer", section.footer)):
+        for where, part in ((N_("header of section {number}, paragraph {index}"), section.header),
+                            (N_("footer of section {number}, paragraph {index}"), section.footer)):
             if part.is_linked_to_previous and number > 1:
                 continue
             for index, paragraph in enumerate(_paragraphs(part), start=1):
-                yield f"{kind} of section {number}, paragraph {index}", paragraph
+                yield _(where).format(number=number, index=index), paragraph
 
 
 def _quote(text: str) -> str:
@@ -74,14 +76,16 @@ def check_template(path: Path, sample_context: Mapping[str, Any]) -> list[Templa
             tag = match.group(0)
             where_tag = f"{where} {_quote(text)}"
             if any(q in tag for q in _SMART_QUOTES):
-                problems.append(TemplateProblem(where_tag, f"tag {tag} contains typographic quotes or « »; "
-                                                           "type straight quotes ' or \" (disable AutoCorrect)"))
+                problems.append(TemplateProblem(where_tag, _("tag {tag} contains typographic quotes or « »; type "
+                                                             "straight quotes ' or \" (disable AutoCorrect)")
+                                                           .format(tag=tag)))
             if not any(tag in run for run in runs):
-                problems.append(TemplateProblem(where_tag, f"tag {tag} is split across Word formatting runs; "
-                                                           "retype it in one go with a single formatting"))
+                problems.append(TemplateProblem(where_tag, _("tag {tag} is split across Word formatting runs; "
+                                                             "retype it in one go with a single formatting")
+                                                           .format(tag=tag)))
         if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
-            problems.append(TemplateProblem(f"{where} {_quote(text)}", "a tag is not closed in this paragraph "
-                                                                       "({{ needs }}, {% needs %})"))
+            problems.append(TemplateProblem(f"{where} {_quote(text)}", _("a tag is not closed in this paragraph "
+                                                                         "({{ needs }}, {% needs %})")))
         lines.append(_DOCXTPL_PREFIX.sub(r"\1 ", text))
         places.append(f"{where} {_quote(text)}")
     environment = jinja_environment()
@@ -90,7 +94,7 @@ def check_template(path: Path, sample_context: Mapping[str, Any]) -> list[Templa
         environment.parse(source)
     except TemplateSyntaxError as error:
         where = places[error.lineno - 1] if error.lineno and error.lineno <= len(places) else str(path)
-        return [*problems, TemplateProblem(where, f"syntax error: {error.message}")]
+        return [*problems, TemplateProblem(where, _("syntax error: {message}").format(message=error.message))]
 
     unknown: list[tuple[str, bool]] = []
 
@@ -106,13 +110,14 @@ def check_template(path: Path, sample_context: Mapping[str, Any]) -> list[Templa
     try:
         environment.from_string(source).render(**sample_context)
     except Exception as error:  # a filter or test the sandbox refuses, a type error in an expression…
-        problems.append(TemplateProblem(str(path), f"cannot be rendered: {error}"))
+        problems.append(TemplateProblem(str(path), _("cannot be rendered: {error}").format(error=error)))
     for name, top_level in unknown:
         where = next((p for p, line in zip(places, lines, strict=True) if re.search(rf"\b{re.escape(name)}\b", line)),
                      str(path))
         if top_level:
             known = ", ".join(sorted(sample_context))
-            problems.append(TemplateProblem(where, f"unknown variable '{name}' (known: {known})"))
+            problems.append(TemplateProblem(where, _("unknown variable '{name}' (known: {known})")
+                                            .format(name=name, known=known)))
         else:
-            problems.append(TemplateProblem(where, f"unknown field '{name}'"))
+            problems.append(TemplateProblem(where, _("unknown field '{name}'").format(name=name)))
     return problems

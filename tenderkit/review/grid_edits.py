@@ -43,6 +43,7 @@ from tenderkit.grid_layout import (
     WEIGHT_COLUMN,
     WEIGHTS,
 )
+from tenderkit.i18n import _, date_text, ngettext
 from tenderkit.parse.safety import ReturnError, sniff
 from tenderkit.review.grid_book import GridSheet as Worksheet
 from tenderkit.review.grid_book import load_grid
@@ -62,10 +63,14 @@ def _number(sheet: Worksheet, row: int, column: int, source: Path, maximum: floa
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TenderkitError(f"{source}: {sheet.title}!{cell.coordinate} should be a number, not « {value} ».")
+        raise TenderkitError(_("{file}: {cell} should be a number, not « {value} ».")
+                             .format(file=source, cell=f"{sheet.title}!{cell.coordinate}", value=value))
     if value < 0 or (maximum is not None and value > maximum):
-        bound = f"between 0 and {maximum:g}" if maximum is not None else "0 or more"
-        raise TenderkitError(f"{source}: {sheet.title}!{cell.coordinate} is {value:g}; it must be {bound}.")
+        bound = _("between 0 and {maximum}").format(maximum=f"{maximum:g}") if maximum is not None else \
+            _("0 or more")
+        raise TenderkitError(_("{file}: {cell} is {value}; it must be {bound}.")
+                             .format(file=source, cell=f"{sheet.title}!{cell.coordinate}", value=f"{value:g}",
+                                     bound=bound))
     return float(value)
 
 
@@ -81,25 +86,30 @@ def read_grid_edits(path: Path, selection: Selection) -> GridEdits:
     selection_questions = selection.questions
     path = Path(path)
     if not path.is_file():
-        raise TenderkitError(f"{path}: grid file not found.")
+        raise TenderkitError(_("{file}: grid file not found.").format(file=path))
     try:
         if sniff(path).format != "xlsx":
-            raise ReturnError("it is not an Excel workbook")
+            raise ReturnError(_("it is not an Excel workbook"))
         book = load_grid(path)   # values with calamine, formula cells as their formula (review/grid_book.py)
     except ReturnError as error:
-        raise TenderkitError(f"{path}: cannot be read as the committee grid: {error}.") from None
+        raise TenderkitError(_("{file}: cannot be read as the committee grid: {problem}.")
+                             .format(file=path, problem=error)) from None
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, CalamineError):
-        raise TenderkitError(f"{path}: not an Excel grid written by `tenderkit review`.") from None
+        raise TenderkitError(_("{file}: not an Excel grid written by `tenderkit review`.").format(file=path)) \
+            from None
     edits = GridEdits(source=str(path))
     kinds = _sheets_by_kind(book, path)
     summary = kinds[SUMMARY]
     reference = summary[VENDOR_CELL].value
     if reference is None or str(reference).strip() == "":
-        raise TenderkitError(f"{path}: the tender reference of sheet « {summary.title} » (its hidden cell "
-                             f"{VENDOR_CELL}) is empty, so the grid cannot be checked as the grid of "
-                             f"{selection.tender.reference}; use the grid as tenderkit wrote it.")
+        raise TenderkitError(_("{path}: the tender reference of sheet « {title} » (its hidden cell {cell}) "
+                               "is empty, so the grid cannot be checked as the grid of {reference}; use the grid "
+                               "as tenderkit wrote it.")
+                             .format(path=path, title=summary.title, cell=VENDOR_CELL,
+                                     reference=selection.tender.reference))
     if str(reference) != selection.tender.reference:
-        raise TenderkitError(f"{path}: this is the grid of tender {reference}, not of {selection.tender.reference}.")
+        raise TenderkitError(_("{file}: this is the grid of tender {found}, not of {expected}.")
+                             .format(file=path, found=reference, expected=selection.tender.reference))
     for row, key in _keyed_rows(summary):
         value = _number(summary, row, SUMMARY_WEIGHT_COLUMN, path, MAX_WEIGHT)
         if value is None:
@@ -149,25 +159,30 @@ def _sheets_by_kind(book, path: Path) -> dict:
             hidden.append(name)
         found.setdefault(kind, []).append(sheet)
     if SUMMARY not in found or WEIGHTS not in found:
-        raise TenderkitError(f"{path}: not an evaluation grid written by `tenderkit review` (its hidden keys are "
-                             "missing).")
+        raise TenderkitError(_("{file}: not an evaluation grid written by `tenderkit review` (its hidden keys are "
+                               "missing).").format(file=path))
     if hidden:
-        raise TenderkitError(f"{path}: sheet « {hidden[0]} » is hidden; the committee grid is read from its visible "
-                             "sheets only (show the sheet, or remove it if it is a copy).")
+        raise TenderkitError(_("{path}: sheet « {hidden} » is hidden; the committee grid is read from its visible "
+                               "sheets only (show the sheet, or remove it if it is a copy).")
+                             .format(path=path, hidden=hidden[0]))
     if unknown:
-        raise TenderkitError(f"{path}: sheet « {unknown[0]} » was not written by tenderkit; the committee grid is "
-                             "read from the sheets it wrote only (move that sheet to another workbook).")
+        raise TenderkitError(_("{path}: sheet « {unknown} » was not written by tenderkit; the committee grid is "
+                               "read from the sheets it wrote only (move that sheet to another workbook).")
+                             .format(path=path, unknown=unknown[0]))
     for kind in (SUMMARY, WEIGHTS, CHART, BASELINE):
         if len(found.get(kind, [])) > 1:
             first, second = found[kind][:2]
-            raise TenderkitError(f"{path}: sheets « {first.title} » and « {second.title} » are both the grid's "
-                                 f"{kind.removeprefix('tenderkit-')} sheet; remove the copy.")
+            raise TenderkitError(_("{path}: sheets « {title} » and « {title2} » are both the grid's {kind} "
+                                   "sheet; remove the copy.")
+                                 .format(path=path, title=first.title, title2=second.title,
+                                         kind=kind.removeprefix("tenderkit-")))
     vendors: dict[str, Worksheet] = {}
     for sheet in found.get(VENDOR, []):
         name = sheet[VENDOR_CELL].value
         if name and str(name) in vendors:
-            raise TenderkitError(f"{path}: sheets « {vendors[str(name)].title} » and « {sheet.title} » are both the "
-                                 f"sheet of {name}; remove the copy.")
+            raise TenderkitError(_("{path}: sheets « {title} » and « {title2} » are both the sheet of {name}; "
+                                   "remove the copy.")
+                                 .format(path=path, title=vendors[str(name)].title, title2=sheet.title, name=name))
         if name:
             vendors[str(name)] = sheet
     return {kind: sheets if kind == VENDOR else sheets[0] for kind, sheets in found.items()}
@@ -232,8 +247,9 @@ def check_baseline(edits: GridEdits, out: Path) -> None:
     recorded = _recorded(out)
     if recorded is None or edits.baseline is None or baseline_digest(edits.baseline) in recorded:
         return
-    raise TenderkitError(f"{edits.source}: its hidden sheet « tenderkit-calcul » is not as tenderkit wrote it (it was "
-                         "edited), so the committee's edits cannot be told from the computed values.")
+    raise TenderkitError(_("{source}: its hidden sheet « tenderkit-calcul » is not as tenderkit wrote it (it was "
+                           "edited), so the committee's edits cannot be told from the computed values.")
+                         .format(source=edits.source))
 
 
 def committee_edits(edits: GridEdits) -> GridEdits:
@@ -280,26 +296,30 @@ def describe_takeover(edits: GridEdits, computed: Review, where: str = "") -> st
     parts, completeness, items, points = takeover_counts(edits, computed)
     name = Path(edits.source).name
 
-    def n(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
-    changed = [n(parts, "part weight"), n(items, "item weight"), n(points, "point")]
+    changed = [ngettext("{n} part weight", "{n} part weights", parts).format(n=parts),
+               ngettext("{n} item weight", "{n} item weights", items).format(n=items),
+               ngettext("{n} point", "{n} points", points).format(n=points)]
     if completeness:
-        changed.insert(1, "the completeness weight")
-    return f"Grid {name}{' ' + where if where else ''}: took over {', '.join(changed)} edited by the committee."
+        changed.insert(1, _("the completeness weight"))
+    return (_("Grid {name} {where}: took over {changes} edited by the committee.") if where else
+            _("Grid {name}: took over {changes} edited by the committee.")).format(
+        name=name, where=where, changes=", ".join(changed))
 
 
 def refuse_weight_edits(edits: GridEdits, published) -> None:
     """After publication the weights are those published (R. 2152-11, R. 2152-12): a grid whose weights the
     committee changed is refused in one sentence; corrected points need their reason (« Motif de correction »)."""
     source = Path(edits.source).name
-    changed = ([f"the weight of part {p}" for p in edits.part_weights] + [f"the weight of item {q}" for q in
-                                                                          edits.item_weights]
-               + (["the weight of completeness"] if edits.completeness_weight is not None else []))
+    changed = ([_("the weight of part {p}").format(p=p) for p in edits.part_weights]
+               + [_("the weight of item {q}").format(q=q) for q in edits.item_weights]
+               + ([_("the weight of completeness")] if edits.completeness_weight is not None else []))
     if changed:
-        raise TenderkitError(f"{source}: {changed[0]} was changed in the grid, but the weights were published on "
-                             f"{published.isoformat()} and are frozen (correct points instead, each with its reason; "
-                             "or --reset-grid to start again from the published weights).")
+        raise TenderkitError(_("{source}: {changed} was changed in the grid, but the weights were published on "
+                               "{date} and are frozen (correct points instead, each with its reason; or "
+                               "--reset-grid to start again from the published weights).")
+                             .format(source=source, changed=changed[0], date=date_text(published)))
     for vendor, question in edits.points:
         if (vendor, question) not in edits.reasons:
-            raise TenderkitError(f"{source}: the points of {vendor} for item {question} were corrected without a "
-                                 "reason: write it in the « Motif de correction » column of that row.")
+            raise TenderkitError(_("{source}: the points of {vendor} for item {question} were corrected without a "
+                                   "reason: write it in the « Motif de correction » column of that row.")
+                                 .format(source=source, vendor=vendor, question=question))

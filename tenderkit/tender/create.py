@@ -10,6 +10,7 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _
 from tenderkit.library.models import Library
 from tenderkit.output import ensure_dir, write_text_atomic
 from tenderkit.paths import templates_dir
@@ -80,7 +81,8 @@ def create_workspace(folder: Path, values: dict[str, Any], library: Library, for
     """Write ``folder/tender.yaml`` (validated) and the ``returns/`` folder; return the tender file."""
     workspace = Workspace(folder)
     if workspace.tender_file.exists() and not force:
-        raise TenderkitError(f"{workspace.tender_file} already exists (use --force to overwrite it).")
+        raise TenderkitError(_("{tender_file} already exists (use --force to overwrite it).")
+                             .format(tender_file=workspace.tender_file))
     text = tender_yaml(values, library, folder)  # must load back to a valid tender
     tender = parse_tender(yaml.safe_load(text), workspace.tender_file)
     check_against_library(tender, library, workspace.tender_file)

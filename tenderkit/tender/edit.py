@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _
 from tenderkit.library.models import Library
 from tenderkit.output import write_text_atomic
 from tenderkit.tender.workspace import Tender, check_against_library, parse_tender, read_yaml
@@ -90,9 +91,10 @@ def edited_text(path: Path, changes: Changes) -> str:
         data = document.load(path.read_text(encoding="utf-8"))
     except Exception:   # ruamel's own errors: the CLI's sentence for a file it cannot read
         read_yaml(path)
-        raise TenderkitError(f"{path}: not valid YAML.") from None
+        raise TenderkitError(_("{path}: not valid YAML.").format(path=path)) from None
     if not isinstance(data, CommentedMap):
-        raise TenderkitError(f"{path}: expected keys such as reference, title, buyer, procurement_type.")
+        raise TenderkitError(_("{source}: expected keys such as reference, title, buyer, procurement_type.")
+                             .format(source=path))
     for key_path, value in changes.items():
         _set(data, key_path, value)
     stream = io.StringIO()
@@ -114,6 +116,7 @@ def edit_tender(path: Path, changes: Changes, library: Library) -> Tender:
         if isinstance(value, dt.date) and isinstance(written, str):
             written = dt.date.fromisoformat(written)
         if _plain(written) != _plain(value) and not _same_keys(written, value):
-            raise TenderkitError(f"{path}: {'.'.join(key_path)} could not be written safely; edit the file itself.")
+            raise TenderkitError(_("{path}: {key} could not be written safely; edit the file itself.")
+                                 .format(path=path, key=".".join(key_path)))
     write_text_atomic(path, text)
     return tender

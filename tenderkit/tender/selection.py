@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from tenderkit.i18n import _
 from tenderkit.library.models import (
     CONDITION_ATTRIBUTES,
     Clause,
@@ -54,18 +55,19 @@ class Decision:
         """The reason as `build --dry-run` prints it."""
         if self.why == PROFILE:
             if self.selected:
-                return f"profile has {_yes_no(self.needs)}"
-            return f"needs {_yes_no(self.needs)}; profile has {_yes_no(self.failed)}"
+                return _("profile has {facts}").format(facts=_yes_no(self.needs))
+            return _("needs {needs}; profile has {facts}").format(needs=_yes_no(self.needs), facts=_yes_no(self.failed))
         if self.why == EXCLUDED:
-            return "excluded in tender.yaml (clauses.exclude)"
+            return _("excluded in tender.yaml (clauses.exclude)")
         if self.why == INCLUDED:
-            return f"included in tender.yaml (clauses.include) although it {self.base.reason if self.base else ''}"
+            return _("included in tender.yaml (clauses.include) although it {reason}") \
+                .format(reason=self.base.reason if self.base else "")
         if self.why == FORCED:
-            return (f"asked by {', '.join(self.by)}, included in tender.yaml although it "
-                    f"{self.base.reason if self.base else ''}")
+            return _("asked by {clauses}, included in tender.yaml although it {reason}") \
+                .format(clauses=", ".join(self.by), reason=self.base.reason if self.base else "")
         if self.why == NOT_ASKED:
-            return "no selected clause or questionnaire item asks for it"
-        return "always applies"
+            return _("no selected clause or questionnaire item asks for it")
+        return _("always applies")
 
 
 def holds(want, have) -> bool:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tenderkit.errors import TenderkitError
+from tenderkit.i18n import _, ngettext
 from tenderkit.library.models import Library
 from tenderkit.library.problems import describe_validation_error
 from tenderkit.text import xml_safe
@@ -102,9 +103,10 @@ class Weights(Model):
     def _non_negative(cls, values: dict) -> dict:
         for key, value in values.items():
             if not math.isfinite(value):
-                raise ValueError(f"weight of {key} must be a number (not {value})")
+                raise ValueError(_("weight of {key} must be a number (not {value})").format(key=key, value=value))
             if not 0 <= value <= MAX_WEIGHT:
-                raise ValueError(f"weight of {key} must be between 0 and {MAX_WEIGHT:g} (not {value:g})")
+                raise ValueError(_("weight of {key} must be between 0 and {limit:g} (not {value:g})")
+                                 .format(key=key, limit=MAX_WEIGHT, value=value))
         return values
 
 
@@ -141,13 +143,14 @@ class Tender(Model):
         if not isinstance(value, str):
             return value
         if any(c in value for c in '/\\:*?"<>|') or any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ReferenceProblem("characters", "must not contain / \\ : * ? \" < > |, tabs or line breaks (it is "
-                                                 "used in file names)")
+            raise ReferenceProblem("characters", _("must not contain / \\ : * ? \" < > |, tabs or line breaks (it "
+                                                   "is used in file names)"))
         value = value.strip()
         if not value:
-            raise ReferenceProblem("blank", "must not be blank")
+            raise ReferenceProblem("blank", _("must not be blank"))
         if len(value) > MAX_REFERENCE:
-            raise ReferenceProblem("length", f"must be at most {MAX_REFERENCE} characters (it is used in file names)")
+            raise ReferenceProblem("length", _("must be at most {limit} characters (it is used in file "
+                                               "names)").format(limit=MAX_REFERENCE))
         return value
 
 
@@ -162,45 +165,49 @@ def check_against_library(tender: Tender, library: Library, source: Path) -> Non
     facts = {f.id for f in library.facts}
     for key in tender.profile:
         if key not in facts:
-            raise TenderkitError(f"{source}: profile.{key} is not a profile fact (allowed: "
-                                 f"{', '.join(sorted(facts))}).")
+            raise TenderkitError(_("{source}: profile.{key} is not a profile fact (allowed: {items}).")
+                                 .format(source=source, key=key, items=', '.join(sorted(facts))))
     types = [t.id for t in library.enisa.procurement_types]
     if tender.procurement_type not in types:
-        raise TenderkitError(f"{source}: procurement_type '{tender.procurement_type}' is unknown "
-                             f"(allowed: {', '.join(types)}).")
+        raise TenderkitError(_("{source}: procurement_type '{procurement_type}' is unknown (allowed: {items}).")
+                             .format(source=source, procurement_type=tender.procurement_type, items=', '.join(types)))
     known = {c.id for c in library.clauses}
     for key in ("include", "exclude", "minimum"):
         for clause_id in getattr(tender.clauses, key):
             if clause_id not in known:
-                raise TenderkitError(f"{source}: clauses.{key} names unknown clause '{clause_id}' "
-                                     "(see `tenderkit library list`).")
+                raise TenderkitError(_("{source}: clauses.{key} names unknown clause '{clause_id}' (see `tenderkit "
+                                       "library list`).").format(source=source, key=key, clause_id=clause_id))
     for name in tender.variables:
         if name not in library.variables:
-            raise TenderkitError(f"{source}: variables.{name} is not a variable of the library (allowed: "
-                                 f"{', '.join(sorted(library.variables))}).")
+            raise TenderkitError(_("{source}: variables.{name} is not a variable of the library (allowed: {items}).")
+                                 .format(source=source, name=name, items=', '.join(sorted(library.variables))))
     for clause_id in tender.weights.clauses:
         if clause_id not in known:
-            raise TenderkitError(f"{source}: weights.clauses names unknown clause '{clause_id}'.")
+            raise TenderkitError(_("{source}: weights.clauses names unknown clause '{clause_id}'.")
+                                 .format(source=source, clause_id=clause_id))
     for question_id in tender.weights.questions:
         if question_id not in library.questions:
-            raise TenderkitError(f"{source}: weights.questions names unknown item '{question_id}'.")
+            raise TenderkitError(_("{source}: weights.questions names unknown item '{question_id}'.")
+                                 .format(source=source, question_id=question_id))
     parts = {p.part for p in library.parts}
     for part in tender.weights.parts:
         if part not in parts:
-            raise TenderkitError(f"{source}: weights.parts names unknown part {part} "
-                                 f"(parts: {', '.join(map(str, sorted(parts)))}).")
+            raise TenderkitError(_("{source}: weights.parts names unknown part {part} (parts: {items}).")
+                                 .format(source=source, part=part, items=', '.join(map(str, sorted(parts)))))
 
 
 def parse_tender(data: Any, source: Path) -> Tender:
     """Validate tender data; a problem is reported as one sentence naming the key."""
     if not isinstance(data, dict):
-        raise TenderkitError(f"{source}: expected keys such as reference, title, buyer, procurement_type.")
+        raise TenderkitError(_("{source}: expected keys such as reference, title, buyer, procurement_type.")
+                             .format(source=source))
     try:
         return Tender.model_validate(data)
     except ValidationError as error:
         messages = describe_validation_error(error)
-        more = f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
-        raise TenderkitError(f"{source}: {messages[0]}{more}.") from None
+        more = ngettext(" (and {n} more)", " (and {n} more)", len(messages) - 1).format(n=len(messages) - 1) \
+            if len(messages) > 1 else ""
+        raise TenderkitError(_("{file}: {problem}.").format(file=source, problem=messages[0] + more)) from None
 
 
 def read_yaml(path: Path) -> Any:
@@ -208,11 +215,11 @@ def read_yaml(path: Path) -> Any:
         with path.open(encoding="utf-8") as handle:
             return yaml.load(handle, Loader=_Loader)
     except FileNotFoundError:
-        raise TenderkitError(f"{path}: file not found.") from None
+        raise TenderkitError(_("{file}: file not found.").format(file=path)) from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise TenderkitError(f"{path}: not valid YAML{where}.") from None
+        where = _(" at line {line}").format(line=mark.line + 1) if mark else ""
+        raise TenderkitError(_("{file}: not valid YAML{where}.").format(file=path, where=where)) from None
 
 
 class Workspace:
@@ -239,9 +246,11 @@ class Workspace:
 
     def load(self) -> Tender:
         if not self.root.is_dir():
-            raise TenderkitError(f"{self.root}: no such tender folder (create one with `tenderkit new`).")
+            raise TenderkitError(_("{folder}: no such tender folder (create one with `tenderkit new`).")
+                                 .format(folder=self.root))
         if not self.tender_file.is_file():
-            raise TenderkitError(f"{self.root}: no {TENDER_FILE} in this folder (create one with `tenderkit new`).")
+            raise TenderkitError(_("{folder}: no {file} in this folder (create one with `tenderkit new`).")
+                                 .format(folder=self.root, file=TENDER_FILE))
         return parse_tender(read_yaml(self.tender_file), self.tender_file)
 
     def extra_clause_dirs(self, tender: Tender) -> list[Path]:

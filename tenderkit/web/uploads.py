@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from tenderkit.i18n import _
 from tenderkit.output import ensure_dir
 from tenderkit.parse.offer import OfferError, is_offer, list_offer
 from tenderkit.parse.safety import MAX_FILE_BYTES, ReturnError, check_return
@@ -144,8 +145,9 @@ def received(returns: Path) -> dict[str, str]:
 
 
 def _refusal(name: str, problem: object) -> str:
-    """« name: the parser's sentence. » (its own typography), or the page's French sentence."""
-    return f"{name}{NBSP}: {problem}." if isinstance(problem, str) else f"{name}: {problem}."
+    """« name : the parser's sentence. » (in the messages' language), or « name : the page's French sentence. »."""
+    return f"{name}{NBSP}: {problem}." if isinstance(problem, str) else \
+        _("{file}: {problem}.").format(file=name, problem=problem)
 
 
 def check_upload(source: IO[bytes], filename: str | None, returns: Path, known: dict[str, str]) -> Checked:
