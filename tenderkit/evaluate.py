@@ -20,6 +20,7 @@ from tenderkit.parse.response import Response
 from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.publication import Publication, check_unchanged
+from tenderkit.render.background import in_background
 from tenderkit.render.fiche_docx import write_fiche
 from tenderkit.render.grid_xlsx import write_grid
 from tenderkit.render.letters_docx import letter_context, letter_file_name, letter_kind, letter_title, write_letter
@@ -275,23 +276,24 @@ def _write_documents(loaded: LoadedTender, run: ReviewRun, staged: StagedSet, pr
     if not review.vendors:
         return
     paths, letters = document_paths(loaded, review)
-    write_grid(review, staged.path(paths["grid"]))
+    # the grid, the largest document, is written on the second core while the report and letters are written here
+    with in_background(write_grid, review, staged.path(paths["grid"])):
+        write_report(review, template_path(workspace, "report.docx"), staged.path(paths["report"]))
+        template, code = template_path(workspace, "letter.docx"), code_state()
+        for vendor in review.vendors:
+            if vendor.vendor not in letters:
+                continue
+            target, kind = letters[vendor.vendor]
+            digest = _digest(letter_context(review, vendor), template, code)
+            if previous.get(target.name) == digest and target.is_file():
+                run.kept.append(target)
+            else:
+                write_letter(review, vendor, template, staged.path(target))
+            run.letters[vendor.vendor] = target
+            run.letter_titles[vendor.vendor] = letter_title(kind)
+            run.digests[target.name] = digest
     remember_baseline(staged.path(paths["grid"]), workspace.out)
-    write_report(review, template_path(workspace, "report.docx"), staged.path(paths["report"]))
     run.paths.update(grid=paths["grid"], report=paths["report"])
-    template, code = template_path(workspace, "letter.docx"), code_state()
-    for vendor in review.vendors:
-        if vendor.vendor not in letters:
-            continue
-        target, kind = letters[vendor.vendor]
-        digest = _digest(letter_context(review, vendor), template, code)
-        if previous.get(target.name) == digest and target.is_file():
-            run.kept.append(target)
-        else:
-            write_letter(review, vendor, template, staged.path(target))
-        run.letters[vendor.vendor] = target
-        run.letter_titles[vendor.vendor] = letter_title(kind)
-        run.digests[target.name] = digest
 
 
 def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None = None,

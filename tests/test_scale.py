@@ -181,3 +181,27 @@ def test_a_review_of_300_offers_ranks_everyone_and_its_documents_open(tmp_path):
     assert len(run.letters) == 300
     for path in run.letters.values():
         assert Document(str(path)).paragraphs
+
+
+def _refuse(path: Path) -> Path:
+    from tenderkit.errors import TenderkitError
+    raise TenderkitError(f"cannot write {path.name}: the disk is full.")
+
+
+def _write(path: Path) -> Path:
+    path.write_text("écrit", encoding="utf-8")
+    return path
+
+
+def test_a_document_written_in_a_second_process_gives_its_result_or_its_sentence(tmp_path):
+    from tenderkit.errors import TenderkitError
+    from tenderkit.render.background import in_background
+
+    with in_background(_write, tmp_path / "a.txt") as done:
+        (tmp_path / "b.txt").write_text("ici", encoding="utf-8")
+    assert done.result() == tmp_path / "a.txt" and (tmp_path / "a.txt").read_text(encoding="utf-8") == "écrit"
+    with pytest.raises(TenderkitError, match=r"^cannot write grid\.xlsx: the disk is full\.$"), \
+            in_background(_refuse, tmp_path / "grid.xlsx"):
+        pass
+    with pytest.raises(KeyError), in_background(_write, tmp_path / "c.txt"):
+        raise KeyError("report")   # the other documents failed: the second process is stopped, this error stands

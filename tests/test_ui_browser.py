@@ -47,7 +47,11 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="fr-FR")
-    yield context.new_page()
+    page = context.new_page()
+    # building the DCE runs LibreOffice (table of contents, PDF copies): slow on a loaded machine, never flaky
+    page.set_default_navigation_timeout(180_000)
+    page.set_default_timeout(60_000)
+    yield page
     context.close()
 
 

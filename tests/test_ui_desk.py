@@ -40,7 +40,11 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="fr-FR")
-    yield context.new_page()
+    page = context.new_page()
+    # building the DCE runs LibreOffice (table of contents, PDF copies): slow on a loaded machine, never flaky
+    page.set_default_navigation_timeout(180_000)
+    page.set_default_timeout(60_000)
+    yield page
     context.close()
 
 
@@ -112,7 +116,7 @@ def test_edit_the_tender_then_download_the_dce_zip(page, tmp_path: Path):
         page.get_by_role("link", name="Annuler").click()
 
         # the rebuilt questionnaire carries them; the DCE zip has the published documents, not the checklist
-        page.get_by_role("button", name="Générer le DCE").click()
+        page.get_by_role("button", name="Générer le DCE").click(timeout=180_000)   # PDFs by LibreOffice: slow
         expect(page.get_by_role("status")).to_contain_text("DCE généré")
         page.get_by_role("button", name="Publier le DCE").click(timeout=180_000)   # the RC extract; DCE frozen
         expect(page.get_by_role("status")).to_contain_text("DCE publié")

@@ -112,6 +112,7 @@ def quiet_libraries(verbose: bool) -> None:
         logging.basicConfig(level=logging.WARNING)
         os.environ["TK_VERBOSE_WORKERS"] = "1"   # parse workers keep their stderr (tenderkit/parse/batch.py)
         return
+    os.environ.pop("TK_VERBOSE_WORKERS", None)   # an earlier --verbose command of this process
     warnings.simplefilter("ignore")
     for name in ("pdfminer", "pdfplumber", "openpyxl", "docx", "PIL"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)

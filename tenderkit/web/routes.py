@@ -29,7 +29,7 @@ from tenderkit.text import french_typography
 from tenderkit.web import creation, tender_form
 from tenderkit.web.dce_zip import dce_files
 from tenderkit.web.jobs import DONE, RUNNING
-from tenderkit.web.paths import child_file, leaving, shown, tender_folder, tender_key
+from tenderkit.web.paths import child_file, inside, leaving, shown, tender_folder, tender_key
 from tenderkit.web.security import csrf_token, same
 from tenderkit.web.selection_edit import save_clause_choice
 from tenderkit.web.tenders import REVIEWED, list_tenders, out_files, published, tender_state
@@ -403,7 +403,8 @@ async def back_to_page(request: Request):
 async def download(request: Request):
     _, folder = folder_of(request)
     name = request.path_params["name"]
-    settle(Workspace(folder).out)   # never a file of a set half swapped in by a killed review
+    if inside(Workspace(folder).out, folder):
+        settle(Workspace(folder).out)   # never a file of a set half swapped in by a killed review
     path = None if name.startswith((".", "~$")) else child_file(Workspace(folder).out, name, folder)  # no temp file
     if path is None:
         raise HTTPException(404)

@@ -74,7 +74,7 @@ def list_tenders(root: Path) -> list[TenderEntry]:
 def out_files(workspace: Workspace) -> list[Path]:
     """The documents of out/ (temporary and hidden files skipped), by name; a review's set that a killed run
     left half swapped in is finished first (output.settle), so that the page never lists a mixed set."""
-    if not workspace.out.is_dir():
+    if not workspace.out.is_dir() or not inside(workspace.out, workspace.root):
         return []
     settle(workspace.out)
     return sorted(p for p in workspace.out.iterdir() if not p.name.startswith((".", "~$"))
