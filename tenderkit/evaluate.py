@@ -309,14 +309,16 @@ def write_vendor_fiche(loaded: LoadedTender, vendor_name: str, jobs: int | None 
         raise TenderkitError(_("no readable return from '{vendor}' in {folder} (vendors: {known}).")
                              .format(vendor=vendor_name, folder=loaded.workspace.returns, known=known))
     if lot is not None and not loaded.lots:
-        raise TenderkitError(f"--lot {lot}: this tender is not divided into lots.")
+        raise TenderkitError(_("--lot {lot}: this tender is not divided into lots.").format(lot=lot))
     if loaded.lots:
         lots = sorted({r.lot for r in matches if r.lot is not None})
         if lot is None and len(lots) > 1:
-            raise TenderkitError(f"{vendor_name} answered lots {', '.join(map(str, lots))}: say which with --lot N.")
+            raise TenderkitError(_("{vendor} answered lots {lots}: say which with --lot N.")
+                                 .format(vendor=vendor_name, lots=", ".join(map(str, lots))))
         lot = lot if lot is not None else lots[0]
         if lot not in lots:
-            raise TenderkitError(f"{vendor_name} did not answer lot {lot} (its lots: {', '.join(map(str, lots))}).")
+            raise TenderkitError(_("{vendor} did not answer lot {lot} (its lots: {lots}).")
+                                 .format(vendor=vendor_name, lot=lot, lots=", ".join(map(str, lots))))
         matches = [r for r in matches if r.lot == lot]
         loaded = loaded.for_lot(lot) or loaded
     return write_response_fiche(loaded, max(matches, key=lambda r: r.counts()["answered"]))

@@ -22,6 +22,7 @@ from tenderkit.evaluate import (
     grid_path,
     keep_grid_copy,
 )
+from tenderkit.i18n import _
 from tenderkit.incremental import code_state, forget, inputs_of
 from tenderkit.output import StagedSet, ensure_dir, settle, unique_names
 from tenderkit.parse.store import parse_returns, return_entries
@@ -61,8 +62,8 @@ def grid_lot(grid: Path, loaded: LoadedTender) -> int:
     numbers = {view.lot.number for view in loaded.lots if view.lot}
     found = {int(n) for n in re.findall(r"(?i)\blot\s*(\d{1,3})\b", grid.name)} & numbers
     if len(found) != 1:
-        raise TenderkitError(f"{grid.name}: cannot tell which lot this grid is for; --grid takes the grid of one "
-                             "lot, whose file name says « Lot N » as review wrote it.")
+        raise TenderkitError(_("{file}: cannot tell which lot this grid is for; --grid takes the grid of one lot, "
+                               "whose file name says « Lot N » as review wrote it.").format(file=grid.name))
     return found.pop()
 
 
@@ -78,12 +79,12 @@ def review_lots(loaded: LoadedTender, jobs: int | None = None, progress: Callabl
     edited = grid_lot(grid, loaded) if grid is not None else None
     takeovers = {view.lot.number: _edits_to_take_over(view, grid if view.lot.number == edited else None, reset_grid)
                  for view in loaded.lots if view.lot}
-    for edits, _, _ in takeovers.values():
+    for edits, _source, _where in takeovers.values():
         if publication is not None and edits is not None:
             refuse_weight_edits(edits, publication.date)
     if not return_entries(workspace):
-        raise TenderkitError(f"{workspace.returns}: no vendor return to review (put the returned questionnaires "
-                             "in this folder).")
+        raise TenderkitError(_("{folder}: no vendor return to review (put the returned questionnaires in this "
+                               "folder).").format(folder=workspace.returns))
     responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
     each = [one for response in responses for one in response.each_lot()]
     unassigned = [r for r in each if r.lot is None]

@@ -181,11 +181,12 @@ def _print_selection(loaded) -> None:
         return
     for view in loaded.lots:
         overrides = sorted(view.lot.model_dump(exclude_unset=True, exclude={"number", "title"}))
-        click.secho(f"\n=== Lot {view.lot.number} – {view.lot.title} ===", bold=True)
-        click.echo("Its own " + ", ".join(overrides) + "; the tender's otherwise." if overrides
-                   else "The tender's profile, clauses and weights.")
+        click.secho("\n=== " + _("Lot {number} – {title}").format(number=view.lot.number, title=view.lot.title)
+                    + " ===", bold=True)
+        click.echo(_("Its own {keys}; the tender's otherwise.").format(keys=", ".join(overrides)) if overrides
+                   else _("The tender's profile, clauses and weights."))
         _print_one_selection(view.selection)
-        click.echo(f"Questionnaire: {_questionnaire_name(loaded, view.lot.number)}")
+        click.echo(_("Questionnaire: {name}").format(name=_questionnaire_name(loaded, view.lot.number)))
 
 
 def _questionnaire_name(loaded, lot: int) -> str:

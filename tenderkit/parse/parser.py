@@ -72,28 +72,29 @@ def _lot_of(path: Path, stamps: Stamps, expect: Expectation, response: Response)
     mapped = (expect.vendor_lots or {}).get(path.stem)
     known = ", ".join(map(str, sorted(expect.lots)))
     if len(stamps.lots) > 1:
-        response.errors.append(f"{name}: the file holds the questionnaires of several lots ("
-                               + ", ".join(f"lot {n}" for n in sorted(stamps.lots)) + "): parts of one lot's "
-                               "questionnaire were pasted into another's; ask the vendor for one questionnaire per "
-                               "lot.")
+        response.errors.append(_("{file}: the file holds the questionnaires of several lots (lots {lots}): parts "
+                                 "of one lot's questionnaire were pasted into another's; ask the vendor for one "
+                                 "questionnaire per lot.").format(file=name,
+                                                                  lots=", ".join(map(str, sorted(stamps.lots)))))
         return None
     if stamps.lots:
         lot = stamps.lots[0]
         if lot not in expect.lots:
-            response.errors.append(f"{name}: the questionnaire is stamped for lot {lot}, which this tender does "
-                                   f"not have (lots: {known}).")
+            response.errors.append(_("{file}: the questionnaire is stamped for lot {lot}, which this tender does "
+                                     "not have (lots: {known}).").format(file=name, lot=lot, known=known))
             return None
         if stamps.lots_by_ocr:
-            response.warnings.append(f"lot {lot} read by OCR from the printed stamp: check it on the scan")
+            response.warnings.append(_("lot {lot} read by OCR from the printed stamp: check it on the scan")
+                                     .format(lot=lot))
         if mapped is not None and mapped != lot:
-            response.warnings.append(f"the questionnaire is lot {lot}'s (its stamp), although tender.yaml gives "
-                                     f"this file to lot {mapped}: read as lot {lot}")
+            response.warnings.append(_("the questionnaire is lot {lot}'s (its stamp), although tender.yaml gives "
+                                       "this file to lot {mapped}: read as lot {lot}").format(lot=lot, mapped=mapped))
         return lot
     if mapped is not None:
         return mapped
-    response.errors.append(f"{name}: the file does not say which lot it answers (no lot in its questionnaire "
-                           f"stamp); give it its lot in tender.yaml (vendors: {{{path.stem}: {{lot: N}}}}, lots: "
-                           f"{known}).")
+    response.errors.append(_("{file}: the file does not say which lot it answers (no lot in its questionnaire "
+                             "stamp); give it its lot in tender.yaml (vendors: {{{stem}: {{lot: N}}}}, lots: "
+                             "{known}).").format(file=name, stem=path.stem, known=known))
     return None
 
 
