@@ -248,7 +248,7 @@ def test_hostile_lot_stamps(built, tmp_path):
     next(r for r in meta.iter_rows() if r[0].value == "lot")[1].value = "2"   # a lot 2 sheet pasted in
     book.save(tmp_path / "mixed.xlsx")
     response = parse_file(tmp_path / "mixed.xlsx", Expectation.of(loaded))
-    assert response.errors and "holds the questionnaires of several lots (lot 1, lot 2)" in response.errors[0]
+    assert response.errors and "holds the questionnaires of several lots (lots 1, 2)" in response.errors[0]
     for sheet in book.worksheets:
         if sheet["B2"].value and "· lot 1" in str(sheet["B2"].value):
             sheet["B2"].value = sheet["B2"].value.replace("· lot 1", "· lot 7")

@@ -212,7 +212,8 @@ class Tender(Model):
     def for_lot(self, lot: Lot) -> Tender:
         """The tender as ``lot`` sees it: the lot's keys replace the tender's, mappings key by key."""
         override = lot.model_dump(exclude_unset=True, exclude={"number", "title"})
-        return Tender.model_validate(_merged(self.model_dump(), override))
+        # only what tender.yaml set, so that the lot's view still tells a default from a decision
+        return Tender.model_validate(_merged(self.model_dump(exclude_unset=True), override))
 
 
 def _merged(base: Any, override: Any) -> Any:
