@@ -168,11 +168,19 @@ def review_returns(loaded: LoadedTender, jobs: int | None = None, progress: Call
     edits, source, where = _edits_to_take_over(loaded, grid, reset_grid)
     if publication is not None and edits is not None:
         refuse_weight_edits(edits, publication.date)
+    responses, parsed = parsed_returns(loaded, jobs, progress, force)
+    return _scored(loaded, responses, (edits, source, where), grid is not None, publication), parsed
+
+
+def parsed_returns(loaded: LoadedTender, jobs: int | None, progress: Callable[[Path], None] | None,
+                   force: bool) -> tuple[list[Response], int]:
+    """The tender's returns, the new ones parsed (all with ``force``), the others from responses/; (responses,
+    returns parsed). One sentence when returns/ holds none."""
+    workspace = loaded.workspace
     if not return_entries(workspace):
         raise TenderkitError(_("{folder}: no vendor return to review (put the returned questionnaires in this "
                                "folder).").format(folder=workspace.returns))
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
-    return _scored(loaded, responses, (edits, source, where), grid is not None, publication), parsed
+    return parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
 
 
 def _scored(loaded: LoadedTender, responses: list[Response], takeover: tuple[GridEdits | None, Path | None, str],

@@ -18,14 +18,13 @@ from tenderkit.evaluate import (
     _has_edits,
     _previous_digests,
     _scored,
-    expectation,
     grid_path,
     keep_grid_copy,
+    parsed_returns,
 )
 from tenderkit.i18n import _
 from tenderkit.incremental import code_state, forget, inputs_of
 from tenderkit.output import StagedSet, ensure_dir, settle, unique_names
-from tenderkit.parse.store import parse_returns, return_entries
 from tenderkit.paths import templates_dir
 from tenderkit.publication import check_unchanged
 from tenderkit.render.grid_xlsx import write_grid
@@ -82,10 +81,7 @@ def review_lots(loaded: LoadedTender, jobs: int | None = None, progress: Callabl
     for edits, _source, _where in takeovers.values():
         if publication is not None and edits is not None:
             refuse_weight_edits(edits, publication.date)
-    if not return_entries(workspace):
-        raise TenderkitError(_("{folder}: no vendor return to review (put the returned questionnaires in this "
-                               "folder).").format(folder=workspace.returns))
-    responses, parsed = parse_returns(workspace, expectation(loaded), jobs, progress, reuse=not force)
+    responses, parsed = parsed_returns(loaded, jobs, progress, force)
     each = [one for response in responses for one in response.each_lot()]
     unassigned = [r for r in each if r.lot is None]
     lots = [LotReview(view, _scored(view, [r for r in each if r.lot == number] + unassigned, takeovers[number],

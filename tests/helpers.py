@@ -35,3 +35,14 @@ def make_tender(folder: Path, **changes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "tender.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return folder
+
+
+def docx_text(path: Path) -> str:
+    """A .docx's text, paragraphs then table cells, French non-breaking spaces read as plain spaces."""
+    from docx import Document
+
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts).replace("\u00a0", " ").replace("\u202f", " ")

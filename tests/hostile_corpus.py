@@ -21,7 +21,7 @@ import openpyxl
 from pypdf import PdfReader, PdfWriter
 
 from tenderkit import layout
-from tenderkit.vendor_sim import question_rows
+from tenderkit.vendor_sim import pdf_bytes, question_rows
 
 # 30,000 punctuation characters between two « x » (the issue's 60,000 do not fit in a cell: Excel keeps 32,767)
 SLOW_ANSWER = "x" + "!.," * 10000 + "x"
@@ -176,16 +176,7 @@ def surrogate_pdf(source: Path, target: Path) -> Path:
 
 def _pdf(objects: list[bytes], target: Path) -> Path:
     """A PDF from numbered object bodies (1 is the catalog), with its cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    target.write_bytes(bytes(out))
+    target.write_bytes(pdf_bytes(objects))
     return target
 
 

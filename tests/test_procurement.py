@@ -13,20 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 from docx import Document
-from helpers import make_tender
+from helpers import docx_text, make_tender
 
 from tenderkit.cli import main
 from tenderkit.generate import build_documents
 from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import Typed, fill_xlsx, make_offer, make_plan
-
-
-def text_of(path: Path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def review_json(run, folder: Path) -> dict[str, dict]:
@@ -89,7 +81,7 @@ def test_yes_no_alone_is_irregular_and_not_ranked_a_complete_honest_offer_is(ten
     assert {"missing_document", "unanswered_descriptive"} <= kinds
     assert by["Honnête"]["regularity"] == "regular" and by["Honnête"]["rank"] == 1
     assert by["Honnête"]["total"] < 100
-    report = text_of(next((folder / "out").glob("* - Rapport comite securite.docx")))
+    report = docx_text(next((folder / "out").glob("* - Rapport comite securite.docx")))
     assert "Offres irrégulières, éliminées et non classées" in report and "Tout Oui" in report
     assert "analysées en l’état" not in report
     grid = cli("review", folder)   # the console shows it apart, with its reasons
@@ -141,7 +133,7 @@ def test_weights_are_frozen_by_publication(tender, cli, tmp_path):
     assert published.exit_code == 0, published.output
     paths = json.loads(published.stdout)
     assert Path(paths["rc_extract"]).is_file() and (folder / "publication.json").is_file()
-    rc = text_of(Path(paths["rc_extract"]))
+    rc = docx_text(Path(paths["rc_extract"]))
     assert "Exigences minimales" in rc and "Maintenance" in rc and "R. 2161-5" in rc
     assert "conformité 83,3 %" in rc and "complétude 16,7 %" in rc and "Un point vaut" in rc
     plan = complete_plan("Candidat", loaded)
@@ -206,7 +198,7 @@ def test_a_published_grid_keeps_its_weights_and_corrections_need_a_reason(tender
     result = cli("review", folder, "--grid", edited, "--force", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["total"] > first["total"]
-    report = text_of(next((folder / "out").glob("* - Rapport comite securite.docx")))
+    report = docx_text(next((folder / "out").glob("* - Rapport comite securite.docx")))
     assert "Corrections apportées par le comité" in report
     assert "Mise à jour antivirus assurée par l’établissement" in report
 
@@ -234,7 +226,7 @@ def test_letters_within_the_code(tender, cli, tmp_path):
     assert by["Blanc"]["regularity"] == "irregular"   # a blank scored answer cannot be regularised
     letters = sorted((folder / "out").glob("* - Demande de precisions*"))
     assert [p.name.rsplit(" - ", 1)[1] for p in letters] == ["Réserves.docx"]   # no letter to an eliminated offer
-    letter = text_of(letters[0])
+    letter = docx_text(letters[0])
     assert "article R. 2161-5" in letter and "R. 2152-2" in letter
     assert "à 16 h 00" in letter and "https://profil.example/consultation" in letter
     assert "à compter de la réception" not in letter and "prises en compte dans l’analyse" not in letter
@@ -262,6 +254,6 @@ def test_a_review_before_the_deadline_says_so_and_marks_its_documents_draft(tend
     make_offer(fill_xlsx(questionnaire, plan, tmp_path / "t.xlsx"), plan, folder / "returns" / "Tôt")
     result = cli("review", folder)
     assert "before the deadline for offers (2099-01-01)" in result.output
-    report = text_of(next((folder / "out").glob("* - Rapport comite securite.docx")))
-    letter = text_of(next((folder / "out").glob("* - Demande de precisions - *.docx")))
+    report = docx_text(next((folder / "out").glob("* - Rapport comite securite.docx")))
+    letter = docx_text(next((folder / "out").glob("* - Demande de precisions - *.docx")))
     assert "PROJET" in report and "PROJET" in letter

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import yaml
 from docx import Document
-from helpers import make_tender
+from helpers import docx_text, make_tender
 
 from tenderkit.evaluate import run_review, write_vendor_fiche
 from tenderkit.generate import build_documents
@@ -17,15 +17,6 @@ from tenderkit.office import convert
 from tenderkit.review.scoring import total_score
 from tenderkit.tender.loaded import load_tender
 from tenderkit.vendor_sim import Typed, fill_xlsx, make_offer, make_plan
-
-
-def docx_text(path: Path) -> str:
-    """The document's text, French non-breaking spaces read as plain spaces."""
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def unfavourable(question) -> Typed:
